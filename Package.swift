@@ -1,0 +1,87 @@
+// swift-tools-version: 6.1
+// hepexc — a compiler and CKKS runtime for privacy-preserving ML.
+// Targets mirror the layers of docs/design.md; dependencies point down only:
+//
+//   hepexc (CLI) → HepexcPasses → HepexcFrontend → HepexcIR
+//                                  HepexcData ─────┘
+//   HepexcFrontend → ONNXProto (generated, package-visible)
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "hepexc",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "hepexc", targets: ["hepexc"]),
+        .library(name: "HepexcIR", targets: ["HepexcIR"]),
+        .library(name: "HepexcFrontend", targets: ["HepexcFrontend"]),
+        .library(name: "HepexcPasses", targets: ["HepexcPasses"]),
+        .library(name: "HepexcData", targets: ["HepexcData"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // MARK: Compiler side
+        .target(
+            name: "HepexcIR",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+            path: "Sources/IR",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ONNXProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Sources/ONNXProto",
+            exclude: ["generated/README.md"]
+        ),
+        .target(
+            name: "HepexcFrontend",
+            dependencies: [
+                "HepexcIR", "ONNXProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Sources/Frontend",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "HepexcData",
+            dependencies: ["HepexcIR", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Sources/Data",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "HepexcPasses",
+            dependencies: ["HepexcIR"],
+            path: "Sources/Passes",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "hepexc",
+            dependencies: [
+                "HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/hepexc",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Runtime (issue 4) — runtime targets go here
+
+        // MARK: Tests
+        .target(
+            name: "_HepexcTestSupport",
+            dependencies: ["HepexcIR"],
+            path: "Tests/_HepexcTestSupport",
+            swiftSettings: strictSettings
+        ),
+    ]
+)

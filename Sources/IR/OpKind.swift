@@ -1,0 +1,66 @@
+/// The canonical operation set every frontend imports into.
+///
+/// The set is deliberately small: ONNX and Keras layers are lowered onto it
+/// (Gemm/MatMul → `dense`, Div by a constant → `mul`, Mul/Add/Pow chains on
+/// one value → `poly`, Flatten → `reshape`, …). See `docs/ir.md` for each
+/// operation's operands, attributes and semantics.
+public enum OpKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// `dense(%x, @w, @b?)`: y = x·Wᵀ + b with x `[B, in]`, W `[out, in]`.
+    case dense
+    /// `conv2d(%x, @w, @b?) {strides, pads}`: NCHW, W `[O, I, kh, kw]`, groups 1.
+    case conv2d
+    /// Element-wise with NumPy broadcasting; either operand may be a constant.
+    case add, sub, mul
+    /// `poly(%x) {coeffs = [c0, c1, …]}`: Σ cᵢ·xⁱ element-wise.
+    case poly
+    /// Non-polynomial activations: importable, evaluated by the interpreter,
+    /// refused for encrypted execution (replace them by a `poly`).
+    case relu, sigmoid, tanh
+    /// `avgpool2d(%x) {kernel, strides, pads, count_include_pad}`.
+    case avgpool2d
+    /// `global_avgpool(%x)`: mean over H and W, result `[B, C, 1, 1]`.
+    case globalAvgpool = "global_avgpool"
+    /// `maxpool2d(%x) {kernel, strides, pads}`: not HE-friendly.
+    case maxpool2d
+    /// `batchnorm(%x, @scale, @bias, @mean, @var) {epsilon}` over axis 1.
+    case batchnorm
+    /// `reshape(%x) {shape = [...]}`: new per-item shape; the batch is kept.
+    case reshape
+    /// `transpose(%x) {perm = [...]}`: perm[0] must be 0 (the batch stays first).
+    case transpose
+    /// `softmax(%x) {axis}`.
+    case softmax
+    /// `argmax(%x) {axis, keepdims}`: indices as `i64`.
+    case argmax
+
+    /// Whether encrypted (CKKS) execution can evaluate this operation exactly
+    /// with additions and multiplications only.
+    public var isHEFriendly: Bool {
+        switch self {
+        case .relu, .sigmoid, .tanh, .maxpool2d, .softmax, .argmax: return false
+        default: return true
+        }
+    }
+
+    /// What a user should do about a non-HE-friendly operation.
+    public var heAdvice: String? {
+        switch self {
+        case .relu: return "replace by a polynomial activation (e.g. `--replace-relu poly2` and fine-tune)"
+        case .sigmoid: return "replace by a polynomial approximation (e.g. 0.5 + 0.197x − 0.004x³)"
+        case .tanh: return "replace by a polynomial approximation"
+        case .maxpool2d: return "replace by avgpool2d and fine-tune"
+        case .softmax, .argmax: return "evaluate on the client after decryption (monotone tail; dropped for HE)"
+        default: return nil
+        }
+    }
+
+    /// How many operands the operation takes (a range for optional bias).
+    public var operandCount: ClosedRange<Int> {
+        switch self {
+        case .dense, .conv2d: return 2...3
+        case .add, .sub, .mul: return 2...2
+        case .batchnorm: return 5...5
+        default: return 1...1
+        }
+    }
+}
