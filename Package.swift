@@ -75,8 +75,43 @@ let package = Package(
         ),
 
         // MARK: Runtime (issue 4) — runtime targets go here
+        .target(
+            name: "HepexcModArith",
+            path: "Sources/Runtime/ModArith",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "HepexcRing",
+            dependencies: ["HepexcModArith"],
+            path: "Sources/Runtime/Ring",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "HepexcCKKS",
+            dependencies: ["HepexcModArith", "HepexcRing"],
+            path: "Sources/Runtime/CKKS",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
 
         // MARK: Tests
+        .testTarget(
+            name: "ModArithTests",
+            dependencies: ["HepexcModArith"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RingTests",
+            dependencies: ["HepexcModArith", "HepexcRing"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CKKSTests",
+            dependencies: ["HepexcModArith", "HepexcRing", "HepexcCKKS"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "_HepexcTestSupport",
             dependencies: ["HepexcIR"],

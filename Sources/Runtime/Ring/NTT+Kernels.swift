@@ -1,0 +1,148 @@
+public import HepexcModArith
+
+// Harvey lazy negacyclic NTT kernels (Harvey 2014, "Faster arithmetic for
+// number-theoretic transforms", Alg. 4 and its Gentleman–Sande dual).
+// The only place in this target that touches raw pointers for transforms.
+
+extension NTTTables {
+    /// In-place forward NTT of one limb.
+    /// - Parameters:
+    ///   - a: N coefficients, each in `[0, 4q)`.
+    ///   - reduceOutput: bring outputs into `[0, q)`; otherwise they stay in `[0, 4q)`.
+    @inlinable
+    public func forward(_ a: UnsafeMutablePointer<UInt64>, reduceOutput: Bool = true) {
+        forwardRoots.withUnsafeBufferPointer { rootBuffer in
+            forwardQuotients.withUnsafeBufferPointer { quotientBuffer in
+                Self.forwardKernel(a, n: degree, q: modulus.value,
+                                   roots: rootBuffer.baseAddress!, quotients: quotientBuffer.baseAddress!)
+            }
+        }
+        if reduceOutput { Self.reduceFromFourQ(a, n: degree, q: modulus.value) }
+    }
+
+    /// In-place inverse NTT of one limb (including the N⁻¹ factor).
+    /// - Parameters:
+    ///   - a: N values, each in `[0, 2q)`.
+    ///   - reduceOutput: bring outputs into `[0, q)`; otherwise they stay in `[0, 2q)`.
+    @inlinable
+    public func inverse(_ a: UnsafeMutablePointer<UInt64>, reduceOutput: Bool = true) {
+        inverseRoots.withUnsafeBufferPointer { rootBuffer in
+            inverseQuotients.withUnsafeBufferPointer { quotientBuffer in
+                Self.inverseKernel(a, n: degree, q: modulus.value,
+                                   roots: rootBuffer.baseAddress!, quotients: quotientBuffer.baseAddress!,
+                                   last: inverseLastRoot, nInverse: inverseDegree)
+            }
+        }
+        if reduceOutput {
+            let q = modulus.value
+            for k in 0..<degree { a[k] = subtractIfExceedsLocal(a[k], q) }
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func reduceFromFourQ(_ a: UnsafeMutablePointer<UInt64>, n: Int, q: UInt64) {
+        let twoQ = q &* 2
+        for k in 0..<n {
+            let x = subtractIfExceedsLocal(a[k], twoQ)
+            a[k] = subtractIfExceedsLocal(x, q)
+        }
+    }
+
+    /// Cooley–Tukey with ψ merged; butterfly inputs in `[0, 4q)`, outputs in `[0, 4q)`.
+    @inlinable
+    static func forwardKernel(_ a: UnsafeMutablePointer<UInt64>, n: Int, q: UInt64,
+                              roots: UnsafePointer<UInt64>, quotients: UnsafePointer<UInt64>) {
+        let twoQ = q &* 2
+        var m = 1
+        var t = n >> 1
+        while t >= 4 {
+            var x = a
+            for i in 0..<m {
+                let w = roots[m &+ i], wq = quotients[m &+ i]
+                var y = x + t
+                let end = x + t
+                while x < end {
+                    butterfly(x, y, w, wq, q, twoQ)
+                    butterfly(x + 1, y + 1, w, wq, q, twoQ)
+                    butterfly(x + 2, y + 2, w, wq, q, twoQ)
+                    butterfly(x + 3, y + 3, w, wq, q, twoQ)
+                    x += 4; y += 4
+                }
+                x += t
+            }
+            m &<<= 1; t &>>= 1
+        }
+        if t == 2 {
+            var x = a
+            for i in 0..<m {
+                let w = roots[m &+ i], wq = quotients[m &+ i]
+                butterfly(x, x + 2, w, wq, q, twoQ)
+                butterfly(x + 1, x + 3, w, wq, q, twoQ)
+                x += 4
+            }
+            m &<<= 1; t &>>= 1
+        }
+        if t == 1 {
+            var x = a
+            for i in 0..<m {
+                butterfly(x, x + 1, roots[m &+ i], quotients[m &+ i], q, twoQ)
+                x += 2
+            }
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func butterfly(_ x: UnsafeMutablePointer<UInt64>, _ y: UnsafeMutablePointer<UInt64>,
+                          _ w: UInt64, _ wq: UInt64, _ q: UInt64, _ twoQ: UInt64) {
+        var u = x.pointee
+        u = u >= twoQ ? u &- twoQ : u
+        let v = y.pointee
+        let estimate = v.multipliedFullWidth(by: wq).high
+        let product = v &* w &- estimate &* q  // [0, 2q)
+        x.pointee = u &+ product
+        y.pointee = u &- product &+ twoQ
+    }
+
+    /// Gentleman–Sande; inputs in `[0, 2q)`, outputs in `[0, 2q)`, N⁻¹ merged into the last stage.
+    @inlinable
+    static func inverseKernel(_ a: UnsafeMutablePointer<UInt64>, n: Int, q: UInt64,
+                              roots: UnsafePointer<UInt64>, quotients: UnsafePointer<UInt64>,
+                              last: ShoupMultiplicand, nInverse: ShoupMultiplicand) {
+        let twoQ = q &* 2
+        var t = 1
+        var h = n >> 1
+        while h > 1 {
+            var x = a
+            for i in 0..<h {
+                let w = roots[h &+ i], wq = quotients[h &+ i]
+                var y = x + t
+                let end = x + t
+                while x < end {
+                    let u = x.pointee, v = y.pointee
+                    x.pointee = subtractIfExceedsLocal(u &+ v, twoQ)
+                    let d = u &- v &+ twoQ
+                    let estimate = d.multipliedFullWidth(by: wq).high
+                    y.pointee = d &* w &- estimate &* q
+                    x += 1; y += 1
+                }
+                x += t
+            }
+            t &<<= 1; h &>>= 1
+        }
+        // Last stage: h = 1, t = n/2, twiddle and N⁻¹ merged.
+        var x = a
+        var y = a + t
+        let end = a + t
+        while x < end {
+            let u = x.pointee, v = y.pointee
+            x.pointee = nInverse.multiplyLazy(u &+ v, modulus: q)
+            y.pointee = last.multiplyLazy(u &- v &+ twoQ, modulus: q)
+            x += 1; y += 1
+        }
+    }
+}
+
+@inlinable @inline(__always)
+func subtractIfExceedsLocal(_ x: UInt64, _ bound: UInt64) -> UInt64 {
+    x >= bound ? x &- bound : x
+}

@@ -1,0 +1,73 @@
+public import HepexcModArith
+
+/// Precomputed tables for the negacyclic NTT of degree N modulo one prime.
+///
+/// `forward[k] = ψ^brv(k)` and `inverse[k] = ψ^(−brv(k))` (bit-reversed, Longa–Naehrig
+/// 2016, Alg. 1–2), each with its Shoup quotient, so twiddles stream sequentially.
+/// The evaluation form stores `a(ψ^(2·brv(k)+1))` at index `k`.
+public final class NTTTables: Sendable {
+    /// The prime.
+    public let modulus: Modulus
+    /// The ring degree N.
+    public let degree: Int
+    /// log2(N).
+    public let logDegree: Int
+    /// The primitive 2N-th root of unity ψ.
+    public let psi: UInt64
+    @usableFromInline let forwardRoots: [UInt64]
+    @usableFromInline let forwardQuotients: [UInt64]
+    @usableFromInline let inverseRoots: [UInt64]
+    @usableFromInline let inverseQuotients: [UInt64]
+    /// N⁻¹ mod q.
+    @usableFromInline let inverseDegree: ShoupMultiplicand
+    /// ψ^(−brv(1))·N⁻¹, the merged last inverse stage twiddle.
+    @usableFromInline let inverseLastRoot: ShoupMultiplicand
+
+    /// - Parameters: `modulus` a prime `q ≡ 1 (mod 2N)`, `q < 2^61`; `degree` N, a power of two ≥ 2.
+    public init(modulus: Modulus, degree: Int) {
+        precondition(degree >= 2 && degree & (degree - 1) == 0, "degree must be a power of two")
+        guard let psi = modulus.minimalPrimitiveRoot(order: 2 * degree) else {
+            preconditionFailure("\(modulus.value) is not ≡ 1 mod \(2 * degree)")
+        }
+        self.modulus = modulus
+        self.degree = degree
+        self.logDegree = degree.trailingZeroBitCount
+        self.psi = psi
+        let q = modulus.value
+        let psiInverse = modulus.inverseMod(psi)
+        var powers = [UInt64](repeating: 1, count: degree)
+        var inversePowers = [UInt64](repeating: 1, count: degree)
+        for i in 1..<degree {
+            powers[i] = modulus.mulMod(powers[i - 1], psi)
+            inversePowers[i] = modulus.mulMod(inversePowers[i - 1], psiInverse)
+        }
+        var fr = [UInt64](repeating: 0, count: degree), fq = fr, ir = fr, iq = fr
+        for k in 0..<degree {
+            let r = bitReverse(k, bits: logDegree)
+            fr[k] = powers[r]
+            fq[k] = ShoupMultiplicand(powers[r], modulus: modulus).quotient
+            ir[k] = inversePowers[r]
+            iq[k] = ShoupMultiplicand(inversePowers[r], modulus: modulus).quotient
+        }
+        forwardRoots = fr; forwardQuotients = fq
+        inverseRoots = ir; inverseQuotients = iq
+        let nInv = modulus.inverseMod(UInt64(degree) % q)
+        inverseDegree = ShoupMultiplicand(nInv, modulus: modulus)
+        inverseLastRoot = ShoupMultiplicand(modulus.mulMod(ir[1], nInv), modulus: modulus)
+    }
+}
+
+/// Reverses the low `bits` bits of `x`.
+@inlinable
+public func bitReverse(_ x: Int, bits: Int) -> Int {
+    guard bits > 0 else { return 0 }
+    return Int(UInt(x).bitReversed >> (UInt.bitWidth - bits))
+}
+
+extension UInt {
+    @usableFromInline var bitReversed: UInt {
+        var v = self, r: UInt = 0
+        for _ in 0..<UInt.bitWidth { r = (r << 1) | (v & 1); v >>= 1 }
+        return r
+    }
+}

@@ -1,0 +1,46 @@
+import Dispatch
+
+/// How many threads loops over independent RNS limbs (or ciphertexts) may use.
+public struct Parallelism: Sendable, Hashable {
+    /// The number of worker threads (1 = run inline on the caller's thread).
+    public let threads: Int
+
+    /// - Parameter threads: at least 1.
+    public init(threads: Int) {
+        precondition(threads >= 1, "thread count must be at least 1")
+        self.threads = threads
+    }
+
+    /// One thread: everything runs inline.
+    public static let serial = Parallelism(threads: 1)
+
+    /// Runs `body(i)` for every `i` in `0..<count`, on up to `threads` threads.
+    ///
+    /// Iterations are striped over the workers; `body` must only touch state that
+    /// is disjoint per iteration (e.g. one RNS limb).
+    /// - Parameters: `count` number of iterations; `body` the loop body.
+    public func forEach(_ count: Int, _ body: (Int) -> Void) {
+        let workers = min(threads, count)
+        if workers <= 1 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { escaping in
+            let box = UncheckedSendableBox(escaping)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var i = worker
+                while i < count {
+                    box.value(i)
+                    i += workers
+                }
+            }
+        }
+    }
+}
+
+/// Wraps a value the caller promises to use race-free across threads.
+@usableFromInline
+struct UncheckedSendableBox<T>: @unchecked Sendable {
+    @usableFromInline let value: T
+    @usableFromInline init(_ value: T) { self.value = value }
+}

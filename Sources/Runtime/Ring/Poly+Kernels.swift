@@ -1,0 +1,145 @@
+public import HepexcModArith
+
+// Whole-polynomial kernels: NTT over all limbs and element-wise arithmetic.
+// Every operand must live in the same ring context (checked with `precondition`).
+
+extension Poly where Format == Coeff {
+    /// Transforms every limb to evaluation form (parallel over limbs).
+    /// - Returns: the same element in `Eval` form, residues in `[0, q)`.
+    public consuming func forwardNTT() -> Poly<Eval> {
+        var data = self.data
+        let context = self.context
+        data.withUnsafeMutableBufferPointer { buffer in
+            let base = UncheckedSendableBox(buffer.baseAddress!)
+            context.parallelism.forEach(context.limbCount) { limb in
+                context.tables[limb].forward(base.value + limb * context.degree)
+            }
+        }
+        return Poly<Eval>(context: context, data: data)
+    }
+}
+
+extension Poly where Format == Eval {
+    /// Transforms every limb back to coefficient form (parallel over limbs).
+    /// - Returns: the same element in `Coeff` form, residues in `[0, q)`.
+    public consuming func inverseNTT() -> Poly<Coeff> {
+        var data = self.data
+        let context = self.context
+        data.withUnsafeMutableBufferPointer { buffer in
+            let base = UncheckedSendableBox(buffer.baseAddress!)
+            context.parallelism.forEach(context.limbCount) { limb in
+                context.tables[limb].inverse(base.value + limb * context.degree)
+            }
+        }
+        return Poly<Coeff>(context: context, data: data)
+    }
+
+    /// `self ← self ⊙ other` (element-wise, Barrett).
+    public static func *= (lhs: inout Poly, rhs: Poly) {
+        lhs.combine(rhs) { x, y, q, n in
+            for k in 0..<n { x[k] = q.mulMod(x[k], y[k]) }
+        }
+    }
+
+    /// Element-wise product.
+    public static func * (lhs: Poly, rhs: Poly) -> Poly {
+        var result = lhs
+        result *= rhs
+        return result
+    }
+
+    /// `self ← self + a ⊙ b`.
+    public mutating func multiplyAdd(_ a: Poly, _ b: Poly) {
+        precondition(a.context.moduli == context.moduli && b.context.moduli == context.moduli)
+        let n = degree
+        let moduli = context.moduli
+        data.withUnsafeMutableBufferPointer { out in
+            a.data.withUnsafeBufferPointer { pa in
+                b.data.withUnsafeBufferPointer { pb in
+                    let o = UncheckedSendableBox(out.baseAddress!)
+                    let x = UncheckedSendableBox(pa.baseAddress!), y = UncheckedSendableBox(pb.baseAddress!)
+                    context.parallelism.forEach(moduli.count) { limb in
+                        let q = moduli[limb]
+                        let off = limb * n
+                        for k in off..<(off + n) {
+                            o.value[k] = q.addMod(o.value[k], q.mulMod(x.value[k], y.value[k]))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Poly {
+    /// Applies `body(lhsLimb, rhsLimb, modulus, N)` limb by limb (parallel over limbs).
+    @inlinable
+    mutating func combine(_ other: Poly,
+                          _ body: (UnsafeMutablePointer<UInt64>, UnsafePointer<UInt64>, Modulus, Int) -> Void) {
+        precondition(other.context.moduli == context.moduli, "operands live in different rings")
+        let n = degree
+        let moduli = context.moduli
+        let parallelism = context.parallelism
+        data.withUnsafeMutableBufferPointer { out in
+            other.data.withUnsafeBufferPointer { input in
+                let o = UncheckedSendableBox(out.baseAddress!), i = UncheckedSendableBox(input.baseAddress!)
+                parallelism.forEach(moduli.count) { limb in
+                    body(o.value + limb * n, i.value + limb * n, moduli[limb], n)
+                }
+            }
+        }
+    }
+
+    /// `self ← self + other`.
+    public static func += (lhs: inout Poly, rhs: Poly) {
+        lhs.combine(rhs) { x, y, q, n in
+            for k in 0..<n { x[k] = q.addMod(x[k], y[k]) }
+        }
+    }
+
+    /// `self ← self − other`.
+    public static func -= (lhs: inout Poly, rhs: Poly) {
+        lhs.combine(rhs) { x, y, q, n in
+            for k in 0..<n { x[k] = q.subMod(x[k], y[k]) }
+        }
+    }
+
+    /// Sum.
+    public static func + (lhs: Poly, rhs: Poly) -> Poly { var r = lhs; r += rhs; return r }
+    /// Difference.
+    public static func - (lhs: Poly, rhs: Poly) -> Poly { var r = lhs; r -= rhs; return r }
+
+    /// Negation.
+    public static prefix func - (operand: Poly) -> Poly {
+        var result = operand
+        result.negate()
+        return result
+    }
+
+    /// `self ← −self`.
+    public mutating func negate() {
+        let n = degree
+        let moduli = context.moduli
+        data.withUnsafeMutableBufferPointer { out in
+            for (limb, q) in moduli.enumerated() {
+                let base = out.baseAddress! + limb * n
+                for k in 0..<n { base[k] = q.negateMod(base[k]) }
+            }
+        }
+    }
+
+    /// `self ← self · c_limb` with one constant per limb (Shoup).
+    /// - Parameter constants: one reduced constant per limb.
+    public mutating func multiply(byConstants constants: [UInt64]) {
+        precondition(constants.count == limbCount)
+        let n = degree
+        let moduli = context.moduli
+        data.withUnsafeMutableBufferPointer { out in
+            for (limb, q) in moduli.enumerated() {
+                let w = ShoupMultiplicand(constants[limb], modulus: q)
+                let base = out.baseAddress! + limb * n
+                for k in 0..<n { base[k] = w.multiply(base[k], modulus: q.value) }
+            }
+        }
+    }
+}
