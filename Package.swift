@@ -97,6 +97,7 @@ let package = Package(
         ),
 
         // MARK: Tests
+        .testTarget(name: "IRTests", dependencies: ["HepexcIR", "_HepexcTestSupport", .product(name: "PropertyBased", package: "swift-property-based")], resources: [.copy("Golden")], swiftSettings: strictSettings),
         .testTarget(
             name: "ModArithTests",
             dependencies: ["HepexcModArith"],
