@@ -64,10 +64,16 @@ let package = Package(
             path: "Sources/Passes",
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "HepexcDriver",
+            dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData"],
+            path: "Sources/Driver",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "hepexc",
             dependencies: [
-                "HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData",
+                "HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcDriver",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/hepexc",

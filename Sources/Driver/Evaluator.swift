@@ -1,0 +1,179 @@
+public import HepexcData
+public import HepexcIR
+internal import Dispatch
+internal import Foundation
+
+/// The result of evaluating a model on a data set in plaintext.
+public struct EvaluationReport: Sendable, Codable, Equatable {
+    /// `classification` (labels), `regression` (float targets) or
+    /// `reconstruction` (no labels; outputs compared with the inputs).
+    public var task: String
+    public var model: String
+    public var data: String
+    public var output: String
+    public var samples: Int
+    /// Fraction of samples whose arg-max output equals the label.
+    public var accuracy: Double?
+    public var correct: Int?
+    /// Mean over all elements of (output − target)².
+    public var mse: Double?
+    public var seconds: Double
+    /// Notes such as an automatic reshape of the inputs.
+    public var notes: [String]
+
+    public var text: String {
+        var lines = ["model \(model) on \(data): \(samples) samples, task \(task), output %\(output)"]
+        if let accuracy, let correct {
+            lines.append(String(format: "accuracy: %.4f (%d/%d)", accuracy, correct, samples))
+        }
+        if let mse { lines.append(String(format: "mse: %.6g", mse)) }
+        lines.append(String(format: "time: %.3f s (%.1f µs/sample)", seconds, seconds * 1e6 / Double(max(samples, 1))))
+        for note in notes { lines.append("note: \(note)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Runs the reference interpreter over a data set and scores the outputs.
+public enum Evaluator {
+    /// - Parameters:
+    ///   - output: which graph output to score (default: the first).
+    ///   - batchSize: items per interpreter call.
+    ///   - threads: chunks evaluated concurrently (default: active cores).
+    public static func evaluate(_ graph: Graph, on dataset: Dataset, output: String? = nil, batchSize: Int = 256,
+                                threads: Int? = nil) throws(DriverError) -> EvaluationReport {
+        var notes: [String] = []
+        guard graph.inputs.count == 1, let input = graph.inputs.first else {
+            throw .dataMismatch("the model has \(graph.inputs.count) inputs; evaluation needs exactly one")
+        }
+        let outputName = output ?? graph.outputs[0]
+        guard let outputIndex = graph.outputs.firstIndex(of: outputName) else {
+            throw .dataMismatch("the model has no output %\(outputName) (outputs: \(graph.outputs.map { "%" + $0 }.joined(separator: ", ")))")
+        }
+        let inputs = try fit(dataset.inputs, to: input, notes: &notes)
+        let interpreter: Interpreter
+        do { interpreter = try Interpreter(graph) } catch { throw .ir(error) }
+
+        let start = DispatchTime.now()
+        let outputs = try runConcurrently(interpreter, inputs, outputIndex: outputIndex, batchSize: batchSize,
+                                          threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+
+        var report = EvaluationReport(task: "", model: graph.name, data: dataset.source.path, output: outputName,
+                                      samples: dataset.count, seconds: seconds, notes: notes)
+        if let labels = dataset.labels {
+            report.task = "classification"
+            let predictions = try predictedClasses(outputs)
+            let correct = zip(predictions, labels).filter { $0 == $1 }.count
+            report.correct = correct
+            report.accuracy = Double(correct) / Double(labels.count)
+        } else if let targets = dataset.targets {
+            report.task = "regression"
+            report.mse = try meanSquaredError(outputs, targets, what: "targets")
+        } else {
+            report.task = "reconstruction"
+            guard outputs.count == inputs.count else {
+                throw .dataMismatch("the data set has no labels or targets (y), and the output \(outputs.shape) does not have the input's size \(inputs.shape), so there is nothing to score")
+            }
+            report.mse = try meanSquaredError(outputs, inputs, what: "inputs")
+        }
+        return report
+    }
+
+    /// The data's inputs in the model input's shape: identical per-item
+    /// shapes pass, equal element counts are reshaped (with a note).
+    static func fit(_ inputs: Tensor, to input: GraphInput, notes: inout [String]) throws(DriverError) -> Tensor {
+        let itemShape = Array(inputs.shape.dropFirst())
+        let expected = input.type.dimensions.dropFirst().compactMap { $0 }
+        guard expected.count == input.type.rank - 1 else {
+            throw .dataMismatch("input %\(input.name) has a dynamic non-batch dimension (\(input.type))")
+        }
+        if itemShape == expected { return inputs }
+        guard itemShape.reduce(1, *) == expected.reduce(1, *) else {
+            throw .dataMismatch("the data's items have shape \(itemShape) but input %\(input.name) expects \(expected) (\(input.type))")
+        }
+        notes.append("inputs reshaped from \(itemShape) to \(expected) per item")
+        return inputs.reshaped([inputs.shape[0]] + expected)
+    }
+
+    static func runConcurrently(_ interpreter: Interpreter, _ inputs: Tensor, outputIndex: Int,
+                                batchSize: Int, threads: Int) throws(DriverError) -> Tensor {
+        let total = inputs.shape[0]
+        let chunkSize = max(1, batchSize)
+        let chunkCount = (total + chunkSize - 1) / chunkSize
+        let results = ChunkResults(count: chunkCount)
+        let workers = max(1, min(threads, chunkCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var chunk = worker
+            while chunk < chunkCount {
+                let range = (chunk * chunkSize)..<min(total, (chunk + 1) * chunkSize)
+                let result: Result<Tensor, IRError>
+                do {
+                    let outputs = try interpreter.run(inputs.batchSlice(range), batchSize: chunkSize)
+                    result = .success(outputs[outputIndex])
+                } catch let error as IRError {
+                    result = .failure(error)
+                } catch {
+                    result = .failure(.evaluation("\(error)"))
+                }
+                results.store(result, at: chunk)
+                chunk += workers
+            }
+        }
+        var parts: [Tensor] = []
+        for chunk in 0..<chunkCount {
+            switch results.value(at: chunk) {
+            case .success(let tensor)?: parts.append(tensor)
+            case .failure(let error)?: throw .ir(error)
+            case nil: throw .dataMismatch("internal: chunk \(chunk) was not evaluated")
+            }
+        }
+        guard var first = parts.first else { throw .dataMismatch("the data set is empty") }
+        var shape = first.shape
+        shape[0] = total
+        first = Tensor(shape: shape, scalars: parts.flatMap(\.scalars), elementType: first.elementType)
+        return first
+    }
+
+    /// Arg-max over each item's values (or the values themselves for an
+    /// `i64` index output).
+    static func predictedClasses(_ outputs: Tensor) throws(DriverError) -> [Int] {
+        let count = outputs.shape[0]
+        let width = outputs.count / max(count, 1)
+        if outputs.elementType == .i64 && width == 1 { return outputs.scalars.map { Int($0) } }
+        guard width >= 2 else {
+            throw .dataMismatch("the output has one value per item; classification needs one score per class (or an argmax output)")
+        }
+        return (0..<count).map { item in
+            var best = 0
+            for k in 1..<width where outputs.scalars[item * width + k] > outputs.scalars[item * width + best] { best = k }
+            return best
+        }
+    }
+
+    static func meanSquaredError(_ outputs: Tensor, _ targets: Tensor, what: String) throws(DriverError) -> Double {
+        guard outputs.count == targets.count else {
+            throw .dataMismatch("the output holds \(outputs.count) values but the \(what) hold \(targets.count)")
+        }
+        var sum = 0.0
+        for (a, b) in zip(outputs.scalars, targets.scalars) { sum += (a - b) * (a - b) }
+        return sum / Double(max(outputs.count, 1))
+    }
+}
+
+/// Per-chunk results written from concurrent workers, each to its own slot.
+final class ChunkResults: @unchecked Sendable {
+    private var slots: [Result<Tensor, IRError>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ result: Result<Tensor, IRError>, at index: Int) {
+        lock.lock(); defer { lock.unlock() }
+        slots[index] = result
+    }
+
+    func value(at index: Int) -> Result<Tensor, IRError>? {
+        lock.lock(); defer { lock.unlock() }
+        return slots[index]
+    }
+}

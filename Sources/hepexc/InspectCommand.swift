@@ -1,0 +1,60 @@
+import ArgumentParser
+import HepexcDriver
+import HepexcIR
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a model's IR and a summary (ops, parameters, per-layer shapes, HE-friendliness).",
+        discussion: """
+        Weights with more than 16 values print as `elided` unless --weights is given. \
+        With --json, prints one object with keys: model, format, inputs, outputs, ops, op_count, \
+        parameters, layers, not_he_friendly, metadata, ir.
+        """
+    )
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .long, help: "Print every weight value in the IR.")
+    var weights = false
+
+    @Flag(name: .long, help: "Print only the summary, not the IR.")
+    var summaryOnly = false
+
+    @Flag(name: .long, help: "Print only the IR (a valid .hepir file), not the summary.")
+    var irOnly = false
+
+    func validate() throws {
+        if summaryOnly && irOnly { throw ValidationError("--summary-only and --ir-only exclude each other") }
+    }
+
+    struct Report: Encodable {
+        var summary: ModelSummary
+        var format: String
+        var ir: String?
+
+        func encode(to encoder: any Encoder) throws {
+            try summary.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(format, forKey: .format)
+            try container.encodeIfPresent(ir, forKey: .ir)
+        }
+
+        enum Keys: String, CodingKey { case format, ir }
+    }
+
+    func run() throws {
+        try Console.run {
+            let loaded = try modelOptions.load()
+            let ir = loaded.graph.printed(PrintOptions(weights: weights ? .all : .elided(above: 16)))
+            let summary = ModelSummary(loaded.graph)
+            if output.json {
+                try Console.printJSON(Report(summary: summary, format: loaded.format.rawValue, ir: summaryOnly ? nil : ir))
+                return
+            }
+            if !summaryOnly { print(ir, terminator: "") }
+            if !summaryOnly && !irOnly { print("") }
+            if !irOnly { print(summary.text.split(separator: "\n", omittingEmptySubsequences: false).map { "// " + $0 }.joined(separator: "\n")) }
+        }
+    }
+}
