@@ -1,55 +1,86 @@
 extension BaseConverter {
-    /// Base conversion over raw limbs. `input`: `source.count` limbs of N residues;
-    /// `output`: `target.count` limbs of N residues (overwritten, in `[0, b_j)`).
+    /// Base conversion over raw limbs (both phases below, all targets).
+    /// - Parameters: `input` `source.count` limbs of N residues in `[0, a_i)`; `output`
+    ///   `target.count` limbs (overwritten, in `[0, b_j)`); `exact` subtract `v·A`.
     public func convertKernel(input: UnsafePointer<UInt64>, output: UnsafeMutablePointer<UInt64>,
                               degree n: Int, exact: Bool, parallelism: Parallelism) {
-        let m = source.count
-        // y_i = x_i · (A/a_i)⁻¹ mod a_i
-        var y = [UInt64](repeating: 0, count: m * n)
+        var y = [UInt64](repeating: 0, count: source.count * n)
         var v = [UInt64](repeating: 0, count: exact ? n : 0)
         y.withUnsafeMutableBufferPointer { yBuffer in
-            let yp = yBuffer.baseAddress!
-            for i in 0..<m {
-                let w = hatInverse[i], q = source[i].value
-                for k in 0..<n { yp[i * n + k] = w.multiply(input[i * n + k], modulus: q) }
-            }
+            prepare(input: input, into: yBuffer.baseAddress!, degree: n)
             if exact {
-                for k in 0..<n {
-                    var sum = 0.0
-                    for i in 0..<m { sum += Double(yp[i * n + k]) * reciprocal[i] }
-                    v[k] = UInt64(sum.rounded())
+                v.withUnsafeMutableBufferPointer { vBuffer in
+                    overflowCounts(y: yBuffer.baseAddress!, into: vBuffer.baseAddress!, degree: n)
                 }
             }
         }
         let yBox = UncheckedSendableBox(y), vBox = UncheckedSendableBox(v)
         let out = UncheckedSendableBox(output)
         parallelism.forEach(target.count) { j in
-            let b = target[j]
-            let hats = hatModTarget[j]
-            let dst = out.value + j * n
-            yBox.value.withUnsafeBufferPointer { yBuffer in
-                let yp = yBuffer.baseAddress!
-                if m == 1 {
-                    for k in 0..<n { dst[k] = b.mulMod(yp[k], hats[0]) }
-                } else {
-                    for k in 0..<n {
-                        var low: UInt64 = 0, high: UInt64 = 0
-                        for i in 0..<m {
-                            let p = yp[i * n + k].multipliedFullWidth(by: hats[i])
-                            let (s, c) = low.addingReportingOverflow(p.low)
-                            low = s
-                            high = high &+ p.high &+ (c ? 1 : 0)
-                        }
-                        dst[k] = b.reduce(high: high, low: low)
-                    }
+            yBox.value.withUnsafeBufferPointer { yb in
+                vBox.value.withUnsafeBufferPointer { vb in
+                    accumulate(y: yb.baseAddress!, target: j, into: out.value + j * n, degree: n,
+                               overflow: exact ? vb.baseAddress! : nil)
                 }
             }
-            if exact {
-                let correction = productModTarget[j]
+        }
+    }
+
+    /// Phase 1: `y_i = x_i·[(A/a_i)⁻¹]_{a_i}` for every source limb (a copy when `A` is one prime).
+    /// - Parameters: `input`, `y` `source.count` limbs of N residues.
+    public func prepare(input: UnsafePointer<UInt64>, into y: UnsafeMutablePointer<UInt64>, degree n: Int) {
+        if source.count == 1 {
+            y.update(from: input, count: n)
+            return
+        }
+        for i in 0..<source.count {
+            let w = hatInverse[i], q = source[i].value
+            let src = input + i * n, dst = y + i * n
+            for k in 0..<n { dst[k] = w.multiply(src[k], modulus: q) }
+        }
+    }
+
+    /// `v = round(Σ_i y_i/a_i)` per coefficient (the multiple of A to remove for exactness).
+    public func overflowCounts(y: UnsafePointer<UInt64>, into v: UnsafeMutablePointer<UInt64>, degree n: Int) {
+        for k in 0..<n {
+            var sum = 0.0
+            for i in 0..<source.count { sum += Double(y[i * n + k]) * reciprocal[i] }
+            v[k] = UInt64(sum + 0.5)  // sum ≥ 0: truncation rounds to nearest
+        }
+    }
+
+    /// Phase 2 for one target prime `b_j`: `Σ_i y_i·[A/a_i]_{b_j}` (128-bit accumulation,
+    /// one Barrett reduction), minus `v·[A]_{b_j}` when `overflow` is given.
+    /// - Parameters: `y` from `prepare`; `dst` N residues, overwritten with values in `[0, b_j)`.
+    public func accumulate(y: UnsafePointer<UInt64>, target j: Int, into dst: UnsafeMutablePointer<UInt64>,
+                           degree n: Int, overflow: UnsafePointer<UInt64>?) {
+        let b = target[j]
+        let hats = hatModTarget[j]
+        let m = source.count
+        if m == 1 {
+            if b.value > source[0].value {
+                dst.update(from: y, count: n)
+            } else {
+                for k in 0..<n { dst[k] = b.reduce(y[k]) }
+            }
+        } else {
+            hats.withUnsafeBufferPointer { hb in
+                let h = hb.baseAddress!
                 for k in 0..<n {
-                    dst[k] = b.subMod(dst[k], b.mulMod(b.reduce(vBox.value[k]), correction))
+                    var low: UInt64 = 0, high: UInt64 = 0
+                    for i in 0..<m {
+                        let p = y[i * n + k].multipliedFullWidth(by: h[i])
+                        let (s, c) = low.addingReportingOverflow(p.low)
+                        low = s
+                        high = high &+ p.high &+ (c ? 1 : 0)
+                    }
+                    dst[k] = b.reduce(high: high, low: low)
                 }
             }
+        }
+        if let v = overflow {
+            let correction = productModTarget[j]
+            for k in 0..<n { dst[k] = b.subMod(dst[k], b.mulMod(b.reduce(v[k]), correction)) }
         }
     }
 }

@@ -13,13 +13,13 @@ public struct BaseConverter: Sendable {
     /// The target basis.
     public let target: [Modulus]
     /// `[(A/a_i)⁻¹]_{a_i}`.
-    let hatInverse: [ShoupMultiplicand]
+    @usableFromInline let hatInverse: [ShoupMultiplicand]
     /// `[A/a_i]_{b_j}`, indexed `[j][i]`.
-    let hatModTarget: [[UInt64]]
+    @usableFromInline let hatModTarget: [[UInt64]]
     /// `[A]_{b_j}`.
-    let productModTarget: [UInt64]
+    @usableFromInline let productModTarget: [UInt64]
     /// `1/a_i`.
-    let reciprocal: [Double]
+    @usableFromInline let reciprocal: [Double]
 
     /// - Parameters: `source`, `target` disjoint prime bases.
     public init(from source: [Modulus], to target: [Modulus]) {

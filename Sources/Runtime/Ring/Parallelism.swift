@@ -39,8 +39,7 @@ public struct Parallelism: Sendable, Hashable {
 }
 
 /// Wraps a value the caller promises to use race-free across threads.
-@usableFromInline
-struct UncheckedSendableBox<T>: @unchecked Sendable {
-    @usableFromInline let value: T
-    @usableFromInline init(_ value: T) { self.value = value }
+public struct UncheckedSendableBox<T>: @unchecked Sendable {
+    public let value: T
+    public init(_ value: T) { self.value = value }
 }

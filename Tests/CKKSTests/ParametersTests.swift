@@ -1,0 +1,50 @@
+import Testing
+import HepexcCKKS
+
+@Suite("CKKS parameters")
+struct ParametersTests {
+    @Test("Secure presets validate and generate distinct NTT-friendly primes")
+    func presets() throws {
+        for literal in [CKKSParameters.Literal.logN13LogQP200, .logN14LogQP360, .logN15LogQP880, .logN16LogQP1720] {
+            let p = try CKKSParameters(literal)
+            let all = p.ciphertextModuli + p.specialModuli
+            #expect(Set(all).count == all.count)
+            #expect(all.allSatisfy { $0 % UInt64(2 * p.degree) == 1 })
+            #expect(p.digitCount == p.ciphertextModuli.count)  // SEAL layout: one digit per limb
+            #expect(p.logQP <= CKKSParameters.maxLogQP[p.logN]!)
+        }
+    }
+
+    @Test("Security bound is enforced")
+    func security() {
+        let tooBig = CKKSParameters.Literal(logN: 13, logQ: [60, 60, 60], logP: [60], logScale: 40)
+        #expect(throws: HEError.insecureParameters(logN: 13, logQP: 240, maxLogQP: 218)) { try CKKSParameters(tooBig) }
+        let small = CKKSParameters.Literal(logN: 8, logQ: [30], logP: [30], logScale: 20)
+        #expect(throws: HEError.self) { try CKKSParameters(small) }
+        var insecure = small
+        insecure.insecure = true
+        #expect(throws: Never.self) { try CKKSParameters(insecure) }
+    }
+
+    @Test("Automatic layout picks fewer digits when the budget allows, SEAL layout when it does not")
+    func automaticLayout() throws {
+        let hybrid = try CKKSParameters(.logN15Auto)
+        #expect(hybrid.digitCount < hybrid.ciphertextModuli.count)
+        #expect(hybrid.logQP <= 881)
+        let full = try CKKSParameters(.init(logN: 15, logQ: [60] + Array(repeating: 40, count: 19), logScale: 40))
+        #expect(full.digitCount == 20 && full.specialModuli.count == 1)
+    }
+
+    @Test("Digits wider than P are rejected with a reason")
+    func digitsTooWide() {
+        let literal = CKKSParameters.Literal(logN: 12, logQ: [40, 40, 40], logP: [40], logScale: 30, digits: 1, insecure: true)
+        #expect(throws: HEError.self) { try CKKSParameters(literal) }
+    }
+
+    @Test("Parameter hash is stable and distinguishes parameter sets")
+    func hash() throws {
+        let a = try CKKSParameters(.insecureN1024), b = try CKKSParameters(.insecureN1024)
+        let c = try CKKSParameters(.insecureN4096)
+        #expect(a.parameterHash == b.parameterHash && a.parameterHash != c.parameterHash)
+    }
+}
