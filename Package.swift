@@ -119,6 +119,7 @@ let package = Package(
             dependencies: ["HepexcModArith", "HepexcRing", "HepexcCKKS"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "DataTests", dependencies: ["HepexcData", "_HepexcTestSupport"], swiftSettings: strictSettings),
         .target(
             name: "_HepexcTestSupport",
             dependencies: ["HepexcIR"],

@@ -1,0 +1,109 @@
+import Foundation
+import ZIPFoundation
+
+/// An opened `.npz` archive: lists member keys and decodes members on demand,
+/// so a loader can read `x` and `y` without decoding everything else.
+struct NPZArchive {
+    let source: String
+    private let archive: Archive
+    /// `.npy` members by key, in archive order.
+    private let entries: [(key: String, entry: Entry)]
+
+    /// Opens an archive file.
+    ///
+    /// - Throws: ``DataError/fileNotFound(path:)``, ``DataError/notAZip(path:reason:)``.
+    init(path: String) throws {
+        try self.init(data: DataFile.read(path: path), source: path)
+    }
+
+    /// Opens an archive held in memory.
+    ///
+    /// - Throws: ``DataError/notAZip(path:reason:)``.
+    init(data: Data, source: String) throws {
+        self.source = source
+        let head = [UInt8](data.prefix(4))
+        let isZip = head == [0x50, 0x4B, 0x03, 0x04] || head == [0x50, 0x4B, 0x05, 0x06]
+        guard isZip else {
+            throw DataError.notAZip(path: source, reason: "leading bytes \(DataError.hex(head)) are not a zip signature")
+        }
+        do {
+            archive = try Archive(data: Data(data), accessMode: .read)
+        } catch {
+            throw DataError.notAZip(path: source, reason: "\(error)")
+        }
+        var entries: [(key: String, entry: Entry)] = []
+        var seen = Set<String>()
+        for entry in archive where entry.type == .file && entry.path.hasSuffix(".npy") {
+            let key = String(entry.path.dropLast(4))
+            if seen.insert(key).inserted { entries.append((key, entry)) }
+        }
+        self.entries = entries
+    }
+
+    /// The array keys (member names without `.npy`), in archive order.
+    var keys: [String] { entries.map(\.key) }
+
+    /// Decodes one member.
+    ///
+    /// - Returns: The array, or `nil` when no member has this key.
+    /// - Throws: ``DataError`` — decompression, checksum or `.npy` errors.
+    func array(named key: String) throws -> NumPyArray? {
+        guard let entry = entries.first(where: { $0.key == key })?.entry else { return nil }
+        return try NPY.read(data: memberData(entry, key: key), source: source, key: key)
+    }
+
+    /// Decodes every member.
+    func readAll() throws -> [String: NumPyArray] {
+        var arrays: [String: NumPyArray] = [:]
+        for (key, _) in entries {
+            arrays[key] = try array(named: key)
+        }
+        return arrays
+    }
+
+    /// The uncompressed bytes of a member, CRC-checked.
+    private func memberData(_ entry: Entry, key: String) throws -> Data {
+        var data = Data()
+        // The declared size is only a hint; cap the reservation.
+        data.reserveCapacity(Int(min(entry.uncompressedSize, 1 << 30)))
+        let checksum: CRC32
+        do {
+            checksum = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
+                data.append(chunk)
+            }
+        } catch {
+            throw DataError.corruptCompressedData(path: "\(source)[\(key)]", reason: "cannot extract member: \(error)")
+        }
+        guard checksum == entry.checksum else {
+            throw DataError.checksumMismatch(path: "\(source)[\(key)]", expected: entry.checksum, found: checksum)
+        }
+        return data
+    }
+
+    /// Builds a zip archive in memory from named members.
+    ///
+    /// - Throws: ``DataError/unwritable(path:reason:)`` if the zip writer fails.
+    static func encode(members: [(name: String, data: Data)], deflate: Bool) throws -> Data {
+        do {
+            let archive = try Archive(data: Data(), accessMode: .create)
+            for member in members {
+                let bytes = member.data
+                try archive.addEntry(with: member.name, type: .file, uncompressedSize: Int64(bytes.count),
+                                     modificationDate: Date(timeIntervalSince1970: 315_532_800),
+                                     compressionMethod: deflate ? .deflate : .none,
+                                     bufferSize: 1 << 16) { position, size in
+                    let lower = Int(position)
+                    return bytes.subdata(in: lower..<min(bytes.count, lower + size))
+                }
+            }
+            guard let data = archive.data else {
+                throw DataError.unwritable(path: "<memory>", reason: "the zip writer produced no data")
+            }
+            return data
+        } catch let error as DataError {
+            throw error
+        } catch {
+            throw DataError.unwritable(path: "<memory>", reason: "zip writer failed: \(error)")
+        }
+    }
+}
