@@ -74,6 +74,7 @@ let package = Package(
             name: "hepexc",
             dependencies: [
                 "HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcDriver",
+                "HepexcModArith", "HepexcRing", "HepexcCKKS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/hepexc",
@@ -117,6 +118,28 @@ let package = Package(
         .testTarget(
             name: "CKKSTests",
             dependencies: ["HepexcModArith", "HepexcRing", "HepexcCKKS"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FrontendTests",
+            dependencies: ["HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcDriver", "_HepexcTestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PassesTests",
+            dependencies: ["HepexcPasses", "_HepexcTestSupport"],
+            exclude: ["Golden"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DriverTests",
+            dependencies: ["HepexcDriver", "HepexcData", "_HepexcTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["hepexc", "_HepexcTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "DataTests", dependencies: ["HepexcData", "_HepexcTestSupport"], swiftSettings: strictSettings),

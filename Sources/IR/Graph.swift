@@ -9,9 +9,16 @@ public struct Constant: Sendable, Equatable {
     public var value: Tensor?
     public var attributes: Attributes
 
+    /// Values of an `f32` constant are rounded to `Float` so that printing
+    /// (shortest `Float` text) and parsing give back exactly the same graph.
     public init(type: TensorType, value: Tensor?, attributes: Attributes = [:]) {
         self.type = type
-        self.value = value
+        if var tensor = value, tensor.elementType == .f32 {
+            tensor.scalars = tensor.scalars.map { Double(Float($0)) }
+            self.value = tensor
+        } else {
+            self.value = value
+        }
         self.attributes = attributes
     }
 

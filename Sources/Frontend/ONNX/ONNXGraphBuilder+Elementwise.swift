@@ -176,7 +176,18 @@ extension ONNXGraphBuilder {
         if axis < 0 { axis += type.rank }
         // Before opset 13 Softmax flattened the axes from `axis` on; that is
         // the same as a plain softmax only over the last axis.
-        if opset < 13, axis != type.rank - 1 { throw .unsupported("opset \(opset) Softmax over axes \(axis)… of a rank-\(type.rank) tensor") }
+        if opset < 13, axis != type.rank - 1 {
+            // Opset < 13 coerces to 2-D at `axis`: with axis 1 that is a
+            // softmax over each item's flattened values.
+            guard axis == 1, let items = type.elementsPerItem, let shape = type.staticShape(droppingBatch: true) else {
+                throw .unsupported("opset \(opset) Softmax with axis \(axis) of a rank-\(type.rank) tensor mixes the batch into the softmax")
+            }
+            guard case .value(let flat, _) = try emit(.reshape, [.value(x)], attributes: ["shape": .ints([items])], node: node),
+                  case .value(let normalized, _) = try emit(.softmax, [.value(flat)], attributes: ["axis": .int(1)], node: node) else {
+                throw .unsupported("internal: softmax lowering failed")
+            }
+            return try emit(.reshape, [.value(normalized)], attributes: ["shape": .ints(shape)], node: node)
+        }
         return try emit(.softmax, [.value(x)], attributes: ["axis": .int(axis)], node: node)
     }
 
@@ -197,5 +208,17 @@ extension ONNXGraphBuilder {
             return try passThrough(Array(inputs.dropFirst()), node)
         }
         return .stripped(node: node.name, opType: node.opType)
+    }
+}
+
+extension TensorType {
+    /// The static dimensions after the batch, if they are all known.
+    func staticShape(droppingBatch: Bool) -> [Int]? {
+        var shape: [Int] = []
+        for dim in dimensions.dropFirst(droppingBatch ? 1 : 0) {
+            guard let dim else { return nil }
+            shape.append(dim)
+        }
+        return shape
     }
 }

@@ -80,13 +80,17 @@ extension ONNXGraphBuilder {
                                                    domain: domain, opset: domain == "" ? opset : 1, reason: reason))
             for output in node.outputs where !output.isEmpty { values[output] = .poisoned }
         }
-        // Whatever reads a node we already reported is skipped quietly.
-        if inputs.contains(where: { if case .poisoned? = $0 { return true }; return false }) {
-            for output in node.outputs where !output.isEmpty { values[output] = .poisoned }
-            return
-        }
         guard domain == "" || domain == "ai.onnx.ml" else {
             record("custom domain '\(domain)'")
+            return
+        }
+        // Whatever reads a node we already reported is skipped, but reported
+        // too if its own operator is unknown, so that one run lists them all.
+        if inputs.contains(where: { if case .poisoned? = $0 { return true }; return false }) {
+            if !Self.knownOperators.contains(node.opType) {
+                record(Self.constantOnlyOperators.contains(node.opType) ? "supported only on constants (shape computations)" : nil)
+            }
+            for output in node.outputs where !output.isEmpty { values[output] = .poisoned }
             return
         }
         do {

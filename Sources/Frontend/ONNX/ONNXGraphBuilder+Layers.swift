@@ -39,10 +39,25 @@ extension ONNXGraphBuilder {
             notes.append("ZipMap node '\(node.name)' imported as its probability tensor")
             return [try passThrough(inputs, node)]
         case "ArrayFeatureExtractor": return [try arrayFeatureExtractor(node, inputs)]
+        case "LinearClassifier": return try linearClassifier(node, inputs)
+        case "Normalizer": return [try normalizer(node, inputs)]
         default:
-            throw .unsupported(nil)
+            throw .unsupported(Self.constantOnlyOperators.contains(node.opType) ? "supported only on constants (shape computations)" : nil)
         }
     }
+
+    /// Operators with a lowering for run-time values.
+    static let knownOperators: Set<String> = [
+        "Gemm", "MatMul", "Conv", "AveragePool", "MaxPool", "GlobalAveragePool", "BatchNormalization",
+        "Add", "Sub", "Mul", "Div", "Pow", "Neg", "Relu", "Sigmoid", "Tanh", "Identity", "Dropout", "Cast",
+        "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Softmax", "ArgMax", "ZipMap",
+        "ArrayFeatureExtractor", "LinearClassifier", "Normalizer", "Constant", "Shape",
+    ]
+
+    /// Operators we fold when their inputs are constant but cannot run on data.
+    static let constantOnlyOperators: Set<String> = [
+        "Gather", "Concat", "Slice", "ConstantOfShape", "Sqrt", "Reciprocal", "Abs", "Exp", "Log", "Floor", "Ceil",
+    ]
 
     func passThrough(_ inputs: [ImportedValue?], _ node: ONNXNode) throws(NodeIssue) -> ImportedValue {
         guard let first = inputs.first, let value = first else {

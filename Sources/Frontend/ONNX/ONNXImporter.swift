@@ -5,14 +5,15 @@ internal import SwiftProtobuf
 
 /// Imports ONNX models into the IR.
 ///
-/// Supported: default-domain opsets 9 through 21, `ai.onnx.ml` post-processing
+/// Supported: default-domain opsets 9 through 22, `ai.onnx.ml` post-processing
 /// tails (ZipMap, ArrayFeatureExtractor), weights as `raw_data`, typed fields
 /// or external data, initializers listed as graph inputs (old exporters).
 /// Constant subgraphs (shape arithmetic included) are folded at import time.
 /// The leading dimension of every graph input is taken as the batch.
 public enum ONNXImporter {
-    /// Default-domain opsets we import.
-    public static let supportedOpsets: ClosedRange<Int> = 9...21
+    /// Default-domain opsets we import. (22 only widened the types of
+    /// existing operators, which is why recent skl2onnx output imports.)
+    public static let supportedOpsets: ClosedRange<Int> = 9...22
 
     /// Imports the model at `path`.
     public static func importModel(at path: String) throws(FrontendError) -> Graph {
