@@ -60,6 +60,7 @@ struct GoldenTests {
         let printed = graph.printed(PrintOptions(weights: .all))
         #expect(printed == text, "\(lineDiff(expected: text, actual: printed))")
         expectTypesInferred(graph)
+        try graph.verify()
     }
 
     @Test("The golden files cover every operation kind, and the suite covers multiple inputs and outputs")
@@ -85,11 +86,12 @@ struct GoldenTests {
         let blocks = markdown.components(separatedBy: "```hepir\n").dropFirst().compactMap {
             $0.components(separatedBy: "```").first
         }
-        #expect(!blocks.isEmpty)
+        #expect(blocks.filter { $0.hasPrefix("hepir ") }.count >= 2)
         for block in blocks where block.hasPrefix("hepir ") {
             let graph = try Graph(parsing: block, file: "docs/ir.md")
             #expect(graph.printed(PrintOptions(weights: .all)) == block)
             expectTypesInferred(graph)
+            try graph.verify()
         }
     }
 }

@@ -343,7 +343,9 @@ struct Lexer {
                 guard let size = Int(part) else {
                     throw error(line: partLine, column: partColumn, "dimension \(part) is too large")
                 }
-                let (product, overflow) = elementCount.multipliedReportingOverflow(by: size)
+                // Zero dimensions count as 1 so that no partial product of the
+                // known dimensions (elements per item, …) can overflow later.
+                let (product, overflow) = elementCount.multipliedReportingOverflow(by: max(size, 1))
                 guard !overflow else {
                     throw error(line: partLine, column: partColumn,
                                 "dimension \(part) makes the tensor too large (more than \(Int.max) elements)")

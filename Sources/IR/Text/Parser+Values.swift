@@ -41,14 +41,13 @@ extension Parser {
         switch token.kind {
         case .integer, .float, .word("inf"), .word("nan"):
             switch try number() {
-            case .int(let integer): value = .int(integer)
-            case .float(let float): value = .float(float)
+            case .int(let integer): return .int(integer)
+            case .float(let float): return .float(float)
             }
-            return value
+        case .leftBracket: return try parseList()
         case .word("true"): value = .bool(true)
         case .word("false"): value = .bool(false)
         case .string(let text): value = .string(text)
-        case .leftBracket: return try parseList()
         default: throw unexpected("an attribute value (a number, string, true, false or a list)")
         }
         try advance()
