@@ -88,6 +88,8 @@ let parseErrorCases: [ParseErrorCase] = [
           line: 4, column: 30, message: "dimension 4294967296 makes the tensor too large (more than 9223372036854775807 elements)"),
     .init(name: "overflow behind a zero dimension", text: broken("tensor<2x3xf32>", "tensor<0x4294967296x4294967296xf32>"),
           line: 4, column: 32, message: "dimension 4294967296 makes the tensor too large (more than 9223372036854775807 elements)"),
+    .init(name: "space inside a type", text: broken("tensor<2x3xf32>", "tensor <2x3xf32>"), line: 4, column: 12,
+          message: "expected a tensor type for the constant; write tensor<…> without spaces"),
     .init(name: "missing element type", text: broken("tensor<2x3xf32>", "tensor<2x3>"), line: 4, column: 21,
           message: "unknown element type '3' (expected one of f32, f64, i64)"),
     .init(name: "empty dimension", text: broken("tensor<2x3xf32>", "tensor<2xxf32>"), line: 4, column: 21,

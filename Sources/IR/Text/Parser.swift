@@ -75,7 +75,10 @@ struct Parser {
 
     /// Consumes `tensor<…>`.
     mutating func expectType(_ context: String) throws(IRError) -> TensorType {
-        guard case .tensorType(let type) = token.kind else { throw unexpected("a tensor type \(context)") }
+        guard case .tensorType(let type) = token.kind else {
+            if isWord("tensor") { throw error("expected a tensor type \(context); write tensor<…> without spaces") }
+            throw unexpected("a tensor type \(context)")
+        }
         try advance()
         return type
     }
