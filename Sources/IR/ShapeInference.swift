@@ -96,10 +96,11 @@ public enum ShapeInference {
             return TensorType(x.dimensions, element)
 
         case .reshape:
-            guard let shape = attributes["shape"]?.intsValue, shape.allSatisfy({ $0 > 0 }) else {
-                throw fail("needs `shape`, a list of positive per-item dimensions")
+            guard let shape = attributes["shape"]?.intsValue, shape.allSatisfy({ $0 > 0 }),
+                  let product = checkedProduct(shape) else {
+                throw fail("needs `shape`, a list of positive per-item dimensions with a representable product")
             }
-            if let items = x.elementsPerItem, items != shape.reduce(1, *) {
+            if let items = x.elementsPerItem, items != product {
                 throw fail("cannot reshape \(items) values per item into \(shape)")
             }
             guard x.rank >= 1 else { throw fail("input must have a batch dimension") }
@@ -173,7 +174,9 @@ public enum ShapeInference {
     private static func window(_ size: Int?, kernel: Int, stride: Int, before: Int, after: Int,
                                axis: String, _ fail: (String) -> IRError) throws -> Int? {
         guard let size else { return nil }
-        let padded = size + before + after
+        let (partial, overflow1) = size.addingReportingOverflow(before)
+        let (padded, overflow2) = partial.addingReportingOverflow(after)
+        guard !overflow1, !overflow2 else { throw fail("padding \(before)+\(after) on \(axis) \(size) is out of range") }
         guard padded >= kernel else {
             throw fail("kernel \(kernel) is larger than the padded \(axis) \(padded)")
         }
@@ -184,5 +187,16 @@ public enum ShapeInference {
         let axis = attributes["axis"]?.intValue ?? (rank - 1)
         guard (0..<rank).contains(axis) else { throw fail("axis \(axis) is out of range for rank \(rank)") }
         return axis
+    }
+
+    /// The product of `values`, or `nil` on overflow.
+    static func checkedProduct(_ values: [Int]) -> Int? {
+        var product = 1
+        for value in values {
+            let (next, overflow) = product.multipliedReportingOverflow(by: value)
+            if overflow { return nil }
+            product = next
+        }
+        return product
     }
 }
