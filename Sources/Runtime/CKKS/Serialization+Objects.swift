@@ -1,0 +1,178 @@
+public import HepexcModArith
+public import HepexcRing
+
+extension CKKSParameters {
+    /// Serializes the literal and the generated primes.
+    public func serialized() -> [UInt8] {
+        var payload: [UInt64] = [UInt64(logN), UInt64(literal.logScale), UInt64(digitCount), literal.insecure ? 1 : 0,
+                                 UInt64(literal.logQ.count)]
+        payload += literal.logQ.map(UInt64.init)
+        payload.append(UInt64(literal.logP.count))
+        payload += literal.logP.map(UInt64.init)
+        payload += ciphertextModuli + specialModuli
+        return Container.encode(.parameters, parameterHash: parameterHash, payload: payload)
+    }
+
+    /// Loads and re-validates parameters; the primes must regenerate identically.
+    /// - Throws: `HEError` for corrupted data or parameters that no longer validate.
+    public init(deserializing bytes: [UInt8]) throws {
+        var r = PayloadReader(words: try Container.decode(bytes, expecting: .parameters, parameterHash: nil))
+        let logN = try r.int("logN", in: 2...16)
+        let logScale = try r.int("logScale", in: 1...200)
+        let digits = try r.int("digits", in: 1...4096)
+        let insecure = try r.int("insecure flag", in: 0...1) == 1
+        let logQ = try r.words(r.int("logQ count", in: 1...4096), "logQ").map { Int(truncatingIfNeeded: $0) }
+        let logP = try r.words(r.int("logP count", in: 0...4096), "logP").map { Int(truncatingIfNeeded: $0) }
+        let primes = Array(try r.words(logQ.count + logP.count, "primes"))
+        try r.finish()
+        try self.init(Literal(logN: logN, logQ: logQ, logP: logP, logScale: logScale, digits: digits, insecure: insecure))
+        guard ciphertextModuli + specialModuli == primes else {
+            throw HEError.corruptedData("stored primes differ from the regenerated ones")
+        }
+    }
+}
+
+extension CKKSContext {
+    /// Reads `count` residues per limb for `ring`, checking each is reduced.
+    func readResidues(_ r: inout PayloadReader, ring: RingContext, what: String) throws -> [UInt64] {
+        let n = ring.degree
+        let data = Array(try r.words(ring.limbCount * n, what))
+        for (limb, q) in ring.moduli.enumerated() {
+            for k in 0..<n where data[limb * n + k] >= q.value {
+                throw HEError.corruptedData("\(what): residue not reduced modulo q_\(limb)")
+            }
+        }
+        return data
+    }
+
+    var hash: UInt64 { parameters.parameterHash }
+}
+
+extension Ciphertext {
+    /// Serializes this ciphertext (size, level, scale, residues).
+    public func serialized(context: CKKSContext) -> [UInt8] {
+        var payload: [UInt64] = [UInt64(size), UInt64(level), scale.bitPattern]
+        for p in polys { payload += p.data }
+        return Container.encode(.ciphertext, parameterHash: context.hash, payload: payload)
+    }
+
+    /// - Throws: `HEError` on corruption, another kind of file or other parameters.
+    public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
+        var r = PayloadReader(words: try Container.decode(bytes, expecting: .ciphertext, parameterHash: context.hash))
+        let size = try r.int("size", in: 2...3)
+        let level = try r.int("level", in: 0...context.parameters.maxLevel)
+        let scale = Double(bitPattern: try r.next("scale"))
+        guard scale.isFinite, scale > 0 else { throw HEError.corruptedData("scale \(scale)") }
+        let ring = context.levels[level]
+        var polys: [Poly<Eval>] = []
+        for i in 0..<size {
+            polys.append(Poly<Eval>(context: ring, data: try context.readResidues(&r, ring: ring, what: "polynomial \(i)")))
+        }
+        try r.finish()
+        self.init(polys: polys, scale: scale)
+    }
+}
+
+extension Plaintext {
+    /// Serializes this plaintext (level, scale, residues).
+    public func serialized(context: CKKSContext) -> [UInt8] {
+        Container.encode(.plaintext, parameterHash: context.hash, payload: [UInt64(level), scale.bitPattern] + poly.data)
+    }
+
+    /// - Throws: `HEError` on corruption, another kind of file or other parameters.
+    public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
+        var r = PayloadReader(words: try Container.decode(bytes, expecting: .plaintext, parameterHash: context.hash))
+        let level = try r.int("level", in: 0...context.parameters.maxLevel)
+        let scale = Double(bitPattern: try r.next("scale"))
+        guard scale.isFinite, scale > 0 else { throw HEError.corruptedData("scale \(scale)") }
+        let ring = context.levels[level]
+        let data = try context.readResidues(&r, ring: ring, what: "plaintext")
+        try r.finish()
+        self.init(poly: Poly<Eval>(context: ring, data: data), scale: scale)
+    }
+}
+
+extension SecretKey {
+    /// Serializes the secret key into its own file type ("HXSK"). Keep it on the client.
+    public func serialized(context: CKKSContext) -> [UInt8] {
+        Container.encode(.secretKey, parameterHash: context.hash, payload: poly.data)
+    }
+
+    /// - Throws: `HEError` on corruption, another kind of file or other parameters.
+    public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
+        var r = PayloadReader(words: try Container.decode(bytes, expecting: .secretKey, parameterHash: context.hash))
+        let data = try context.readResidues(&r, ring: context.keyRing, what: "secret key")
+        try r.finish()
+        self.init(poly: Poly<Eval>(context: context.keyRing, data: data), parameterHash: context.hash)
+    }
+}
+
+extension PublicKey {
+    /// Serializes the public key.
+    public func serialized(context: CKKSContext) -> [UInt8] {
+        Container.encode(.publicKey, parameterHash: context.hash, payload: b.data + a.data)
+    }
+
+    /// - Throws: `HEError` on corruption, another kind of file or other parameters.
+    public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
+        var r = PayloadReader(words: try Container.decode(bytes, expecting: .publicKey, parameterHash: context.hash))
+        let ring = context.levels[context.parameters.maxLevel]
+        let b = try context.readResidues(&r, ring: ring, what: "public key b")
+        let a = try context.readResidues(&r, ring: ring, what: "public key a")
+        try r.finish()
+        self.init(b: Poly<Eval>(context: ring, data: b), a: Poly<Eval>(context: ring, data: a), parameterHash: context.hash)
+    }
+}
+
+extension KeySwitchKey {
+    func payload() -> [UInt64] { [UInt64(digitCount)] + b + a }
+
+    static func read(_ r: inout PayloadReader, context: CKKSContext) throws -> KeySwitchKey {
+        let digits = try r.int("digit count", in: context.parameters.digitCount...context.parameters.digitCount)
+        let ring = context.keyRing
+        var b: [UInt64] = [], a: [UInt64] = []
+        for j in 0..<digits { b += try context.readResidues(&r, ring: ring, what: "key digit \(j) b") }
+        for j in 0..<digits { a += try context.readResidues(&r, ring: ring, what: "key digit \(j) a") }
+        return KeySwitchKey(digitCount: digits, limbCount: ring.limbCount, degree: ring.degree, b: b, a: a,
+                            parameterHash: context.hash)
+    }
+}
+
+extension RelinearizationKey {
+    /// Serializes the relinearization key.
+    public func serialized(context: CKKSContext) -> [UInt8] {
+        Container.encode(.relinearizationKey, parameterHash: context.hash, payload: key.payload())
+    }
+
+    /// - Throws: `HEError` on corruption, another kind of file or other parameters.
+    public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
+        var r = PayloadReader(words: try Container.decode(bytes, expecting: .relinearizationKey, parameterHash: context.hash))
+        let key = try KeySwitchKey.read(&r, context: context)
+        try r.finish()
+        self.init(key: key)
+    }
+}
+
+extension GaloisKeys {
+    /// Serializes the Galois keys (count, then Galois element and key for each).
+    public func serialized(context: CKKSContext) -> [UInt8] {
+        var payload: [UInt64] = [UInt64(keys.count)]
+        for g in galoisElements { payload.append(UInt64(g)); payload += keys[g]!.payload() }
+        return Container.encode(.galoisKeys, parameterHash: context.hash, payload: payload)
+    }
+
+    /// - Throws: `HEError` on corruption, another kind of file or other parameters.
+    public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
+        var r = PayloadReader(words: try Container.decode(bytes, expecting: .galoisKeys, parameterHash: context.hash))
+        let twoN = 2 * context.parameters.degree
+        let count = try r.int("key count", in: 0...context.parameters.degree)
+        var keys: [Int: KeySwitchKey] = [:]
+        for _ in 0..<count {
+            let g = try r.int("Galois element", in: 1...(twoN - 1))
+            guard g % 2 == 1, keys[g] == nil else { throw HEError.corruptedData("Galois element \(g)") }
+            keys[g] = try KeySwitchKey.read(&r, context: context)
+        }
+        try r.finish()
+        self.init(keys: keys)
+    }
+}
