@@ -34,7 +34,8 @@ struct BenchRunner {
         var keygen = KeyGenerator(context: context)
         let pk = keygen.publicKey()
         let rk = keygen.relinearizationKey()
-        let gk = keygen.galoisKeys(steps: [1, 2, 3, 4, 5, 6, 7, 8])
+        let wantsHoisted = selected.map { $0.contains("hoisted") || $0.contains("hoisted rotate, per rotation of 8") } ?? true
+        let gk = keygen.galoisKeys(steps: wantsHoisted ? [1, 2, 3, 4, 5, 6, 7, 8] : [1])
         var encryptor = try Encryptor(context: context, publicKey: pk)
         let decryptor = try Decryptor(context: context, secretKey: keygen.secretKey)
         let evaluator = try Evaluator(context: context, relinearizationKey: rk, galoisKeys: gk)
@@ -123,6 +124,11 @@ struct BenchRunner {
         case "encrypt (public key)": return "encrypt"
         case "relinearize only": return "relin"
         case "tensor only": return "tensor"
+        case "hoisted rotate, per rotation of 8": return "hoisted"
+        case "keygen relin key": return "keygen-relin"
+        case "keygen 1 Galois key": return "keygen-galois"
+        case "decrypt+decode, top level": return "decrypt"
+        case "decrypt+decode, 1 limb": return "decrypt1"
         default: return name
         }
     }

@@ -21,26 +21,28 @@ extension CKKSContext {
         e <= level ? e : parameters.ciphertextModuli.count + (e - level - 1)
     }
 
-    /// Prepared ModUp inputs: the coefficient form of `c` and each digit's `y` limbs.
-    private func prepareDigits(_ c: Poly<Eval>) -> [[UInt64]] {
+    /// Prepared ModUp inputs: `y` limbs for every digit, flat (limb i at offset i·N). With
+    /// one prime per digit `y` is just the coefficient form, so nothing is copied.
+    private func prepareDigits(_ c: Poly<Eval>) -> [UInt64] {
         let level = c.limbCount - 1
         let coefficients = c.inverseNTT()
+        if modUp[level].allSatisfy({ $0.digit.count == 1 }) { return coefficients.data }
         let n = parameters.degree
-        return modUp[level].map { digit in
-            var y = [UInt64](repeating: 0, count: digit.digit.count * n)
-            coefficients.data.withUnsafeBufferPointer { input in
-                y.withUnsafeMutableBufferPointer { out in
-                    digit.converter.prepare(input: input.baseAddress! + digit.digit.lowerBound * n,
-                                            into: out.baseAddress!, degree: n)
+        var y = coefficients.data
+        coefficients.data.withUnsafeBufferPointer { input in
+            y.withUnsafeMutableBufferPointer { out in
+                for digit in modUp[level] {
+                    let offset = digit.digit.lowerBound * n
+                    digit.converter.prepare(input: input.baseAddress! + offset, into: out.baseAddress! + offset, degree: n)
                 }
             }
-            return y
         }
+        return y
     }
 
     /// Phase 1 for extended limb `e`: every digit's NTT-form value modulo that limb into `out`
     /// (`digits × N` words).
-    private func modUpLimb(_ e: Int, level: Int, input: UnsafePointer<UInt64>, prepared: [[UInt64]],
+    private func modUpLimb(_ e: Int, level: Int, input: UnsafePointer<UInt64>, prepared: UnsafePointer<UInt64>,
                            out: UnsafeMutablePointer<UInt64>) {
         let n = parameters.degree
         let key = keyIndex(e, level: level)
@@ -52,14 +54,16 @@ extension CKKSContext {
             }
             let target = e <= level ? (e < digit.digit.lowerBound ? e : e - digit.digit.count)
                                     : (level + 1 - digit.digit.count) + (e - level - 1)
-            prepared[j].withUnsafeBufferPointer { y in
-                digit.converter.accumulate(y: y.baseAddress!, target: target, into: dst, degree: n, overflow: nil)
-            }
+            digit.converter.accumulate(y: prepared + digit.digit.lowerBound * n, target: target, into: dst,
+                                       degree: n, overflow: nil)
             tables[key].forward(dst, reduceOutput: false)
         }
     }
 
     /// Phase 2 for extended limb `e`: `Σ_j T_j[π(k)]·key_j[k]` for both key halves.
+    ///
+    /// Blocked over coefficients so the four 64-bit accumulator rows (low/high for each
+    /// half) stay in L1 while each digit streams its limb and key rows sequentially.
     private func innerProductLimb(_ e: Int, level: Int, digits: UnsafePointer<UInt64>, digitCount: Int,
                                   key: KeySwitchKey, keyB: UnsafePointer<UInt64>, keyA: UnsafePointer<UInt64>,
                                   permutation: UnsafePointer<Int32>?,
@@ -70,30 +74,50 @@ extension CKKSContext {
         // Terms are < 4q·q; a 128-bit accumulator holds 2^128 / (4q²) of them.
         let chunk = 1 << min(20, max(0, 128 - 2 - 2 * q.bitWidth))
         let keyStride = key.limbCount * n
-        for k in 0..<n {
-            let src = permutation.map { Int($0[k]) } ?? k
-            var low0: UInt64 = 0, high0: UInt64 = 0, low1: UInt64 = 0, high1: UInt64 = 0
-            var j = 0
-            while j < digitCount {
-                let end = min(j + chunk, digitCount)
-                while j < end {
-                    let t = digits[j * n + src]
-                    let offset = j * keyStride + ki * n + k
-                    let p0 = t.multipliedFullWidth(by: keyB[offset])
-                    let p1 = t.multipliedFullWidth(by: keyA[offset])
-                    let (s0, c0) = low0.addingReportingOverflow(p0.low)
-                    low0 = s0; high0 = high0 &+ p0.high &+ (c0 ? 1 : 0)
-                    let (s1, c1) = low1.addingReportingOverflow(p1.low)
-                    low1 = s1; high1 = high1 &+ p1.high &+ (c1 ? 1 : 0)
-                    j += 1
+        let block = min(n, 512)
+        let acc = UnsafeMutablePointer<UInt64>.allocate(capacity: 4 * block)
+        defer { acc.deallocate() }
+        let low0 = acc, high0 = acc + block, low1 = acc + 2 * block, high1 = acc + 3 * block
+        var start = 0
+        while start < n {
+            acc.initialize(repeating: 0, count: 4 * block)
+            for j in 0..<digitCount {
+                let t = digits + j * n
+                let b = keyB + j * keyStride + ki * n + start
+                let a = keyA + j * keyStride + ki * n + start
+                if let permutation {
+                    let p = permutation + start
+                    for k in 0..<block {
+                        let x = t[Int(p[k])]
+                        let p0 = x.multipliedFullWidth(by: b[k]), p1 = x.multipliedFullWidth(by: a[k])
+                        let (s0, c0) = low0[k].addingReportingOverflow(p0.low)
+                        low0[k] = s0; high0[k] = high0[k] &+ p0.high &+ (c0 ? 1 : 0)
+                        let (s1, c1) = low1[k].addingReportingOverflow(p1.low)
+                        low1[k] = s1; high1[k] = high1[k] &+ p1.high &+ (c1 ? 1 : 0)
+                    }
+                } else {
+                    let tk = t + start
+                    for k in 0..<block {
+                        let x = tk[k]
+                        let p0 = x.multipliedFullWidth(by: b[k]), p1 = x.multipliedFullWidth(by: a[k])
+                        let (s0, c0) = low0[k].addingReportingOverflow(p0.low)
+                        low0[k] = s0; high0[k] = high0[k] &+ p0.high &+ (c0 ? 1 : 0)
+                        let (s1, c1) = low1[k].addingReportingOverflow(p1.low)
+                        low1[k] = s1; high1[k] = high1[k] &+ p1.high &+ (c1 ? 1 : 0)
+                    }
                 }
-                if j < digitCount {
-                    low0 = q.reduce(high: high0, low: low0); high0 = 0
-                    low1 = q.reduce(high: high1, low: low1); high1 = 0
+                if (j + 1) % chunk == 0 && j + 1 < digitCount {
+                    for k in 0..<block {
+                        low0[k] = q.reduce(high: high0[k], low: low0[k]); high0[k] = 0
+                        low1[k] = q.reduce(high: high1[k], low: low1[k]); high1[k] = 0
+                    }
                 }
             }
-            out0[k] = q.reduce(high: high0, low: low0)
-            out1[k] = q.reduce(high: high1, low: low1)
+            for k in 0..<block {
+                out0[start + k] = q.reduce(high: high0[k], low: low0[k])
+                out1[start + k] = q.reduce(high: high1[k], low: low1[k])
+            }
+            start += block
         }
     }
 
@@ -105,9 +129,10 @@ extension CKKSContext {
         let extCount = level + 1 + parameters.specialModuli.count
         let digitCount = modUp[level].count
         let prepared = prepareDigits(c)
-        var d0 = [UInt64](repeating: 0, count: extCount * n), d1 = d0
+        var d0 = uninitializedWords(extCount * n), d1 = uninitializedWords(extCount * n)
         let workers = min(parallelism.threads, extCount)
-        var scratch = [UInt64](repeating: 0, count: workers * digitCount * n)
+        var scratch = uninitializedWords(workers * digitCount * n)
+        prepared.withUnsafeBufferPointer { preparedBuffer in
         c.data.withUnsafeBufferPointer { input in
             key.b.withUnsafeBufferPointer { kb in
                 key.a.withUnsafeBufferPointer { ka in
@@ -115,12 +140,13 @@ extension CKKSContext {
                         d0.withUnsafeMutableBufferPointer { o0 in
                             d1.withUnsafeMutableBufferPointer { o1 in
                                 let box = UncheckedSendableBox((input.baseAddress!, kb.baseAddress!, ka.baseAddress!,
-                                                                sb.baseAddress!, o0.baseAddress!, o1.baseAddress!))
+                                                                sb.baseAddress!, o0.baseAddress!, o1.baseAddress!,
+                                                                preparedBuffer.baseAddress!))
                                 parallelism.forEach(workers) { w in
-                                    let (inp, b, a, s, out0, out1) = box.value
+                                    let (inp, b, a, s, out0, out1, prep) = box.value
                                     let mine = s + w * digitCount * n
                                     for e in stride(from: w, to: extCount, by: workers) {
-                                        modUpLimb(e, level: level, input: inp, prepared: prepared, out: mine)
+                                        modUpLimb(e, level: level, input: inp, prepared: prep, out: mine)
                                         innerProductLimb(e, level: level, digits: mine, digitCount: digitCount, key: key,
                                                          keyB: b, keyA: a, permutation: nil,
                                                          out0: out0 + e * n, out1: out1 + e * n)
@@ -132,6 +158,7 @@ extension CKKSContext {
                 }
             }
         }
+        }
         return (modDownToLevel(&d0, level: level), modDownToLevel(&d1, level: level))
     }
 
@@ -142,13 +169,15 @@ extension CKKSContext {
         let extCount = level + 1 + parameters.specialModuli.count
         let digitCount = modUp[level].count
         let prepared = prepareDigits(c)
-        var data = [UInt64](repeating: 0, count: extCount * digitCount * n)
-        c.data.withUnsafeBufferPointer { input in
-            data.withUnsafeMutableBufferPointer { out in
-                let box = UncheckedSendableBox((input.baseAddress!, out.baseAddress!))
-                parallelism.forEach(extCount) { e in
-                    modUpLimb(e, level: level, input: box.value.0, prepared: prepared,
-                              out: box.value.1 + e * digitCount * n)
+        var data = uninitializedWords(extCount * digitCount * n)
+        prepared.withUnsafeBufferPointer { preparedBuffer in
+            c.data.withUnsafeBufferPointer { input in
+                data.withUnsafeMutableBufferPointer { out in
+                    let box = UncheckedSendableBox((input.baseAddress!, out.baseAddress!, preparedBuffer.baseAddress!))
+                    parallelism.forEach(extCount) { e in
+                        modUpLimb(e, level: level, input: box.value.0, prepared: box.value.2,
+                                  out: box.value.1 + e * digitCount * n)
+                    }
                 }
             }
         }
@@ -161,7 +190,7 @@ extension CKKSContext {
         let n = parameters.degree
         let extCount = level + 1 + parameters.specialModuli.count
         let digitCount = decomposition.digitCount
-        var d0 = [UInt64](repeating: 0, count: extCount * n), d1 = d0
+        var d0 = uninitializedWords(extCount * n), d1 = uninitializedWords(extCount * n)
         let permutation = automorphism?.sourceIndex ?? []
         decomposition.data.withUnsafeBufferPointer { input in
             key.b.withUnsafeBufferPointer { kb in
@@ -205,7 +234,7 @@ extension DivideAndRound {
     func apply(_ data: inout [UInt64], keepCount: Int, degree n: Int, keepTables: [NTTTables],
                dropTables: [NTTTables], parallelism: Parallelism) {
         let dropCount = drop.count
-        var y = [UInt64](repeating: 0, count: dropCount * n)
+        var y = uninitializedWords(dropCount * n)
         data.withUnsafeMutableBufferPointer { buffer in
             let x = buffer.baseAddress!
             // The drop limbs to coefficient form, plus ⌊D/2⌋ so that truncation becomes rounding.
@@ -221,7 +250,7 @@ extension DivideAndRound {
                 converter.prepare(input: dropBase, into: yb.baseAddress!, degree: n)
             }
             let workers = min(parallelism.threads, keepCount)
-            var scratch = [UInt64](repeating: 0, count: workers * n)
+            var scratch = uninitializedWords(workers * n)
             y.withUnsafeBufferPointer { yb in
                 scratch.withUnsafeMutableBufferPointer { sb in
                     let box = UncheckedSendableBox((x, yb.baseAddress!, sb.baseAddress!))
@@ -244,4 +273,9 @@ extension DivideAndRound {
             }
         }
     }
+}
+
+/// An array whose every element the caller overwrites before reading (no zero fill).
+func uninitializedWords(_ count: Int) -> [UInt64] {
+    [UInt64](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
 }

@@ -40,17 +40,3 @@ public struct Automorphism: Sendable, Hashable {
     /// The Galois element of complex conjugation (`2N − 1`).
     public static func conjugationElement(degree: Int) -> Int { 2 * degree - 1 }
 }
-
-extension Poly where Format == Eval {
-    /// `σ_g(self)`: permutes every limb's evaluations.
-    public func applying(_ automorphism: Automorphism) -> Poly {
-        precondition(automorphism.sourceIndex.count == degree)
-        var result = self
-        let n = degree
-        for limb in 0..<limbCount {
-            let off = limb * n
-            for k in 0..<n { result.data[off + k] = data[off + Int(automorphism.sourceIndex[k])] }
-        }
-        return result
-    }
-}

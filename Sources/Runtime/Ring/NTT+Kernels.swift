@@ -11,11 +11,8 @@ extension NTTTables {
     ///   - reduceOutput: bring outputs into `[0, q)`; otherwise they stay in `[0, 4q)`.
     @inlinable
     public func forward(_ a: UnsafeMutablePointer<UInt64>, reduceOutput: Bool = true) {
-        forwardRoots.withUnsafeBufferPointer { rootBuffer in
-            forwardQuotients.withUnsafeBufferPointer { quotientBuffer in
-                Self.forwardKernel(a, n: degree, q: modulus.value,
-                                   roots: rootBuffer.baseAddress!, quotients: quotientBuffer.baseAddress!)
-            }
+        forwardTable.withUnsafeBufferPointer { table in
+            Self.forwardKernel(a, n: degree, q: modulus.value, table: table.baseAddress!)
         }
         if reduceOutput { Self.reduceFromFourQ(a, n: degree, q: modulus.value) }
     }
@@ -26,12 +23,9 @@ extension NTTTables {
     ///   - reduceOutput: bring outputs into `[0, q)`; otherwise they stay in `[0, 2q)`.
     @inlinable
     public func inverse(_ a: UnsafeMutablePointer<UInt64>, reduceOutput: Bool = true) {
-        inverseRoots.withUnsafeBufferPointer { rootBuffer in
-            inverseQuotients.withUnsafeBufferPointer { quotientBuffer in
-                Self.inverseKernel(a, n: degree, q: modulus.value,
-                                   roots: rootBuffer.baseAddress!, quotients: quotientBuffer.baseAddress!,
-                                   last: inverseLastRoot, nInverse: inverseDegree)
-            }
+        inverseTable.withUnsafeBufferPointer { table in
+            Self.inverseKernel(a, n: degree, q: modulus.value, table: table.baseAddress!,
+                               last: inverseLastRoot, nInverse: inverseDegree)
         }
         if reduceOutput {
             let q = modulus.value
@@ -50,15 +44,14 @@ extension NTTTables {
 
     /// Cooley–Tukey with ψ merged; butterfly inputs in `[0, 4q)`, outputs in `[0, 4q)`.
     @inlinable
-    static func forwardKernel(_ a: UnsafeMutablePointer<UInt64>, n: Int, q: UInt64,
-                              roots: UnsafePointer<UInt64>, quotients: UnsafePointer<UInt64>) {
+    static func forwardKernel(_ a: UnsafeMutablePointer<UInt64>, n: Int, q: UInt64, table: UnsafePointer<UInt64>) {
         let twoQ = q &* 2
         var m = 1
         var t = n >> 1
         while t >= 4 {
             var x = a
             for i in 0..<m {
-                let w = roots[m &+ i], wq = quotients[m &+ i]
+                let w = table[2 &* (m &+ i)], wq = table[2 &* (m &+ i) &+ 1]
                 var y = x + t
                 let end = x + t
                 while x < end {
@@ -75,7 +68,7 @@ extension NTTTables {
         if t == 2 {
             var x = a
             for i in 0..<m {
-                let w = roots[m &+ i], wq = quotients[m &+ i]
+                let w = table[2 &* (m &+ i)], wq = table[2 &* (m &+ i) &+ 1]
                 butterfly(x, x + 2, w, wq, q, twoQ)
                 butterfly(x + 1, x + 3, w, wq, q, twoQ)
                 x += 4
@@ -85,7 +78,7 @@ extension NTTTables {
         if t == 1 {
             var x = a
             for i in 0..<m {
-                butterfly(x, x + 1, roots[m &+ i], quotients[m &+ i], q, twoQ)
+                butterfly(x, x + 1, table[2 &* (m &+ i)], table[2 &* (m &+ i) &+ 1], q, twoQ)
                 x += 2
             }
         }
@@ -105,8 +98,7 @@ extension NTTTables {
 
     /// Gentleman–Sande; inputs in `[0, 2q)`, outputs in `[0, 2q)`, N⁻¹ merged into the last stage.
     @inlinable
-    static func inverseKernel(_ a: UnsafeMutablePointer<UInt64>, n: Int, q: UInt64,
-                              roots: UnsafePointer<UInt64>, quotients: UnsafePointer<UInt64>,
+    static func inverseKernel(_ a: UnsafeMutablePointer<UInt64>, n: Int, q: UInt64, table: UnsafePointer<UInt64>,
                               last: ShoupMultiplicand, nInverse: ShoupMultiplicand) {
         let twoQ = q &* 2
         var t = 1
@@ -114,7 +106,7 @@ extension NTTTables {
         while h > 1 {
             var x = a
             for i in 0..<h {
-                let w = roots[h &+ i], wq = quotients[h &+ i]
+                let w = table[2 &* (h &+ i)], wq = table[2 &* (h &+ i) &+ 1]
                 var y = x + t
                 let end = x + t
                 while x < end {

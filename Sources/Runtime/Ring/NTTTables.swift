@@ -14,10 +14,10 @@ public final class NTTTables: Sendable {
     public let logDegree: Int
     /// The primitive 2N-th root of unity ψ.
     public let psi: UInt64
-    @usableFromInline let forwardRoots: [UInt64]
-    @usableFromInline let forwardQuotients: [UInt64]
-    @usableFromInline let inverseRoots: [UInt64]
-    @usableFromInline let inverseQuotients: [UInt64]
+    /// Interleaved `(ψ^brv(k), Shoup quotient)` pairs: one cache line holds four twiddles.
+    @usableFromInline let forwardTable: [UInt64]
+    /// Interleaved `(ψ^(−brv(k)), Shoup quotient)` pairs.
+    @usableFromInline let inverseTable: [UInt64]
     /// N⁻¹ mod q.
     @usableFromInline let inverseDegree: ShoupMultiplicand
     /// ψ^(−brv(1))·N⁻¹, the merged last inverse stage twiddle.
@@ -49,8 +49,13 @@ public final class NTTTables: Sendable {
             ir[k] = inversePowers[r]
             iq[k] = ShoupMultiplicand(inversePowers[r], modulus: modulus).quotient
         }
-        forwardRoots = fr; forwardQuotients = fq
-        inverseRoots = ir; inverseQuotients = iq
+        var forwardTable = [UInt64](repeating: 0, count: 2 * degree), inverseTable = forwardTable
+        for k in 0..<degree {
+            forwardTable[2 * k] = fr[k]; forwardTable[2 * k + 1] = fq[k]
+            inverseTable[2 * k] = ir[k]; inverseTable[2 * k + 1] = iq[k]
+        }
+        self.forwardTable = forwardTable
+        self.inverseTable = inverseTable
         let nInv = modulus.inverseMod(UInt64(degree) % q)
         inverseDegree = ShoupMultiplicand(nInv, modulus: modulus)
         inverseLastRoot = ShoupMultiplicand(modulus.mulMod(ir[1], nInv), modulus: modulus)
