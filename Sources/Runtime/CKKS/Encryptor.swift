@@ -27,20 +27,18 @@ public struct Encryptor: Sendable {
     /// - Public key: `(b·u + e_0 + m, a·u + e_1)` with ternary `u`; secret key: `(−a·s + e + m, a)`.
     public mutating func encrypt(_ plaintext: Plaintext) -> Ciphertext {
         let ring = plaintext.poly.context
-        let limbWords = ring.limbCount * ring.degree
         if let pk = publicKey {
             let u = Sampling.ternary(ring, &rng).forwardNTT()
             var c0 = Sampling.error(ring, &rng).forwardNTT()
             var c1 = Sampling.error(ring, &rng).forwardNTT()
-            let b = Poly<Eval>(context: ring, data: Array(pk.b.data[0..<limbWords]))
-            let a = Poly<Eval>(context: ring, data: Array(pk.a.data[0..<limbWords]))
+            let b = pk.b.restricted(to: ring), a = pk.a.restricted(to: ring)
             c0.multiplyAdd(b, u)
             c0 += plaintext.poly
             c1.multiplyAdd(a, u)
             return Ciphertext(polys: [c0, c1], scale: plaintext.scale)
         }
         let sk = secretKey!
-        let s = Poly<Eval>(context: ring, data: Array(sk.poly.data[0..<limbWords]))
+        let s = sk.poly.restricted(to: ring)
         let a = Sampling.uniform(ring, &rng)
         var c0 = Sampling.error(ring, &rng).forwardNTT()
         c0 -= a * s
@@ -64,7 +62,7 @@ public struct Decryptor: Sendable {
     /// `c_0 + c_1·s (+ c_2·s²)` at the ciphertext's level and scale.
     public func decrypt(_ ciphertext: Ciphertext) -> Plaintext {
         let ring = ciphertext.polys[0].context
-        let s = Poly<Eval>(context: ring, data: Array(secretKey.poly.data[0..<(ring.limbCount * ring.degree)]))
+        let s = secretKey.poly.restricted(to: ring)
         var m = ciphertext.polys[0]
         var power = s
         for i in 1..<ciphertext.size {
@@ -72,5 +70,14 @@ public struct Decryptor: Sendable {
             if i + 1 < ciphertext.size { power *= s }
         }
         return Plaintext(poly: m, scale: ciphertext.scale)
+    }
+}
+
+extension Poly where Format == Eval {
+    /// The first limbs of this polynomial as an element of `ring` (a prefix of its primes);
+    /// no copy when the ring is the same.
+    func restricted(to ring: RingContext) -> Poly<Eval> {
+        if ring === context { return self }
+        return Poly<Eval>(context: ring, data: Array(data[0..<(ring.limbCount * ring.degree)]))
     }
 }
