@@ -88,7 +88,7 @@ public enum Evaluator {
             throw .dataMismatch("input %\(input.name) has a dynamic non-batch dimension (\(input.type))")
         }
         if itemShape == expected { return inputs }
-        guard itemShape.reduce(1, *) == expected.reduce(1, *) else {
+        guard let expectedCount = input.type.elementsPerItem, itemShape.reduce(1, *) == expectedCount else {
             throw .dataMismatch("the data's items have shape \(itemShape) but input %\(input.name) expects \(expected) (\(input.type))")
         }
         notes.append("inputs reshaped from \(itemShape) to \(expected) per item")

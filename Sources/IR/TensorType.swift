@@ -31,17 +31,23 @@ public struct TensorType: Sendable, Hashable, CustomStringConvertible {
 
     /// Number of elements per batch item: the product of every dimension but
     /// the first, or `nil` if one of them is unknown.
+    /// `nil` also when the product does not fit in an `Int`.
     public var elementsPerItem: Int? {
         var count = 1
         for dimension in dimensions.dropFirst() {
             guard let dimension else { return nil }
-            count *= dimension
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { return nil }
+            count = product
         }
         return count
     }
 
-    /// The number of elements, if the shape is static.
-    public var elementCount: Int? { staticShape.map { $0.reduce(1, *) } }
+    /// The number of elements, if the shape is static and the count fits in an `Int`.
+    public var elementCount: Int? {
+        guard let shape = staticShape else { return nil }
+        return ShapeInference.checkedProduct(shape)
+    }
 
     /// `tensor<?x1x28x28xf32>`; a scalar is `tensor<f32>`.
     public var description: String {
