@@ -154,13 +154,7 @@ extension ONNXGraphBuilder {
     /// Drops operations no output depends on and renumbers the remaining
     /// anonymous values 0, 1, 2, … in order; drops unused constants.
     func compactNumbering() {
-        var live = Set(graph.outputs)
-        var keep = Array(repeating: false, count: graph.operations.count)
-        for index in graph.operations.indices.reversed() where live.contains(graph.operations[index].result) {
-            keep[index] = true
-            live.formUnion(graph.operations[index].valueOperands)
-        }
-        graph.operations = graph.operations.indices.filter { keep[$0] }.map { graph.operations[$0] }
+        graph.eliminateDeadCode()
         var renames: [String: String] = [:]
         var next = 0
         for operation in graph.operations where Int(operation.result) != nil {
@@ -169,7 +163,5 @@ extension ONNXGraphBuilder {
         }
         renameValues(renames)
         graph.outputs = graph.outputs.map { renames[$0] ?? $0 }
-        let used = Set(graph.operations.flatMap { $0.operands.compactMap { $0.isConstant ? $0.name : nil } })
-        graph.constants = graph.constants.filter { used.contains($0.key) }
     }
 }

@@ -10,17 +10,6 @@ public struct DeadCodeEliminationPass: Pass {
     public init() { }
 
     public func run(on graph: inout Graph) throws(PassError) {
-        var live = Set(graph.outputs)
-        var keep = Array(repeating: false, count: graph.operations.count)
-        for index in graph.operations.indices.reversed() where live.contains(graph.operations[index].result) {
-            keep[index] = true
-            live.formUnion(graph.operations[index].valueOperands)
-        }
-        graph.operations = graph.operations.indices.filter { keep[$0] }.map { graph.operations[$0] }
-        var used = Set<String>()
-        for operation in graph.operations {
-            for case .constant(let name) in operation.operands { used.insert(name) }
-        }
-        graph.constants = graph.constants.filter { used.contains($0.key) }
+        graph.eliminateDeadCode()
     }
 }

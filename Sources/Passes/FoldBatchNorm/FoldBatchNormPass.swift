@@ -29,15 +29,13 @@ public struct FoldBatchNormPass: Pass {
 
     public func run(on graph: inout Graph) throws(PassError) {
         let users = graph.users
-        let outputs = Set(graph.outputs)
-        var producers: [String: Int] = [:]
-        for (index, operation) in graph.operations.enumerated() { producers[operation.result] = index }
-        var removed = Set<Int>()
+        let producers = graph.producerIndices
+        var fused = Set<Int>()
         for index in graph.operations.indices where graph.operations[index].kind == .batchnorm {
             let norm = graph.operations[index]
-            guard case .value(let source) = norm.operands[0], let producerIndex = producers[source],
-                  !removed.contains(producerIndex), users[source]?.count == 1, !outputs.contains(source),
-                  graph.operations[producerIndex].kind == .conv2d || graph.operations[producerIndex].kind == .dense else {
+            guard case .value(let source) = norm.operands[0],
+                  let producerIndex = graph.soleLinearProducer(of: source, producers: producers, users: users),
+                  !fused.contains(producerIndex) else {
                 if strict {
                     throw .failed(pass: Self.name, position: 0,
                                   reason: "batchnorm %\(norm.result) does not directly follow a conv2d/dense with no other reader")
@@ -62,39 +60,23 @@ public struct FoldBatchNormPass: Pass {
                 for k in 0..<perChannel { weight.scalars[c * perChannel + k] *= factors[c] }
             }
             var oldBias = Array(repeating: 0.0, count: channels)
-            if producer.operands.count == 3, case .constant(let biasName) = producer.operands[2] {
+            if let biasName = producer.biasName {
                 guard let bias = graph.constants[biasName]?.value else {
                     throw .failed(pass: Self.name, position: 0, reason: "bias @\(biasName) is elided; fold needs the weights")
                 }
                 oldBias = bias.scalars
             }
             let newBias = (0..<channels).map { factors[$0] * (oldBias[$0] - mean.scalars[$0]) + shift.scalars[$0] }
-            let weightOut = Self.name(for: weightName, suffix: "bn", graph: graph)
+            let weightOut = graph.constantName(reusing: weightName, suffix: "bn")
             graph.constants[weightOut] = Constant(weight)
-            let biasBase = producer.operands.count == 3 ? producer.operands[2].name : weightName + ".bias"
-            let biasOut = Self.name(for: biasBase, suffix: "bn", graph: graph)
+            let biasOut = graph.constantName(reusing: producer.biasName ?? weightName + ".bias", suffix: "bn")
             graph.constants[biasOut] = Constant(Tensor(shape: [channels], scalars: newBias, elementType: weight.elementType))
             producer.operands[1] = .constant(weightOut)
-            if producer.operands.count == 3 { producer.operands[2] = .constant(biasOut) } else { producer.operands.append(.constant(biasOut)) }
+            producer.setBias(biasOut)
             producer.result = norm.result
             graph.operations[index] = producer
-            removed.insert(producerIndex)
+            fused.insert(producerIndex)
         }
-        graph.operations = graph.operations.indices.filter { !removed.contains($0) }.map { graph.operations[$0] }
-        try DeadCodeEliminationPass().run(on: &graph)
-    }
-
-    /// `base` itself when only one operation reads it (it is rewritten in
-    /// place), otherwise `base.suffix`, made unique.
-    static func name(for base: String, suffix: String, graph: Graph) -> String {
-        let readers = graph.operations.filter { $0.operands.contains(.constant(base)) }.count
-        if readers <= 1 { return base }
-        var candidate = "\(base).\(suffix)"
-        var counter = 1
-        while graph.constants[candidate] != nil {
-            candidate = "\(base).\(suffix)\(counter)"
-            counter += 1
-        }
-        return candidate
+        graph.finishFusion(removing: fused)
     }
 }
