@@ -57,7 +57,16 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case valueNotRepresentable(dtype: NumPyDType, index: Int, value: String)
 
     /// One line describing the error, naming the file and key at fault.
+    /// Control characters taken from the file (a key or dtype name holding a
+    /// newline, say) are escaped so the message stays on one line.
     public var description: String {
+        String(message.unicodeScalars.flatMap { scalar -> [Character] in
+            scalar.properties.generalCategory == .control
+                ? Array(scalar.escaped(asASCII: true)) : [Character(scalar)]
+        })
+    }
+
+    private var message: String {
         switch self {
         case let .fileNotFound(path):
             return "\(path): no such file"

@@ -25,12 +25,13 @@ enum DataFile {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
     }
 
-    /// Writes `data` atomically, replacing any existing file.
+    /// Writes `data`, replacing any existing file (atomically by default:
+    /// through a temporary file and a rename).
     ///
     /// - Throws: ``DataError/unwritable(path:reason:)``.
-    static func write(_ data: Data, to path: String) throws {
+    static func write(_ data: Data, to path: String, atomically: Bool = true) throws {
         do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            try data.write(to: URL(fileURLWithPath: path), options: atomically ? .atomic : [])
         } catch {
             throw DataError.unwritable(path: path, reason: DataFile.reason(error))
         }

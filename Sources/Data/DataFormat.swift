@@ -21,6 +21,7 @@ public enum DataFormat: String, Sendable, Hashable, CaseIterable, CustomStringCo
         }
     }
 
+    /// The raw name: `npy`, `npz`, `idx` or `gzip`.
     public var description: String { rawValue }
 
     /// The format a file name announces, if its extension is recognized.

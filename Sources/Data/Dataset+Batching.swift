@@ -42,6 +42,7 @@ extension Dataset {
         /// The number of batches, `⌈N / batchSize⌉`.
         public var count: Int { dataset.count / batchSize + (dataset.count % batchSize == 0 ? 0 : 1) }
 
+        /// Exactly ``count``.
         public var underestimatedCount: Int { count }
 
         /// Iterates the batches in order.

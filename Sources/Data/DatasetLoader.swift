@@ -52,7 +52,8 @@ public enum DatasetLoader {
         var labelArray: (array: NumPyArray, path: String, key: String?)?
         switch file.format {
         case .npz:
-            let archive = try NPZArchive(data: file.data, source: path)
+            let archive = try file.isCompressed
+                ? NPZArchive(data: file.data, source: path) : NPZArchive(path: path)
             let key = try resolveKey(in: archive, explicit: inputKey, candidates: inputKeyCandidates,
                                      role: "inputs", required: true)
             guard let key, let array = try archive.array(named: key) else {
@@ -158,7 +159,8 @@ public enum DatasetLoader {
         let file = try LoadedFile(path: path)
         switch file.format {
         case .npz:
-            let archive = try NPZArchive(data: file.data, source: path)
+            let archive = try file.isCompressed
+                ? NPZArchive(data: file.data, source: path) : NPZArchive(path: path)
             guard let key = try resolveKey(in: archive, explicit: labelKey, candidates: labelKeyCandidates,
                                            role: "labels", required: true),
                   let array = try archive.array(named: key) else {

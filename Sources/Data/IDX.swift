@@ -10,11 +10,17 @@ public import Foundation
 public enum IDX {
     /// The element type byte of an idx header.
     public enum ElementKind: UInt8, Sendable, CaseIterable {
+        /// `0x08`: unsigned byte.
         case uint8 = 0x08
+        /// `0x09`: signed byte.
         case int8 = 0x09
+        /// `0x0B`: big-endian 16-bit signed integer.
         case int16 = 0x0B
+        /// `0x0C`: big-endian 32-bit signed integer.
         case int32 = 0x0C
+        /// `0x0D`: big-endian binary32.
         case float32 = 0x0D
+        /// `0x0E`: big-endian binary64.
         case float64 = 0x0E
 
         /// The matching NumPy element type.

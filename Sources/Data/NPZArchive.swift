@@ -11,23 +11,33 @@ struct NPZArchive {
 
     /// Opens an archive file.
     ///
+    /// The archive is read through a file handle: ZIPFoundation's in-memory
+    /// archives trap on corrupt offsets, its file-backed ones fail cleanly.
     /// - Throws: ``DataError/fileNotFound(path:)``, ``DataError/notAZip(path:reason:)``.
     init(path: String) throws {
-        try self.init(data: DataFile.read(path: path), source: path)
+        let head = try DataFile.read(path: path).prefix(4)
+        try self.init(url: URL(fileURLWithPath: path), head: [UInt8](head), source: path)
     }
 
-    /// Opens an archive held in memory.
+    /// Opens an archive held in memory, via a temporary file that is
+    /// unlinked as soon as it is open.
     ///
-    /// - Throws: ``DataError/notAZip(path:reason:)``.
+    /// - Throws: ``DataError/notAZip(path:reason:)``, ``DataError/unwritable(path:reason:)``.
     init(data: Data, source: String) throws {
-        self.source = source
         let head = [UInt8](data.prefix(4))
-        let isZip = head == [0x50, 0x4B, 0x03, 0x04] || head == [0x50, 0x4B, 0x05, 0x06]
-        guard isZip else {
-            throw DataError.notAZip(path: source, reason: "leading bytes \(DataError.hex(head)) are not a zip signature")
-        }
+        try NPZArchive.checkSignature(head, source: source)
+        let temporary = FileManager.default.temporaryDirectory
+            .appendingPathComponent("hepexc-npz-\(UUID().uuidString).zip")
+        try DataFile.write(data, to: temporary.path, atomically: false)
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        try self.init(url: temporary, head: head, source: source)
+    }
+
+    private init(url: URL, head: [UInt8], source: String) throws {
+        self.source = source
+        try NPZArchive.checkSignature(head, source: source)
         do {
-            archive = try Archive(data: Data(data), accessMode: .read)
+            archive = try Archive(url: url, accessMode: .read)
         } catch {
             throw DataError.notAZip(path: source, reason: "\(error)")
         }
@@ -38,6 +48,14 @@ struct NPZArchive {
             if seen.insert(key).inserted { entries.append((key, entry)) }
         }
         self.entries = entries
+    }
+
+    /// Throws unless `head` starts a zip file (a local header, or the
+    /// end-of-directory record of an empty archive).
+    private static func checkSignature(_ head: [UInt8], source: String) throws {
+        guard head == [0x50, 0x4B, 0x03, 0x04] || head == [0x50, 0x4B, 0x05, 0x06] else {
+            throw DataError.notAZip(path: source, reason: "leading bytes \(DataError.hex(head)) are not a zip signature")
+        }
     }
 
     /// The array keys (member names without `.npy`), in archive order.

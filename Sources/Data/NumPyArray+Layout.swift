@@ -38,13 +38,4 @@ extension NumPyArray {
         guard let flat = scalars.firstIndex(where: { !$0.isFinite }) else { return nil }
         return (NumPyArray.multiIndex(of: flat, in: shape), scalars[flat])
     }
-
-    /// Items `range` along axis 0.
-    func leadingSlice(_ range: Range<Int>) -> NumPyArray {
-        let perItem = shape.dropFirst().reduce(1, *)
-        var newShape = shape
-        newShape[0] = range.count
-        let values = Array(scalars[(range.lowerBound * perItem)..<(range.upperBound * perItem)])
-        return NumPyArray(shape: newShape, dtype: dtype, scalars: values)
-    }
 }

@@ -4,21 +4,33 @@
 /// big-endian `>f4` array loads as ``float32`` like a little-endian `<f4`
 /// one. Writing always produces little-endian data.
 public enum NumPyDType: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// `b1`: one byte, 0 or 1 (any non-zero byte reads as 1).
     case bool
+    /// `i1`: signed byte.
     case int8
+    /// `u1`: unsigned byte (pixel data).
     case uint8
+    /// `i2`: 16-bit signed integer.
     case int16
+    /// `u2`: 16-bit unsigned integer.
     case uint16
+    /// `i4`: 32-bit signed integer.
     case int32
+    /// `u4`: 32-bit unsigned integer.
     case uint32
+    /// `i8`: 64-bit signed integer (exact in `Double` up to ±2⁵³).
     case int64
+    /// `u8`: 64-bit unsigned integer (exact in `Double` up to 2⁵³).
     case uint64
+    /// `f4`: IEEE 754 binary32.
     case float32
+    /// `f8`: IEEE 754 binary64.
     case float64
 
     /// The NumPy name, e.g. `float32`.
     public var name: String { rawValue }
 
+    /// The NumPy name, e.g. `float32`.
     public var description: String { rawValue }
 
     /// Bytes per element.

@@ -83,6 +83,40 @@ struct DatasetLoaderTests {
             == .fileNotFound(path: directory.path("none.npy")))
     }
 
+    @Test("labels from a separate .npz; gzip-compressed .npy inputs")
+    func labelsFromNPZ() throws {
+        let directory = try TemporaryDirectory()
+        let inputs = directory.path("x.npy.gz")
+        try directory.write("x.npy.gz", try Gzip.compress(NPY.encode(Self.floats([2, 3]))))
+        let labels = directory.path("labels.npz")
+        try NPZ.write(["y_test": Self.ints([1, 0]), "cls": Self.ints([0, 0])], to: labels)
+        let dataset = try DatasetLoader.load(path: inputs, labelsPath: labels)
+        #expect(dataset.labels == [1, 0] && dataset.source.labelKey == "y_test")
+        #expect(dataset.source.format == .npy && dataset.source.isCompressed)
+        #expect(try DatasetLoader.load(path: inputs, labelKey: "cls", labelsPath: labels).labels == [0, 0])
+        #expect(dataError { try DatasetLoader.load(path: inputs, labelKey: "nope", labelsPath: labels) }
+            == .missingKey(path: labels, role: "labels", tried: ["nope"], present: ["cls", "y_test"]))
+    }
+
+    @Test("format detection by name and by magic")
+    func formatDetection() throws {
+        #expect(DataFormat.fromFileName("a/t10k-images-idx3-ubyte") == .idx)
+        #expect(DataFormat.fromFileName("train-images.idx3-ubyte") == .idx)
+        #expect(DataFormat.fromFileName("x.NPZ") == .npz && DataFormat.fromFileName("x.npy.gz") == .gzip)
+        #expect(DataFormat.fromFileName("x.bin") == nil)
+        #expect(DataFormat.sniff(try NPY.encode(Self.floats([1]))) == .npy)
+        #expect(DataFormat.sniff(try NPZ.encode(["x": Self.floats([1])])) == .npz)
+        #expect(DataFormat.sniff(try Gzip.compress(Data([1]))) == .gzip)
+        #expect(DataFormat.sniff(Data([0, 0, 8, 1, 0, 0, 0, 0])) == .idx)
+        #expect(DataFormat.sniff(Data([0, 0, 7, 1])) == nil)
+    }
+
+    @Test("error messages stay on one line")
+    func oneLineMessages() {
+        let error = DataError.missingKey(path: "p.npz", role: "inputs", tried: ["x"], present: ["a\nb"])
+        #expect(error.description == "p.npz: no inputs array (tried x); keys present: a\\nb")
+    }
+
     @Test("idx images with sibling labels, plain and gzip; scaling and reshape")
     func idxSiblings() throws {
         for gz in [false, true] {
