@@ -64,6 +64,18 @@ let package = Package(
             path: "Sources/Passes",
             swiftSettings: strictSettings
         ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "HepexcTraining",
+            dependencies: ["HepexcIR", "HepexcData", "COpenBLAS"],
+            path: "Sources/Training",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "HepexcDriver",
             dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData"],
@@ -74,7 +86,7 @@ let package = Package(
             name: "hepexc",
             dependencies: [
                 "HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcDriver",
-                "HepexcModArith", "HepexcRing", "HepexcCKKS",
+                "HepexcModArith", "HepexcRing", "HepexcCKKS", "HepexcTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/hepexc",
@@ -142,6 +154,7 @@ let package = Package(
             dependencies: ["hepexc", "_HepexcTestSupport"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "TrainingTests", dependencies: ["HepexcTraining", "HepexcIR", "HepexcData", "_HepexcTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "DataTests", dependencies: ["HepexcData", "_HepexcTestSupport"], swiftSettings: strictSettings),
         .target(
             name: "_HepexcTestSupport",

@@ -3,7 +3,7 @@
 # Debian machine with Swift 6.3 (zlib for .npz/.gz data; pkg-config to find it).
 # Idempotent: does nothing when everything is already installed.
 set -euo pipefail
-packages=(zlib1g-dev pkg-config)
+packages=(zlib1g-dev pkg-config libopenblas-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

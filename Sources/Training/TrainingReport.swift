@@ -1,0 +1,47 @@
+/// Metrics of one epoch.
+public struct EpochReport: Sendable, Codable, Equatable {
+    public var epoch: Int
+    public var learningRate: Double
+    /// Mean training loss over the epoch's batches (weighted by batch size).
+    public var loss: Double
+    /// Training accuracy of the batches as they were trained (classification).
+    public var accuracy: Double?
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    /// Wall time of the epoch's training batches (validation excluded).
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, loss, accuracy, seconds
+        case learningRate = "learning_rate"
+        case validationLoss = "validation_loss"
+        case validationAccuracy = "validation_accuracy"
+    }
+}
+
+/// Progress reported while training.
+public enum TrainingEvent: Sendable {
+    /// After each batch: running means over the epoch so far.
+    case batch(epoch: Int, batch: Int, batches: Int, loss: Double, accuracy: Double?, elapsed: Double)
+    /// After each epoch (validation included).
+    case epoch(EpochReport)
+}
+
+/// The result of ``Trainer/train(on:validation:progress:)``.
+public struct TrainingSummary: Sendable, Codable, Equatable {
+    public var loss: String
+    public var optimizer: String
+    public var trainingSamples: Int
+    public var validationSamples: Int
+    public var trainableParameters: Int
+    public var epochs: [EpochReport]
+    /// Total wall time of the training batches.
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case loss, optimizer, epochs, seconds
+        case trainingSamples = "training_samples"
+        case validationSamples = "validation_samples"
+        case trainableParameters = "trainable_parameters"
+    }
+}
