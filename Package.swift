@@ -43,11 +43,18 @@ let package = Package(
             path: "Sources/ONNXProto",
             exclude: ["generated/README.md"]
         ),
+        .systemLibrary(
+            name: "CHDF5",
+            path: "Sources/CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
         .target(
             name: "HepexcFrontend",
             dependencies: [
-                "HepexcIR", "ONNXProto",
+                "HepexcIR", "ONNXProto", "CHDF5",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "Sources/Frontend",
             swiftSettings: strictSettings

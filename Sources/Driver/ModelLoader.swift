@@ -17,16 +17,21 @@ public struct LoadedModel: Sendable {
     public var path: String
 }
 
-/// Loads ONNX and textual-IR models, then runs the import pipeline
+/// Loads ONNX, Keras and textual-IR models, then runs the import pipeline
 /// (`canonicalize`) and any user pipeline.
 public enum ModelLoader {
     /// - Parameters:
+    ///   - configPath: a Keras model's JSON config (`model.to_json()`), for
+    ///     weights-only `.h5` files; refused for other formats.
     ///   - canonicalize: run ``PassRegistry/importPipeline`` first (default).
     ///   - passes: an extra pipeline in textual form, run afterwards.
     /// - Throws: ``DriverError``.
-    public static func load(_ path: String, canonicalize: Bool = true, passes: String? = nil,
+    public static func load(_ path: String, configPath: String? = nil, canonicalize: Bool = true, passes: String? = nil,
                             afterPass: (@Sendable (String, Graph) -> Void)? = nil) throws(DriverError) -> LoadedModel {
         let format = try detectFormat(path)
+        if configPath != nil, format != .keras {
+            throw .unsupportedModelFormat(path: path, reason: "--config applies to Keras weights files (.h5) only")
+        }
         var graph: Graph
         do {
             switch format {
@@ -37,7 +42,7 @@ public enum ModelLoader {
                 graph = try Graph(parsing: text, file: path)
                 try graph.verify()
             case .keras:
-                throw DriverError.unsupportedModelFormat(path: path, reason: "Keras HDF5 import is not available in this build yet; export the model to ONNX (e.g. with tf2onnx)")
+                graph = try KerasImporter.importModel(at: path, configPath: configPath)
             }
             var pipeline = canonicalize && format != .ir ? PassRegistry.importPipeline : ""
             if let passes, !passes.isEmpty { pipeline += (pipeline.isEmpty ? "" : ",") + passes }

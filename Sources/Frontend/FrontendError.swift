@@ -46,6 +46,18 @@ public enum FrontendError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The imported graph failed IR verification (a frontend bug or an
     /// inconsistent model).
     case invalidGraph(IRError)
+    /// A Keras weights file came without the model's architecture (a
+    /// `save_weights` file, or a legacy `.h5` without `model_config`).
+    case missingKerasConfig(path: String)
+    /// The model uses Keras layers (or layer settings) we cannot import; all
+    /// of them, at once.
+    case unsupportedLayers([UnsupportedLayer])
+    /// A layer's weight is not in the weights file.
+    case missingWeight(layer: String, weight: String, path: String)
+    /// A stored weight's shape disagrees with the layer's configuration.
+    case weightShapeMismatch(layer: String, weight: String, expected: [Int], found: [Int])
+    /// A graph cannot be written as ONNX (elided weights, write failure).
+    case cannotExport(reason: String)
 
     public var description: String {
         switch self {
@@ -64,6 +76,16 @@ public enum FrontendError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .shapeMismatch(node, reason): return "node '\(node)': shape mismatch: \(reason)"
         case let .unsupportedConfiguration(node, opType, reason): return "\(opType) node '\(node)': \(reason)"
         case let .invalidGraph(error): return "imported graph is invalid: \(error)"
+        case let .missingKerasConfig(path):
+            return "\(path) holds Keras weights but no model architecture (no model_config); pass the model's JSON config (model.to_json()) with --config"
+        case let .unsupportedLayers(list):
+            let plural = list.count == 1 ? "layer" : "layers"
+            return "unsupported Keras \(plural) (\(list.count)): " + list.map(\.description).joined(separator: "; ")
+        case let .missingWeight(layer, weight, path):
+            return "layer '\(layer)': weight '\(weight)' is missing from \(path)"
+        case let .weightShapeMismatch(layer, weight, expected, found):
+            return "layer '\(layer)': weight '\(weight)' has shape \(found) but the layer's config implies \(expected)"
+        case let .cannotExport(reason): return "cannot export to ONNX: \(reason)"
         }
     }
 }

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import HepexcDriver
+import HepexcFrontend
+
+/// `hepexc convert MODEL -o OUT.onnx`: writes any model hepexc can read as ONNX.
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert a model (Keras .h5/.keras, ONNX, textual IR) to ONNX.",
+        discussion: """
+        The model is imported (and canonicalized unless --no-canonicalize), any --passes run, \
+        and the result is written as an ONNX model (opset \(ONNXExporter.opset), weights as raw data, \
+        dynamic batch dimension) that onnxruntime loads. The output is written atomically.
+        """
+    )
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The ONNX file to write.", valueName: "out.onnx"))
+    var output: String
+
+    @Flag(name: .long, help: "Print a one-line summary of what was written to standard error.")
+    var verbose = false
+
+    func run() throws {
+        try Console.run {
+            let loaded = try modelOptions.load()
+            try ONNXExporter.write(loaded.graph, to: output)
+            if verbose {
+                let line = "wrote \(output): \(loaded.graph.operations.count) operations, \(loaded.graph.parameterCount) parameters (from \(loaded.format.rawValue))\n"
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+        }
+    }
+}
