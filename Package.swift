@@ -43,16 +43,10 @@ let package = Package(
             path: "Sources/ONNXProto",
             exclude: ["generated/README.md"]
         ),
-        .systemLibrary(
-            name: "CHDF5",
-            path: "Sources/CHDF5",
-            pkgConfig: "hdf5",
-            providers: [.apt(["libhdf5-dev"])]
-        ),
         .target(
             name: "HepexcFrontend",
             dependencies: [
-                "HepexcIR", "ONNXProto", "CHDF5",
+                "HepexcIR", "ONNXProto",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -67,33 +61,21 @@ let package = Package(
         ),
         .target(
             name: "HepexcPasses",
-            dependencies: ["HepexcIR"],
+            dependencies: ["HepexcIR", "HepexcPlan"],
             path: "Sources/Passes",
-            swiftSettings: strictSettings
-        ),
-        .systemLibrary(
-            name: "COpenBLAS",
-            path: "Sources/COpenBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
-        ),
-        .target(
-            name: "HepexcTraining",
-            dependencies: ["HepexcIR", "HepexcData", "COpenBLAS"],
-            path: "Sources/Training",
             swiftSettings: strictSettings
         ),
         .target(
             name: "HepexcDriver",
-            dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData"],
+            dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor"],
             path: "Sources/Driver",
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "hepexc",
             dependencies: [
-                "HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcDriver",
-                "HepexcModArith", "HepexcRing", "HepexcCKKS", "HepexcTraining",
+                "HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcDriver", "HepexcPlan",
+                "HepexcModArith", "HepexcRing", "HepexcCKKS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/hepexc",
@@ -119,6 +101,18 @@ let package = Package(
             dependencies: ["HepexcModArith", "HepexcRing"],
             path: "Sources/Runtime/CKKS",
             exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        // MARK: Plans and their execution (issue 5)
+        .target(
+            name: "HepexcPlan",
+            path: "Sources/Plan",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "HepexcExecutor",
+            dependencies: ["HepexcPlan", "HepexcCKKS"],
+            path: "Sources/Runtime/Executor",
             swiftSettings: strictSettings
         ),
 
@@ -161,8 +155,12 @@ let package = Package(
             dependencies: ["hepexc", "_HepexcTestSupport"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "TrainingTests", dependencies: ["HepexcTraining", "HepexcIR", "HepexcData", "_HepexcTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "DataTests", dependencies: ["HepexcData", "_HepexcTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExecutorTests",
+            dependencies: ["HepexcExecutor", "HepexcPlan", "HepexcCKKS", "HepexcPasses", "HepexcDriver", "HepexcData", "_HepexcTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "_HepexcTestSupport",
             dependencies: ["HepexcIR"],

@@ -2,6 +2,8 @@ public import HepexcData
 public import HepexcFrontend
 public import HepexcIR
 public import HepexcPasses
+public import HepexcPlan
+internal import HepexcExecutor
 
 /// Errors of the driver layer: every lower layer's error, plus the checks
 /// that span layers (a data set that does not fit a model). Each prints as
@@ -17,6 +19,10 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
     case dataMismatch(String)
     /// Writing an output file failed.
     case write(path: String, reason: String)
+    /// A plan file could not be read.
+    case plan(path: String, error: PlanError)
+    /// The encrypted execution failed.
+    case execution(String)
 
     public var description: String {
         switch self {
@@ -27,6 +33,8 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case let .unsupportedModelFormat(path, reason): return "\(path): \(reason)"
         case .dataMismatch(let message): return message
         case let .write(path, reason): return "cannot write \(path): \(reason)"
+        case let .plan(path, error): return "\(path): \(error)"
+        case .execution(let message): return message
         }
     }
 
@@ -38,6 +46,8 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case let error as IRError: self = .ir(error)
         case let error as PassError: self = .pass(error)
         case let error as DataError: self = .data(error)
+        case let error as PlanError: self = .plan(path: "plan", error: error)
+        case let error as ExecutorError: self = .execution(error.description)
         default: self = .dataMismatch("\(error)")
         }
     }

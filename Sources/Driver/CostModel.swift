@@ -1,0 +1,28 @@
+public import HepexcPlan
+
+/// Per-operation costs used to estimate latency (and to choose tile shapes),
+/// in seconds at N = 2^14 with 5 ciphertext primes, scaled by N·limbs for
+/// other sizes. Defaults measured with `hepexc bench ckks` on the reference
+/// machine (2-core Zen 3); see docs/benchmarks.md.
+public struct CostModel: Sendable, Codable, Equatable {
+    public var plainMultiply: Double
+    public var cipherMultiply: Double
+    public var constantMultiply: Double
+    public var addition: Double
+    public var rotation: Double
+    public var rescale: Double
+
+    public static let `default` = CostModel(plainMultiply: 0.00025, cipherMultiply: 0.012, constantMultiply: 0.0002,
+                                            addition: 0.00012, rotation: 0.011, rescale: 0.0012)
+
+    public func seconds(_ ops: OpCounts, logN: Int, limbs: Int) -> Double {
+        let factor = Double(1 << logN) * Double(limbs) / Double((1 << 14) * 5)
+        let total = Double(ops.plainMultiplies + ops.maskMultiplies) * plainMultiply
+            + Double(ops.cipherMultiplies) * cipherMultiply
+            + Double(ops.constantMultiplies) * constantMultiply
+            + Double(ops.additions + ops.plainAdditions) * addition
+            + Double(ops.rotations) * rotation
+            + Double(ops.rescales) * rescale
+        return total * factor
+    }
+}

@@ -1,0 +1,123 @@
+public import HepexcPlan
+
+/// What `hepexc compile` and `hepexc inspect model.hepx` report about a plan.
+public struct PlanReport: Sendable, Codable, Equatable {
+    public struct Layer: Sendable, Codable, Equatable {
+        public var name: String
+        public var kind: String
+        public var inputLevel: Int
+        public var tilesStored: Int
+        public var tilesTotal: Int
+        /// Fraction of weight tiles that are all zero (and skipped).
+        public var tileSparsity: Double
+        public var outputCiphertexts: Int
+        public var ops: OpCounts
+
+        enum CodingKeys: String, CodingKey {
+            case name, kind, ops
+            case inputLevel = "input_level"
+            case tilesStored = "tiles_stored"
+            case tilesTotal = "tiles_total"
+            case tileSparsity = "tile_sparsity"
+            case outputCiphertexts = "output_ciphertexts"
+        }
+    }
+
+    public var model: String
+    /// `[t1, t2, t3]`.
+    public var tile: [Int]
+    public var logN: Int
+    public var logQ: [Int]
+    public var logP: [Int]
+    public var depth: Int
+    public var insecure: Bool
+    public var batchPerCiphertext: Int
+    public var inputFeatures: Int
+    public var outputFeatures: Int
+    public var rotationSteps: [Int]
+    /// Estimated size of the Galois (rotation) keys plus the relinearization key, bytes.
+    public var evaluationKeyBytes: Int
+    /// Operation counts for one batch ciphertext.
+    public var ops: OpCounts
+    public var layers: [Layer]
+    public var clientTail: [String]
+    /// Estimated latency of one batch ciphertext from op counts × per-op costs, seconds.
+    public var estimatedSeconds: Double
+    /// Estimated server memory: weight plaintexts + keys, bytes.
+    public var estimatedMemoryBytes: Int
+
+    enum CodingKeys: String, CodingKey {
+        case model, tile, depth, insecure, ops, layers
+        case logN = "log_n", logQ = "log_q", logP = "log_p"
+        case batchPerCiphertext = "batch_per_ciphertext"
+        case inputFeatures = "input_features", outputFeatures = "output_features"
+        case rotationSteps = "rotation_steps"
+        case evaluationKeyBytes = "evaluation_key_bytes"
+        case clientTail = "client_tail"
+        case estimatedSeconds = "estimated_seconds"
+        case estimatedMemoryBytes = "estimated_memory_bytes"
+    }
+
+    public init(_ plan: Plan, costModel: CostModel = .default) {
+        let costs = plan.layerCosts()
+        model = plan.model
+        tile = [plan.tile.t1, plan.tile.t2, plan.tile.t3]
+        logN = plan.parameters.logN
+        logQ = plan.parameters.logQ
+        logP = plan.parameters.logP
+        depth = plan.depth
+        insecure = plan.parameters.insecure
+        batchPerCiphertext = plan.tile.t3
+        inputFeatures = plan.inputFeatures
+        outputFeatures = plan.outputFeatures
+        rotationSteps = plan.rotationSteps
+        clientTail = plan.clientTail
+        layers = costs.map { cost in
+            Layer(name: cost.name, kind: cost.kind, inputLevel: cost.inputLevel, tilesStored: cost.tilesStored,
+                  tilesTotal: cost.tilesTotal,
+                  tileSparsity: cost.tilesTotal == 0 ? 0 : 1 - Double(cost.tilesStored) / Double(cost.tilesTotal),
+                  outputCiphertexts: cost.outputCiphertexts, ops: cost.ops)
+        }
+        ops = costs.reduce(OpCounts()) { $0 + $1.ops }
+        let n = 1 << plan.parameters.logN
+        let limbs = plan.parameters.logQ.count + plan.parameters.logP.count
+        // A key-switching key: one digit per ciphertext prime, two polynomials over Q·P each.
+        let keyBytes = plan.parameters.logQ.count * 2 * limbs * n * 8
+        evaluationKeyBytes = keyBytes * (plan.rotationSteps.count + 1)
+        let weightTiles = costs.reduce(0) { $0 + $1.tilesStored }
+        let plaintextBytes = costs.reduce(0) { $0 + $1.tilesStored * (plan.parameters.logQ.count - (plan.parameters.maxLevel - $1.inputLevel)) * n * 8 }
+        estimatedMemoryBytes = evaluationKeyBytes + plaintextBytes + weightTiles * 0
+        estimatedSeconds = costModel.seconds(ops, logN: plan.parameters.logN, limbs: plan.parameters.logQ.count)
+    }
+
+    public var text: String {
+        var lines: [String] = []
+        lines.append("plan \(model): tile \(tile.map(String.init).joined(separator: "x")) (\(batchPerCiphertext) samples per ciphertext), "
+                     + "N = 2^\(logN), log Q = \(logQ.reduce(0, +)) (\(logQ.count) primes) + log P = \(logP.reduce(0, +)), depth \(depth)"
+                     + (insecure ? "  [INSECURE test parameters]" : ", 128-bit secure"))
+        lines.append("input \(inputFeatures) features → output \(outputFeatures)" + (clientTail.isEmpty ? "" : "; client tail: \(clientTail.joined(separator: ", "))"))
+        lines.append("rotation keys: \(rotationSteps.count) steps \(rotationSteps), evaluation keys ≈ \(Self.mebibytes(evaluationKeyBytes))")
+        lines.append("")
+        let nameWidth = max(6, (layers.map(\.name.count).max() ?? 0) + 1)
+        lines.append("layer".padded(nameWidth) + "  kind    level  tiles stored/total  sparsity  out-ct  ct×pt  mask  ct×ct    add  rot  rescale")
+        for layer in layers {
+            let tiles = layer.tilesTotal == 0 ? "-" : "\(layer.tilesStored)/\(layer.tilesTotal)"
+            let columns: [String] = [
+                ("%" + layer.name).padded(nameWidth), layer.kind.padded(6), String(layer.inputLevel).leftPadded(5),
+                tiles.leftPadded(18), String(format: "%7.1f%%", layer.tileSparsity * 100),
+                String(layer.outputCiphertexts).leftPadded(6), String(layer.ops.plainMultiplies).leftPadded(5),
+                String(layer.ops.maskMultiplies).leftPadded(4), String(layer.ops.cipherMultiplies).leftPadded(5),
+                String(layer.ops.additions + layer.ops.plainAdditions).leftPadded(5),
+                String(layer.ops.rotations).leftPadded(4), String(layer.ops.rescales).leftPadded(7),
+            ]
+            lines.append(columns.joined(separator: "  "))
+        }
+        lines.append("")
+        lines.append("per batch ciphertext: \(ops)")
+        lines.append(String(format: "estimated: %.1f ms per batch of %d, ", estimatedSeconds * 1000, batchPerCiphertext)
+                     + "memory ≈ " + Self.mebibytes(estimatedMemoryBytes))
+        return lines.joined(separator: "\n")
+    }
+
+    static func mebibytes(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+}

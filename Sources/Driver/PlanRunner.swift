@@ -1,0 +1,242 @@
+internal import Dispatch
+public import Foundation
+public import HepexcData
+internal import HepexcCKKS
+public import HepexcExecutor
+public import HepexcIR
+public import HepexcPasses
+public import HepexcPlan
+
+/// What `hepexc run` reports.
+public struct RunReport: Sendable, Codable, Equatable {
+    public var model: String
+    public var backend: String
+    public var samples: Int
+    public var batchCiphertexts: Int
+    public var accuracy: Double?
+    public var correct: Int?
+    public var mse: Double?
+    /// max |encrypted − plaintext| over every output of every sample; the
+    /// plaintext reference is the same plan evaluated in exact arithmetic.
+    public var maxAbsError: Double
+    /// Seconds per phase.
+    public var timings: [String: Double]
+    public var peakMemoryBytes: Int
+    /// Operations the executor ran, all batch ciphertexts together.
+    public var ops: OpCounts
+    public var encryptedWeights: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case model, backend, samples, accuracy, correct, mse, timings, ops
+        case batchCiphertexts = "batch_ciphertexts"
+        case maxAbsError = "max_abs_error"
+        case peakMemoryBytes = "peak_memory_bytes"
+        case encryptedWeights = "encrypted_weights"
+    }
+
+    public var text: String {
+        var lines = ["run \(model) on \(backend): \(samples) samples in \(batchCiphertexts) batch ciphertext(s)"
+                     + (encryptedWeights ? ", encrypted weights" : "")]
+        if let accuracy, let correct { lines.append(String(format: "accuracy: %.4f (%d/%d)", accuracy, correct, samples)) }
+        if let mse { lines.append(String(format: "mse: %.6g", mse)) }
+        lines.append(String(format: "max |encrypted − plaintext|: %.3g", maxAbsError))
+        let order = ["keygen", "encode_weights", "encrypt", "execute", "decrypt", "total"]
+        lines.append("time: " + order.compactMap { key in timings[key].map { key + String(format: " %.1f ms", $0 * 1000) } }.joined(separator: ", "))
+        lines.append(String(format: "peak memory: %.1f MiB", Double(peakMemoryBytes) / 1_048_576))
+        lines.append("ops executed: \(ops)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Compiles models to plans, reads and writes plan files, and runs plans.
+public enum PlanRunner {
+    /// Compiles the model at `path` (after the import pipeline and `fold-bn`).
+    public static func compile(_ path: String, options: PlanCompiler.Options, passes: String? = nil) throws(DriverError) -> (Plan, Graph) {
+        let pipeline = ["fold-bn", passes].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ",")
+        let loaded = try ModelLoader.load(path, passes: pipeline)
+        do {
+            return (try PlanCompiler(options: options).compile(loaded.graph), loaded.graph)
+        } catch {
+            throw .pass(error)
+        }
+    }
+
+    public static func write(_ plan: Plan, to path: String) throws(DriverError) {
+        do {
+            try plan.serialized().write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw .write(path: path, reason: "\(error)")
+        }
+    }
+
+    public static func read(_ path: String) throws(DriverError) -> Plan {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .frontend(.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file"))
+        }
+        do { return try Plan(serialized: data) } catch { throw .plan(path: path, error: error) }
+    }
+
+    /// The samples of `dataset` as feature vectors in the plan's input order.
+    static func featureRows(_ dataset: Dataset, features: Int) throws(DriverError) -> [[Double]] {
+        let perItem = dataset.inputs.count / max(dataset.count, 1)
+        guard perItem == features else {
+            throw .dataMismatch("the data's items hold \(perItem) values but the plan expects \(features) input features")
+        }
+        return (0..<dataset.count).map { Array(dataset.inputs.scalars[($0 * features)..<(($0 + 1) * features)]) }
+    }
+
+    /// Runs `plan` on `dataset`: simulated, or under CKKS with fresh keys.
+    public static func run(_ plan: Plan, on dataset: Dataset, backend: String = "ckks", encryptedWeights: Bool = false,
+                           threads: Int? = nil) throws(DriverError) -> RunReport {
+        let rows = try featureRows(dataset, features: plan.inputFeatures)
+        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        do {
+            let reference = try simulate(plan, rows: rows)
+            var timings: [String: Double] = [:]
+            let start = DispatchTime.now()
+            let (outputs, ops): ([[Double]], OpCounts)
+            switch backend {
+            case "simulated":
+                (outputs, ops) = try execute(plan, rows: rows, backend: CountingBackend(simulatedBackend(for: plan)),
+                                             encryptedWeights: encryptedWeights, threads: threadCount, timings: &timings)
+            case "ckks":
+                let keygenStart = DispatchTime.now()
+                let real = try CKKSSetup(plan: plan, threads: threadCount, needsRelinearization: encryptedWeights || plan.needsRelinearization)
+                timings["keygen"] = seconds(since: keygenStart)
+                (outputs, ops) = try execute(plan, rows: rows, backend: CountingBackend(real.backend),
+                                             encryptedWeights: encryptedWeights, threads: threadCount, timings: &timings)
+            default:
+                throw DriverError.dataMismatch("unknown backend '\(backend)' (ckks, simulated)")
+            }
+            timings["total"] = seconds(since: start)
+            var report = RunReport(model: plan.model, backend: backend, samples: rows.count,
+                                   batchCiphertexts: TileLayout(plan: plan).batchTileCount(samples: rows.count),
+                                   maxAbsError: zip(outputs, reference).map { zip($0, $1).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0,
+                                   timings: timings, peakMemoryBytes: peakMemoryBytes(), ops: ops, encryptedWeights: encryptedWeights)
+            score(outputs, dataset: dataset, into: &report)
+            return report
+        } catch {
+            throw DriverError(error)
+        }
+    }
+
+    static func score(_ outputs: [[Double]], dataset: Dataset, into report: inout RunReport) {
+        if let labels = dataset.labels {
+            let predictions = outputs.map { row in row.indices.max { row[$0] < row[$1] } ?? 0 }
+            let correct = zip(predictions, labels).filter { $0 == $1 }.count
+            report.correct = correct
+            report.accuracy = Double(correct) / Double(max(labels.count, 1))
+        } else if let targets = dataset.targets, targets.count == outputs.count * (outputs.first?.count ?? 0) {
+            report.mse = zip(outputs.flatMap { $0 }, targets.scalars).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(max(targets.count, 1))
+        } else if dataset.inputs.count == outputs.count * (outputs.first?.count ?? 0) {
+            report.mse = zip(outputs.flatMap { $0 }, dataset.inputs.scalars).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(max(dataset.inputs.count, 1))
+        }
+    }
+
+    /// The plan in exact arithmetic (no noise): the plaintext reference.
+    public static func simulate(_ plan: Plan, rows: [[Double]]) throws -> [[Double]] {
+        var timings: [String: Double] = [:]
+        return try execute(plan, rows: rows, backend: simulatedBackend(for: plan), encryptedWeights: false, threads: 1,
+                           timings: &timings).0
+    }
+
+    static func simulatedBackend(for plan: Plan) throws -> SimulatedBackend {
+        let parameters = try CKKSParameters(plan.parameters.literal)
+        return SimulatedBackend(slotCount: parameters.slotCount, moduli: parameters.ciphertextModuli.map { Double($0) },
+                                defaultScale: parameters.defaultScale)
+    }
+
+    static func execute<B: HEBackend>(_ plan: Plan, rows: [[Double]], backend: B, encryptedWeights: Bool, threads: Int,
+                                      timings: inout [String: Double]) throws -> ([[Double]], OpCounts) {
+        let layout = TileLayout(plan: plan)
+        var phase = DispatchTime.now()
+        let executor = try PlanExecutor(plan: plan, backend: backend, encryptedWeights: encryptedWeights, threads: threads)
+        timings["encode_weights"] = seconds(since: phase)
+        let counting = backend as? any OpCounting
+        counting?.reset()
+        var outputs: [[Double]] = []
+        var (encrypt, execute, decrypt) = (0.0, 0.0, 0.0)
+        for batch in stride(from: 0, to: rows.count, by: plan.tile.t3) {
+            let samples = Array(rows[batch..<min(rows.count, batch + plan.tile.t3)])
+            phase = DispatchTime.now()
+            let inputs = try layout.encodeInput(samples).map {
+                try backend.encrypt($0, level: backend.maxLevel, scale: backend.defaultScale)
+            }
+            encrypt += seconds(since: phase)
+            phase = DispatchTime.now()
+            let results = try executor.run(inputs)
+            execute += seconds(since: phase)
+            phase = DispatchTime.now()
+            let decrypted = try results.map { tile -> [Double] in
+                switch tile {
+                case .cipher(let ct): return try backend.decrypt(ct)
+                case .plain(let values): return values
+                }
+            }
+            outputs += layout.decodeOutput(decrypted, samples: samples.count)
+            decrypt += seconds(since: phase)
+        }
+        timings["encrypt"] = encrypt
+        timings["execute"] = execute
+        timings["decrypt"] = decrypt
+        return (outputs, counting?.currentCounts ?? OpCounts())
+    }
+
+    static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    /// The process's peak resident memory (VmHWM), bytes.
+    public static func peakMemoryBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.filter(\.isNumber)
+            return (Int(digits) ?? 0) * 1024
+        }
+        return 0
+    }
+}
+
+/// Type-erased access to a `CountingBackend`'s counter.
+protocol OpCounting {
+    var currentCounts: OpCounts { get }
+    func reset()
+}
+
+extension CountingBackend: OpCounting {
+    var currentCounts: OpCounts { counts }
+    func reset() { resetCounts() }
+}
+
+extension CKKSParameterChoice {
+    var literal: CKKSParameters.Literal {
+        CKKSParameters.Literal(logN: logN, logQ: logQ, logP: logP, logScale: logScale, insecure: insecure)
+    }
+}
+
+extension Plan {
+    /// Whether any layer multiplies two ciphertexts.
+    var needsRelinearization: Bool {
+        layers.contains { layer in
+            if case .polynomial(let poly) = layer { return !poly.schedule.products.isEmpty }
+            return false
+        }
+    }
+}
+
+/// Keys and the CKKS backend for one run (client and server in one process).
+struct CKKSSetup {
+    let backend: CKKSBackend
+
+    init(plan: Plan, threads: Int, needsRelinearization: Bool) throws {
+        let parameters = try CKKSParameters(plan.parameters.literal)
+        let context = CKKSContext(parameters: parameters, threads: threads)
+        var generator = KeyGenerator(context: context)
+        let publicKey = generator.publicKey()
+        let relinearization = needsRelinearization ? generator.relinearizationKey() : nil
+        let galois = plan.rotationSteps.isEmpty ? nil : generator.galoisKeys(steps: plan.rotationSteps)
+        let evaluator = try HepexcCKKS.Evaluator(context: context, relinearizationKey: relinearization, galoisKeys: galois)
+        let decryptor = try Decryptor(context: context, secretKey: generator.secretKey)
+        backend = CKKSBackend(context: context, evaluator: evaluator, publicKey: publicKey, decryptor: decryptor)
+    }
+}

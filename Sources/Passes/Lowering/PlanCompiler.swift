@@ -1,0 +1,191 @@
+public import HepexcIR
+public import HepexcPlan
+
+/// Lowers a canonical IR graph (dense / poly chains, optional leading
+/// flatten, client-side softmax/argmax tail) to a tile-tensor plan.
+///
+/// Dense layers alternate Type A and Type B (design.md), starting with A;
+/// only non-zero t1×t2 weight tiles are stored; CKKS parameters are chosen
+/// from the depth and the tile shape at 128-bit security.
+public struct PlanCompiler: Sendable {
+    public struct Options: Sendable, Equatable {
+        /// t1 × t2 of a tile; t3 (the batch) fills the remaining slots.
+        public var t1: Int
+        public var t2: Int
+        /// Use exactly this ring degree (log2); `nil` picks the smallest
+        /// secure one.
+        public var logN: Int?
+        /// Allow parameters below 128-bit security (tests only).
+        public var insecure: Bool
+        /// Minimum samples per ciphertext (t3); raises N if needed.
+        public var minimumBatch: Int?
+
+        public init(t1: Int, t2: Int, logN: Int? = nil, insecure: Bool = false, minimumBatch: Int? = nil) {
+            self.t1 = t1
+            self.t2 = t2
+            self.logN = logN
+            self.insecure = insecure
+            self.minimumBatch = minimumBatch
+        }
+    }
+
+    /// log2(Q·P) bounds for 128-bit security (HE standard, ternary secret).
+    public static let maxLogQP: [Int: Int] = [10: 27, 11: 54, 12: 109, 13: 218, 14: 438, 15: 881, 16: 1772]
+    static let firstPrimeBits = 60, scaleBits = 40, specialPrimeBits = 60
+
+    public var options: Options
+
+    public init(options: Options) { self.options = options }
+
+    /// - Throws: `PassError.failed` naming each operation that cannot run
+    ///   encrypted, with what to do about it, or an impossible tile shape.
+    public func compile(_ graph: Graph) throws(PassError) -> Plan {
+        func fail(_ message: String) -> PassError { .failed(pass: "lower-to-plan", position: 0, reason: message) }
+        guard TileShape.isPowerOfTwo(options.t1), TileShape.isPowerOfTwo(options.t2) else {
+            throw fail("tile \(options.t1)x\(options.t2): both dimensions must be powers of two")
+        }
+        guard graph.inputs.count == 1, let input = graph.inputs.first, graph.outputs.count >= 1 else {
+            throw fail("the model must have exactly one input")
+        }
+        let (steps, tail) = try linearChain(graph, from: input.name, fail)
+        guard let features = input.type.elementsPerItem, features > 0 else {
+            throw fail("input %\(input.name) needs a static shape per item, got \(input.type)")
+        }
+        // Choose the parameters once the depth is known.
+        var layers: [PlanLayer] = []
+        var form: FCForm = .typeA
+        var inFeatures = features
+        let denseCount = steps.filter { if case .dense = $0 { return true }; return false }.count
+        guard denseCount > 0 else { throw fail("the model has no dense layer to run encrypted") }
+        var seenDense = 0
+        var depth = 0
+        // t3 is fixed by the parameters, which need the depth: compute the
+        // depth first with a placeholder tile.
+        for step in steps {
+            switch step {
+            case .dense: depth += (form == .typeA && seenDense + 1 < denseCount) ? 2 : 1; seenDense += 1; form = form == .typeA ? .typeB : .typeA
+            case .poly(let coefficients, _): depth += PolynomialSchedule(coefficients: coefficients).depth
+            }
+        }
+        let parameters = try chooseParameters(depth: depth, fail)
+        let tile = TileShape(t1: options.t1, t2: options.t2, t3: parameters.slotCount / (options.t1 * options.t2))
+        form = .typeA
+        seenDense = 0
+        for step in steps {
+            switch step {
+            case let .dense(name, weight, bias):
+                seenDense += 1
+                layers.append(.fullyConnected(Self.pack(name: name, weight: weight, bias: bias, form: form, tile: tile,
+                                                        isLast: seenDense == denseCount)))
+                inFeatures = weight.shape[0]
+                form = form == .typeA ? .typeB : .typeA
+            case let .poly(coefficients, name):
+                layers.append(.polynomial(PolynomialLayer(name: name, coefficients: coefficients)))
+            }
+        }
+        let plan = Plan(model: graph.name, tile: tile, parameters: parameters, inputFeatures: features,
+                        outputFeatures: inFeatures, layers: layers,
+                        rotationSteps: Plan.rotationSteps(for: layers, tile: tile), depth: depth, clientTail: tail)
+        do { try plan.validate() } catch { throw fail("internal: \(error)") }
+        return plan
+    }
+
+    enum Step {
+        case dense(name: String, weight: Tensor, bias: Tensor?)
+        case poly(coefficients: [Double], name: String)
+    }
+
+    /// The chain of dense/poly operations from the input to the output;
+    /// reports every operation encrypted execution cannot run.
+    func linearChain(_ graph: Graph, from input: String, _ fail: (String) -> PassError) throws(PassError) -> ([Step], [String]) {
+        var steps: [Step] = []
+        var tail: [String] = []
+        var current = input
+        var problems: [String] = []
+        for operation in graph.operations {
+            let reads = operation.valueOperands
+            guard reads.contains(current) || !tail.isEmpty else {
+                problems.append("%\(operation.result) (\(operation.kind.rawValue)) is not on the input→output chain")
+                continue
+            }
+            switch operation.kind {
+            case .reshape where steps.isEmpty && operation.type.rank == 2:
+                current = operation.result
+            case .dense:
+                guard case .constant(let weightName) = operation.operands[1], let weight = graph.constants[weightName]?.value else {
+                    throw fail("dense %\(operation.result) has elided weights; compile needs the weights")
+                }
+                var bias: Tensor?
+                if operation.operands.count == 3, case .constant(let biasName) = operation.operands[2] {
+                    bias = graph.constants[biasName]?.value
+                }
+                steps.append(.dense(name: operation.result, weight: weight, bias: bias))
+                current = operation.result
+            case .poly:
+                let coefficients = operation.attributes["coeffs"]?.doublesValue ?? [0, 1]
+                steps.append(.poly(coefficients: coefficients, name: operation.result))
+                current = operation.result
+            case .softmax, .argmax:
+                tail.append("\(operation.kind.rawValue) %\(operation.result)")
+            default:
+                let advice = operation.kind.heAdvice.map { ": \($0)" }
+                    ?? ": not supported by the plan compiler yet (dense and polynomial chains are)"
+                problems.append("%\(operation.result) (\(operation.kind.rawValue))\(advice)")
+            }
+        }
+        guard problems.isEmpty else {
+            throw fail("cannot run encrypted: " + problems.joined(separator: "; "))
+        }
+        return (steps, tail)
+    }
+
+    /// The smallest secure ring (or the requested one) whose slots hold a
+    /// tile and whose modulus chain covers the depth.
+    func chooseParameters(depth: Int, _ fail: (String) -> PassError) throws(PassError) -> CKKSParameterChoice {
+        let logQ = [Self.firstPrimeBits] + Array(repeating: Self.scaleBits, count: depth)
+        let logQP = logQ.reduce(0, +) + Self.specialPrimeBits
+        let tileSlots = options.t1 * options.t2 * max(options.minimumBatch ?? 1, 1)
+        let candidates = options.logN.map { [$0] } ?? Array(10...16)
+        for logN in candidates {
+            let slots = 1 << (logN - 1)
+            guard slots >= tileSlots else { continue }
+            if !options.insecure {
+                guard let bound = Self.maxLogQP[logN], logQP <= bound else { continue }
+            }
+            return CKKSParameterChoice(logN: logN, logQ: logQ, logP: [Self.specialPrimeBits],
+                                       logScale: Self.scaleBits, insecure: options.insecure)
+        }
+        if let logN = options.logN {
+            throw fail("logN \(logN) cannot hold a \(options.t1)x\(options.t2) tile with depth \(depth) at 128-bit security (log2 QP = \(logQP) > \(Self.maxLogQP[logN] ?? 0))")
+        }
+        throw fail("no ring degree up to 2^16 holds a \(options.t1)x\(options.t2) tile (×\(options.minimumBatch ?? 1) samples) with depth \(depth) at 128-bit security")
+    }
+
+    /// The non-zero t1×t2 tiles of `weight` ([out, in]) in the layer's orientation.
+    static func pack(name: String, weight: Tensor, bias: Tensor?, form: FCForm, tile: TileShape,
+                     isLast: Bool) -> FullyConnectedLayer {
+        let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+        let rows = form == .typeA ? (outFeatures + tile.t1 - 1) / tile.t1 : (inFeatures + tile.t1 - 1) / tile.t1
+        let cols = form == .typeA ? (inFeatures + tile.t2 - 1) / tile.t2 : (outFeatures + tile.t2 - 1) / tile.t2
+        var tiles: [WeightTile] = []
+        for row in 0..<rows {
+            for col in 0..<cols {
+                var values = [Float](repeating: 0, count: tile.t1 * tile.t2)
+                var nonZero = false
+                for i in 0..<tile.t1 {
+                    for j in 0..<tile.t2 {
+                        let (o, n) = form == .typeA ? (row * tile.t1 + i, col * tile.t2 + j) : (col * tile.t2 + j, row * tile.t1 + i)
+                        guard o < outFeatures, n < inFeatures else { continue }
+                        let value = Float(weight.scalars[o * inFeatures + n])
+                        values[i * tile.t2 + j] = value
+                        if value != 0 { nonZero = true }
+                    }
+                }
+                if nonZero { tiles.append(WeightTile(row: row, col: col, values: values)) }
+            }
+        }
+        return FullyConnectedLayer(name: name, form: form, inFeatures: inFeatures, outFeatures: outFeatures,
+                                   gridRows: rows, gridCols: cols, tiles: tiles,
+                                   bias: bias.map { $0.scalars.map(Float.init) }, isLast: isLast)
+    }
+}

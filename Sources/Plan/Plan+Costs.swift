@@ -1,0 +1,122 @@
+/// Static analysis of a plan: HE operation counts, tile statistics and the
+/// level at which each layer runs. The executor performs exactly these
+/// operations (tests compare the two).
+extension Plan {
+    /// Per-layer statistics for one batch ciphertext.
+    public struct LayerCost: Sendable, Codable, Equatable {
+        public var name: String
+        public var kind: String
+        public var inputLevel: Int
+        /// Weight tiles stored (non-zero) and in the full grid.
+        public var tilesStored: Int
+        public var tilesTotal: Int
+        /// Ciphertexts produced (constant tiles excluded).
+        public var outputCiphertexts: Int
+        public var ops: OpCounts
+    }
+
+    /// Operation counts and statistics per layer, for one batch tile.
+    public func layerCosts() -> [LayerCost] {
+        let t = tile
+        var level = parameters.maxLevel
+        var cipher = Array(repeating: true, count: firstInputTileCount)
+        var costs: [LayerCost] = []
+        for layer in layers {
+            var ops = OpCounts()
+            switch layer {
+            case .fullyConnected(let fc):
+                var outputs = Array(repeating: false, count: fc.outputTileCount)
+                for output in 0..<fc.outputTileCount {
+                    let contributing = fc.tiles(producing: output)
+                    let cipherTerms = contributing.filter { cipher[$0.inputIndex(fc.form)] }.count
+                    guard cipherTerms > 0 else { continue }
+                    outputs[output] = true
+                    ops.plainMultiplies += cipherTerms
+                    ops.additions += cipherTerms - 1
+                    if cipherTerms < contributing.count { ops.plainAdditions += 1 }
+                    ops.rescales += 1
+                    let reduce = TileShape.log2(fc.form == .typeA ? t.t2 : t.t1)
+                    ops.rotations += reduce
+                    ops.additions += reduce
+                    if fc.form == .typeA && !fc.isLast {
+                        ops.maskMultiplies += 1
+                        ops.rescales += 1
+                        ops.rotations += TileShape.log2(t.t2)
+                        ops.additions += TileShape.log2(t.t2)
+                    }
+                    if fc.bias != nil { ops.plainAdditions += 1 }
+                }
+                costs.append(LayerCost(name: fc.name, kind: "fc-\(fc.form.rawValue)", inputLevel: level,
+                                       tilesStored: fc.tiles.count, tilesTotal: fc.totalTiles,
+                                       outputCiphertexts: outputs.filter { $0 }.count, ops: ops))
+                cipher = outputs
+                level -= fc.depth
+            case .polynomial(let poly):
+                let schedule = poly.schedule
+                let count = cipher.filter { $0 }.count
+                var perTile = OpCounts()
+                perTile.cipherMultiplies = schedule.products.count
+                perTile.rescales = schedule.products.count
+                perTile.levelDrops = schedule.products.filter { schedule.depths[$0.lhs] != schedule.depths[$0.rhs] }.count
+                if !schedule.isMonicMonomial {
+                    let deepest = schedule.terms.map { schedule.depths[$0] ?? 0 }.max() ?? 0
+                    perTile.levelDrops += schedule.terms.filter { (schedule.depths[$0] ?? 0) < deepest }.count
+                    perTile.constantMultiplies = schedule.terms.count
+                    perTile.rescales += schedule.terms.count
+                    perTile.additions = max(schedule.terms.count - 1, 0)
+                }
+                if schedule.constantTerm != 0 && !schedule.terms.isEmpty { perTile.plainAdditions = 1 }
+                ops = perTile * count
+                costs.append(LayerCost(name: poly.name, kind: "poly", inputLevel: level, tilesStored: 0, tilesTotal: 0,
+                                       outputCiphertexts: schedule.terms.isEmpty ? 0 : count, ops: ops))
+                if schedule.terms.isEmpty { cipher = cipher.map { _ in false } }
+                level -= poly.depth
+            }
+        }
+        return costs
+    }
+
+    /// Total operation counts for one batch tile.
+    public func estimatedOpCounts() -> OpCounts {
+        layerCosts().reduce(OpCounts()) { $0 + $1.ops }
+    }
+
+    /// Input ciphertexts per batch tile (the first layer's input tiles).
+    public var firstInputTileCount: Int {
+        for layer in layers {
+            if case .fullyConnected(let fc) = layer { return fc.inputTileCount }
+        }
+        return 1
+    }
+
+    /// The rotation steps the plan's layers use (left rotations in 0..<slots).
+    public static func rotationSteps(for layers: [PlanLayer], tile: TileShape) -> [Int] {
+        var steps = Set<Int>()
+        let slots = tile.slotCount
+        for case .fullyConnected(let fc) in layers {
+            if fc.form == .typeA {
+                for k in 0..<TileShape.log2(tile.t2) {
+                    steps.insert(tile.t3 << k)
+                    if !fc.isLast { steps.insert(slots - (tile.t3 << k)) }
+                }
+            } else {
+                for k in 0..<TileShape.log2(tile.t1) { steps.insert((tile.t2 * tile.t3) << k) }
+            }
+        }
+        return steps.sorted()
+    }
+}
+
+extension WeightTile {
+    /// The input tile this weight tile multiplies.
+    public func inputIndex(_ form: FCForm) -> Int { form == .typeA ? col : row }
+    /// The output tile this weight tile contributes to.
+    public func outputIndex(_ form: FCForm) -> Int { form == .typeA ? row : col }
+}
+
+extension FullyConnectedLayer {
+    /// The tiles contributing to output tile `output`, in storage order.
+    public func tiles(producing output: Int) -> [WeightTile] {
+        tiles.filter { $0.outputIndex(form) == output }
+    }
+}

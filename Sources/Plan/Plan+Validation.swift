@@ -1,0 +1,65 @@
+extension Plan {
+    /// Checks the plan's internal consistency (what a corrupted or
+    /// hand-edited file could break); the executor trusts a valid plan.
+    public func validate() throws(PlanError) {
+        let t = tile
+        guard [t.t1, t.t2, t.t3].allSatisfy(TileShape.isPowerOfTwo) else {
+            throw .invalid("tile dimensions \(t) must be powers of two")
+        }
+        guard (1...16).contains(parameters.logN), t.slotCount == parameters.slotCount else {
+            throw .invalid("tile \(t) holds \(t.slotCount) slots but logN \(parameters.logN) gives \(parameters.slotCount)")
+        }
+        guard !parameters.logQ.isEmpty, depth >= 0, depth <= parameters.maxLevel else {
+            throw .invalid("depth \(depth) does not fit the \(parameters.logQ.count) ciphertext primes")
+        }
+        guard inputFeatures > 0, outputFeatures > 0, !layers.isEmpty else { throw .invalid("empty plan") }
+        if let permutation = inputPermutation, permutation.sorted() != Array(0..<inputFeatures) {
+            throw .invalid("the input permutation is not a permutation of 0..<\(inputFeatures)")
+        }
+        if let permutation = outputPermutation, permutation.sorted() != Array(0..<outputFeatures) {
+            throw .invalid("the output permutation is not a permutation of 0..<\(outputFeatures)")
+        }
+        for step in rotationSteps where step <= 0 || step >= t.slotCount {
+            throw .invalid("rotation step \(step) is outside 1..<\(t.slotCount)")
+        }
+        var features = inputFeatures
+        var expectedForm: FCForm = .typeA
+        for layer in layers {
+            guard case .fullyConnected(let fc) = layer else { continue }
+            guard fc.inFeatures == features else {
+                throw .invalid("layer \(fc.name) takes \(fc.inFeatures) features but receives \(features)")
+            }
+            guard fc.form == expectedForm else { throw .invalid("layer \(fc.name) should be Type \(expectedForm.rawValue)") }
+            let (rowSize, colSize) = fc.form == .typeA ? (t.t1, t.t2) : (t.t1, t.t2)
+            let (rowsNeeded, colsNeeded) = fc.form == .typeA
+                ? ((fc.outFeatures + rowSize - 1) / rowSize, (fc.inFeatures + colSize - 1) / colSize)
+                : ((fc.inFeatures + rowSize - 1) / rowSize, (fc.outFeatures + colSize - 1) / colSize)
+            guard fc.gridRows == rowsNeeded, fc.gridCols == colsNeeded else {
+                throw .invalid("layer \(fc.name) has a \(fc.gridRows)×\(fc.gridCols) grid, expected \(rowsNeeded)×\(colsNeeded)")
+            }
+            var seen = Set<Int>()
+            for tile in fc.tiles {
+                guard tile.row >= 0, tile.row < fc.gridRows, tile.col >= 0, tile.col < fc.gridCols,
+                      seen.insert(tile.row * fc.gridCols + tile.col).inserted else {
+                    throw .invalid("layer \(fc.name): tile (\(tile.row), \(tile.col)) is outside the grid or repeated")
+                }
+                guard tile.values.count == t.t1 * t.t2, tile.values.allSatisfy(\.isFinite) else {
+                    throw .invalid("layer \(fc.name): tile (\(tile.row), \(tile.col)) must hold \(t.t1 * t.t2) finite values")
+                }
+            }
+            if let bias = fc.bias, bias.count != fc.outFeatures || !bias.allSatisfy(\.isFinite) {
+                throw .invalid("layer \(fc.name): bias must hold \(fc.outFeatures) finite values")
+            }
+            features = fc.outFeatures
+            expectedForm = fc.form == .typeA ? .typeB : .typeA
+        }
+        guard features == outputFeatures else {
+            throw .invalid("the last layer produces \(features) features, the plan declares \(outputFeatures)")
+        }
+        for layer in layers {
+            if case .polynomial(let poly) = layer, poly.coefficients.isEmpty || !poly.coefficients.allSatisfy(\.isFinite) {
+                throw .invalid("polynomial \(poly.name) needs finite coefficients")
+            }
+        }
+    }
+}

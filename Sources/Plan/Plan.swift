@@ -1,0 +1,73 @@
+/// A compiled encrypted-execution plan: everything the server needs to run
+/// a model on encrypted inputs, and the client needs to encode and decode.
+///
+/// A plan never holds key material. It holds the CKKS parameters, the tile
+/// shape, the layers with their non-zero weight tiles, the rotation steps the
+/// server will need Galois keys for, and the input/output layouts.
+public struct Plan: Sendable, Codable, Equatable {
+    /// The plan format version this build writes and reads.
+    public static let formatVersion = 1
+
+    public var model: String
+    public var tile: TileShape
+    public var parameters: CKKSParameterChoice
+    /// Input features per sample (after any flattening).
+    public var inputFeatures: Int
+    /// Client-side input permutation: feature `f` of the encoded vector is
+    /// original feature `inputPermutation[f]` (identity when `nil`).
+    public var inputPermutation: [Int]?
+    /// Output features per sample.
+    public var outputFeatures: Int
+    /// Client-side output permutation: output `o` is decoded from plan
+    /// output `outputPermutation[o]` (identity when `nil`).
+    public var outputPermutation: [Int]?
+    public var layers: [PlanLayer]
+    /// Rotation steps (left rotations, in 0..<slots) the execution needs.
+    public var rotationSteps: [Int]
+    /// Multiplicative depth: levels consumed from input to output.
+    public var depth: Int
+    /// Operations of the source graph that run on the client after
+    /// decryption (softmax, argmax), for information.
+    public var clientTail: [String]
+
+    public init(model: String, tile: TileShape, parameters: CKKSParameterChoice, inputFeatures: Int,
+                outputFeatures: Int, layers: [PlanLayer], rotationSteps: [Int], depth: Int,
+                inputPermutation: [Int]? = nil, outputPermutation: [Int]? = nil, clientTail: [String] = []) {
+        self.model = model
+        self.tile = tile
+        self.parameters = parameters
+        self.inputFeatures = inputFeatures
+        self.outputFeatures = outputFeatures
+        self.layers = layers
+        self.rotationSteps = rotationSteps
+        self.depth = depth
+        self.inputPermutation = inputPermutation
+        self.outputPermutation = outputPermutation
+        self.clientTail = clientTail
+    }
+
+    /// Samples per ciphertext (the batch tile, t3).
+    public var batchPerCiphertext: Int { tile.t3 }
+}
+
+/// The CKKS parameters a plan runs under (a literal the runtime validates).
+public struct CKKSParameterChoice: Sendable, Codable, Equatable {
+    public var logN: Int
+    public var logQ: [Int]
+    public var logP: [Int]
+    public var logScale: Int
+    /// Set only for explicitly insecure test plans.
+    public var insecure: Bool
+
+    public init(logN: Int, logQ: [Int], logP: [Int], logScale: Int, insecure: Bool = false) {
+        self.logN = logN
+        self.logQ = logQ
+        self.logP = logP
+        self.logScale = logScale
+        self.insecure = insecure
+    }
+
+    public var slotCount: Int { 1 << (logN - 1) }
+    /// The highest level (number of ciphertext primes − 1).
+    public var maxLevel: Int { logQ.count - 1 }
+}

@@ -1,0 +1,97 @@
+/// One step of a plan.
+public enum PlanLayer: Sendable, Codable, Equatable {
+    case fullyConnected(FullyConnectedLayer)
+    case polynomial(PolynomialLayer)
+
+    public var name: String {
+        switch self {
+        case .fullyConnected(let layer): return layer.name
+        case .polynomial(let layer): return layer.name
+        }
+    }
+}
+
+/// The two tile-tensor forms of a fully connected layer (design.md):
+/// they alternate so that no transpose is ever needed.
+public enum FCForm: String, Sendable, Codable {
+    /// Input `[*/t1, n/t2, b/t3]`, weights `W[m/t1, n/t2]`, sum over dim 1,
+    /// then mask + duplicate → output `[m/t1, */t2, b/t3]`.
+    case typeA = "A"
+    /// Input `[n/t1, */t2, b/t3]`, weights `Wᵀ[n/t1, m/t2]`, sum over dim 0
+    /// → output `[*/t1, m/t2, b/t3]` (already duplicated).
+    case typeB = "B"
+}
+
+/// One t1×t2 block of a weight matrix in a layer's own orientation.
+///
+/// `values[i·t2 + j]` is the weight at tile position (i, j): for Type A,
+/// `W[row·t1 + i, col·t2 + j]`; for Type B, `W[col·t2 + j, row·t1 + i]`.
+public struct WeightTile: Sendable, Codable, Equatable {
+    public var row: Int
+    public var col: Int
+    public var values: [Float]
+
+    public init(row: Int, col: Int, values: [Float]) {
+        self.row = row
+        self.col = col
+        self.values = values
+    }
+}
+
+/// A dense layer y = W·x + b packed as tiles; zero tiles are absent.
+public struct FullyConnectedLayer: Sendable, Codable, Equatable {
+    public var name: String
+    public var form: FCForm
+    public var inFeatures: Int
+    public var outFeatures: Int
+    /// Tile-grid size along dim 0 and dim 1 in this layer's orientation.
+    public var gridRows: Int
+    public var gridCols: Int
+    /// The non-zero tiles, sorted by (row, col).
+    public var tiles: [WeightTile]
+    /// `outFeatures` biases, or `nil`.
+    public var bias: [Float]?
+    /// Whether the output is decoded directly by the client (a Type-A layer
+    /// then skips the mask and the duplication).
+    public var isLast: Bool
+
+    public init(name: String, form: FCForm, inFeatures: Int, outFeatures: Int, gridRows: Int, gridCols: Int,
+                tiles: [WeightTile], bias: [Float]?, isLast: Bool) {
+        self.name = name
+        self.form = form
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        self.gridRows = gridRows
+        self.gridCols = gridCols
+        self.tiles = tiles
+        self.bias = bias
+        self.isLast = isLast
+    }
+
+    /// Output ciphertexts: tile rows (Type A) or tile columns (Type B).
+    public var outputTileCount: Int { form == .typeA ? gridRows : gridCols }
+    /// Input ciphertexts consumed.
+    public var inputTileCount: Int { form == .typeA ? gridCols : gridRows }
+    public var totalTiles: Int { gridRows * gridCols }
+
+    /// Levels this layer consumes: the product's rescale, plus the mask's for
+    /// a Type-A layer that is not last.
+    public var depth: Int { form == .typeA && !isLast ? 2 : 1 }
+}
+
+/// An element-wise polynomial Σ cᵢ·xⁱ applied to every slot.
+public struct PolynomialLayer: Sendable, Codable, Equatable {
+    public var name: String
+    public var coefficients: [Double]
+
+    public init(name: String, coefficients: [Double]) {
+        self.name = name
+        self.coefficients = coefficients
+    }
+
+    /// The evaluation schedule (and with it the depth).
+    public var schedule: PolynomialSchedule { PolynomialSchedule(coefficients: coefficients) }
+
+    /// Levels consumed (see ``PolynomialSchedule``).
+    public var depth: Int { schedule.depth }
+}

@@ -1,0 +1,77 @@
+public import HepexcCKKS
+
+/// The real thing: the plan executor's operations on `HepexcCKKS`.
+///
+/// Holds the evaluation keys the server needs and, for running client and
+/// server in one process (`hepexc run`), an encryptor and decryptor.
+public struct CKKSBackend: HEBackend {
+    public let context: CKKSContext
+    let encoder: CKKSEncoder
+    let evaluator: Evaluator
+    let publicKey: PublicKey
+    let decryptor: Decryptor
+
+    /// - Parameters:
+    ///   - publicKey: encryption key; every encryption draws a fresh
+    ///     CSPRNG-keyed `Encryptor` (copies of one would repeat its stream).
+    public init(context: CKKSContext, evaluator: Evaluator, publicKey: PublicKey, decryptor: Decryptor) {
+        self.context = context
+        self.encoder = CKKSEncoder(context: context)
+        self.evaluator = evaluator
+        self.publicKey = publicKey
+        self.decryptor = decryptor
+    }
+
+    public var slotCount: Int { context.parameters.slotCount }
+    public var maxLevel: Int { context.parameters.maxLevel }
+    public var defaultScale: Double { context.parameters.defaultScale }
+    public func modulus(atLevel level: Int) -> Double { Double(context.parameters.ciphertextModuli[level]) }
+    public func level(of ciphertext: Ciphertext) -> Int { ciphertext.level }
+    public func scale(of ciphertext: Ciphertext) -> Double { ciphertext.scale }
+
+    func wrap<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as HEError { throw ExecutorError.runtime(error) }
+    }
+
+    public func encode(_ values: [Double], level: Int, scale: Double, purpose: PlaintextPurpose) throws -> Plaintext {
+        try wrap { try encoder.encode(values, scale: scale, level: level) }
+    }
+
+    public func encrypt(_ values: [Double], level: Int, scale: Double) throws -> Ciphertext {
+        try wrap {
+            var encryptor = try Encryptor(context: context, publicKey: publicKey)
+            return encryptor.encrypt(try encoder.encode(values, scale: scale, level: level))
+        }
+    }
+
+    public func decrypt(_ ciphertext: Ciphertext) throws -> [Double] {
+        encoder.decode(decryptor.decrypt(ciphertext))
+    }
+
+    public func add(_ lhs: Ciphertext, _ rhs: Ciphertext) throws -> Ciphertext { try wrap { try evaluator.add(lhs, rhs) } }
+    public func add(_ ciphertext: Ciphertext, plain: Plaintext) throws -> Ciphertext {
+        try wrap { try evaluator.add(ciphertext, plain) }
+    }
+    public func add(_ ciphertext: Ciphertext, constant: Double) throws -> Ciphertext {
+        try wrap { try evaluator.add(ciphertext, constant: constant) }
+    }
+    public func multiply(_ ciphertext: Ciphertext, plain: Plaintext) throws -> Ciphertext {
+        try wrap { try evaluator.multiply(ciphertext, plain) }
+    }
+    public func multiplyAccumulate(_ ciphertexts: [Ciphertext], _ plaintexts: [Plaintext]) throws -> Ciphertext {
+        try wrap { try evaluator.multiplyAccumulate(ciphertexts, plaintexts) }
+    }
+    public func multiply(_ lhs: Ciphertext, _ rhs: Ciphertext) throws -> Ciphertext {
+        try wrap { try evaluator.multiplyRelinearize(lhs, rhs) }
+    }
+    public func multiply(_ ciphertext: Ciphertext, constant: Double, scale: Double) throws -> Ciphertext {
+        try wrap { try evaluator.multiply(ciphertext, constant: constant, scale: scale) }
+    }
+    public func rescale(_ ciphertext: Ciphertext) throws -> Ciphertext { try wrap { try evaluator.rescale(ciphertext) } }
+    public func dropLevel(_ ciphertext: Ciphertext, to level: Int) throws -> Ciphertext {
+        try wrap { try evaluator.dropLevel(ciphertext, to: level) }
+    }
+    public func rotate(_ ciphertext: Ciphertext, by steps: Int) throws -> Ciphertext {
+        try wrap { try evaluator.rotate(ciphertext, by: steps) }
+    }
+}

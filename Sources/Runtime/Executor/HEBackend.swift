@@ -1,0 +1,61 @@
+/// What a plaintext is used for; counters report mask multiplications
+/// separately from weight multiplications.
+public enum PlaintextPurpose: Sendable {
+    case weight, mask, bias, constant
+}
+
+/// The operations the plan executor needs, implemented by the real CKKS
+/// runtime (`CKKSBackend`) and by a noise-free simulation
+/// (`SimulatedBackend`) that tracks levels and scales exactly the same way.
+///
+/// Plaintexts that multiply a ciphertext are encoded at scale
+/// `modulus(atLevel:)` of that ciphertext's level, so a rescale brings the
+/// product back to the ciphertext's scale.
+public protocol HEBackend: Sendable {
+    associatedtype Ciphertext: Sendable
+    associatedtype Plaintext: Sendable
+
+    var slotCount: Int { get }
+    /// The level of a fresh ciphertext.
+    var maxLevel: Int { get }
+    var defaultScale: Double { get }
+    /// The prime a rescale at `level` divides by.
+    func modulus(atLevel level: Int) -> Double
+
+    func level(of ciphertext: Ciphertext) -> Int
+    func scale(of ciphertext: Ciphertext) -> Double
+
+    func encode(_ values: [Double], level: Int, scale: Double, purpose: PlaintextPurpose) throws -> Plaintext
+    func encrypt(_ values: [Double], level: Int, scale: Double) throws -> Ciphertext
+    func decrypt(_ ciphertext: Ciphertext) throws -> [Double]
+
+    func add(_ lhs: Ciphertext, _ rhs: Ciphertext) throws -> Ciphertext
+    func add(_ ciphertext: Ciphertext, plain: Plaintext) throws -> Ciphertext
+    func add(_ ciphertext: Ciphertext, constant: Double) throws -> Ciphertext
+    func multiply(_ ciphertext: Ciphertext, plain: Plaintext) throws -> Ciphertext
+    /// Σ ctᵢ ⊙ ptᵢ with one reduction at the end.
+    func multiplyAccumulate(_ ciphertexts: [Ciphertext], _ plaintexts: [Plaintext]) throws -> Ciphertext
+    /// ct × ct followed by relinearization.
+    func multiply(_ lhs: Ciphertext, _ rhs: Ciphertext) throws -> Ciphertext
+    func multiply(_ ciphertext: Ciphertext, constant: Double, scale: Double) throws -> Ciphertext
+    func rescale(_ ciphertext: Ciphertext) throws -> Ciphertext
+    func dropLevel(_ ciphertext: Ciphertext, to level: Int) throws -> Ciphertext
+    /// Left rotation by `steps` slots (0 < steps < slotCount).
+    func rotate(_ ciphertext: Ciphertext, by steps: Int) throws -> Ciphertext
+}
+
+/// Cleartext slot-vector arithmetic shared by the simulation and by the
+/// executor's handling of constant (plaintext-known) tiles.
+public enum SlotMath {
+    /// Left rotation: result[s] = values[(s + steps) mod n].
+    public static func rotate(_ values: [Double], by steps: Int) -> [Double] {
+        let n = values.count
+        guard n > 0 else { return values }
+        let shift = ((steps % n) + n) % n
+        if shift == 0 { return values }
+        return Array(values[shift...] + values[..<shift])
+    }
+
+    public static func add(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 + $1 } }
+    public static func multiply(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 * $1 } }
+}

@@ -1,0 +1,104 @@
+public import HepexcPlan
+
+extension PlanExecutor {
+    /// One fully connected layer: for each output tile, multiply-accumulate
+    /// the contributing weight tiles, rescale, reduce inside the tile
+    /// (rotate-and-add over dim 1 for Type A, dim 0 for Type B), then for a
+    /// Type-A layer that is not last clear the unknown slots and duplicate,
+    /// and add the bias.
+    func fullyConnected(_ fc: FullyConnectedLayer, layerIndex: Int, _ inputs: [Tile]) throws -> [Tile] {
+        let operands = weights[layerIndex]
+        let tileIndices = Dictionary(grouping: fc.tiles.indices, by: { fc.tiles[$0].outputIndex(fc.form) })
+        return try parallelMap(Array(0..<fc.outputTileCount)) { output in
+            try self.outputTile(fc, layerIndex: layerIndex, output: output, contributing: tileIndices[output] ?? [],
+                                inputs: inputs, operands: operands)
+        }
+    }
+
+    private func outputTile(_ fc: FullyConnectedLayer, layerIndex: Int, output: Int, contributing: [Int],
+                            inputs: [Tile], operands: [Operand]) throws -> Tile {
+        let t = plan.tile
+        var cipherInputs: [Backend.Ciphertext] = []
+        var cipherWeights: [Operand] = []
+        var plainSum: [Double]?
+        for index in contributing {
+            let tile = fc.tiles[index]
+            switch inputs[tile.inputIndex(fc.form)] {
+            case .cipher(let ct):
+                cipherInputs.append(ct)
+                cipherWeights.append(operands[index])
+            case .plain(let values):
+                let product = SlotMath.multiply(values, layout.slots(of: tile))
+                plainSum = plainSum.map { SlotMath.add($0, product) } ?? product
+            }
+        }
+        guard !cipherInputs.isEmpty else {
+            return .plain(plainOutput(fc, output: output, sum: plainSum))
+        }
+        var acc = try accumulate(cipherInputs, cipherWeights)
+        let level = backend.level(of: acc)
+        if let plainSum {
+            let extra = try backend.encode(plainSum, level: level, scale: backend.scale(of: acc), purpose: .constant)
+            acc = try backend.add(acc, plain: extra)
+        }
+        acc = try backend.rescale(acc)
+        if fc.form == .typeA {
+            for k in 0..<TileShape.log2(t.t2) { acc = try backend.add(acc, backend.rotate(acc, by: t.t3 << k)) }
+            if let mask = masks[layerIndex] {
+                acc = try backend.rescale(backend.multiply(acc, plain: mask))
+                for k in 0..<TileShape.log2(t.t2) {
+                    acc = try backend.add(acc, backend.rotate(acc, by: t.slotCount - (t.t3 << k)))
+                }
+            }
+        } else {
+            for k in 0..<TileShape.log2(t.t1) { acc = try backend.add(acc, backend.rotate(acc, by: (t.t2 * t.t3) << k)) }
+        }
+        if let biasSlots = layout.biasSlots(fc, output: output) {
+            let current = acc
+            let bias = try cachedBias("\(layerIndex)/\(output)") {
+                try backend.encode(biasSlots, level: backend.level(of: current), scale: backend.scale(of: current), purpose: .bias)
+            }
+            acc = try backend.add(acc, plain: bias)
+        }
+        return .cipher(acc)
+    }
+
+    /// Σ inputᵢ ⊙ weightᵢ before rescaling (one lazy multiply-accumulate for
+    /// plaintext weights; products added for encrypted weights).
+    private func accumulate(_ inputs: [Backend.Ciphertext], _ weights: [Operand]) throws -> Backend.Ciphertext {
+        var plains: [Backend.Plaintext] = []
+        var result: Backend.Ciphertext?
+        for (input, weight) in zip(inputs, weights) {
+            switch weight {
+            case .plain(let pt): plains.append(pt)
+            case .cipher(let ct):
+                let product = try backend.multiply(input, ct)
+                result = try result.map { try backend.add($0, product) } ?? product
+            }
+        }
+        if !plains.isEmpty { return try backend.multiplyAccumulate(inputs, plains) }
+        guard let result else { throw ExecutorError.input("internal: empty accumulation") }
+        return result
+    }
+
+    /// The same computation on a tile known in the clear.
+    private func plainOutput(_ fc: FullyConnectedLayer, output: Int, sum: [Double]?) -> [Double] {
+        let t = plan.tile
+        var values = sum ?? [Double](repeating: 0, count: t.slotCount)
+        if fc.form == .typeA {
+            for k in 0..<TileShape.log2(t.t2) { values = SlotMath.add(values, SlotMath.rotate(values, by: t.t3 << k)) }
+            if !fc.isLast {
+                values = SlotMath.multiply(values, layout.maskSlots)
+                for k in 0..<TileShape.log2(t.t2) {
+                    values = SlotMath.add(values, SlotMath.rotate(values, by: t.slotCount - (t.t3 << k)))
+                }
+            }
+        } else {
+            for k in 0..<TileShape.log2(t.t1) {
+                values = SlotMath.add(values, SlotMath.rotate(values, by: (t.t2 * t.t3) << k))
+            }
+        }
+        if let bias = layout.biasSlots(fc, output: output) { values = SlotMath.add(values, bias) }
+        return values
+    }
+}

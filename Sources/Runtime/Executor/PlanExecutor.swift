@@ -1,0 +1,143 @@
+internal import Dispatch
+internal import Foundation
+public import HepexcPlan
+
+/// Runs a plan on one batch tile of encrypted inputs, on any backend.
+///
+/// Weight and mask plaintexts are encoded once, at construction ("encode
+/// weights" phase); biases are encoded on first use at the scale the data
+/// reaches. A tile whose value is known in the clear (a tile row with no
+/// surviving weights gives bias only) stays a cleartext slot vector and
+/// costs no homomorphic operation.
+public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
+    public enum Tile: @unchecked Sendable {
+        case cipher(Backend.Ciphertext)
+        case plain([Double])
+    }
+
+    public let plan: Plan
+    public let backend: Backend
+    public let layout: TileLayout
+    /// Weights are ciphertexts (the model owner's privacy) instead of plaintexts.
+    public let encryptedWeights: Bool
+    /// Worker threads for independent output tiles.
+    public let threads: Int
+
+    enum Operand { case plain(Backend.Plaintext), cipher(Backend.Ciphertext) }
+    /// Per layer: each stored tile's operand (aligned with `tiles`), the mask.
+    var weights: [[Operand]] = []
+    var masks: [Backend.Plaintext?] = []
+    var inputLevels: [Int] = []
+    private var biasCache: [String: Backend.Plaintext] = [:]
+    private let lock = NSLock()
+
+    public init(plan: Plan, backend: Backend, encryptedWeights: Bool = false, threads: Int = 1) throws {
+        self.plan = plan
+        self.backend = backend
+        self.layout = TileLayout(plan: plan)
+        self.encryptedWeights = encryptedWeights
+        self.threads = max(1, threads)
+        guard backend.slotCount == plan.tile.slotCount else {
+            throw ExecutorError.input("the backend has \(backend.slotCount) slots, the plan's tiles \(plan.tile.slotCount)")
+        }
+        guard plan.depth <= backend.maxLevel else {
+            throw ExecutorError.input("the plan needs \(plan.depth) levels, the parameters give \(backend.maxLevel)")
+        }
+        try prepare()
+    }
+
+    private func prepare() throws {
+        var level = backend.maxLevel
+        for layer in plan.layers {
+            inputLevels.append(level)
+            switch layer {
+            case .fullyConnected(let fc):
+                let scale = backend.modulus(atLevel: level)
+                let tileLevel = level
+                let operands = try parallelMap(fc.tiles) { tile -> Operand in
+                    let slots = self.layout.slots(of: tile)
+                    if self.encryptedWeights {
+                        return .cipher(try self.backend.encrypt(slots, level: tileLevel, scale: scale))
+                    }
+                    return .plain(try self.backend.encode(slots, level: tileLevel, scale: scale, purpose: .weight))
+                }
+                weights.append(operands)
+                if fc.form == .typeA && !fc.isLast {
+                    masks.append(try backend.encode(layout.maskSlots, level: level - 1,
+                                                    scale: backend.modulus(atLevel: level - 1), purpose: .mask))
+                } else {
+                    masks.append(nil)
+                }
+                level -= fc.depth
+            case .polynomial(let poly):
+                weights.append([])
+                masks.append(nil)
+                level -= poly.depth
+            }
+        }
+    }
+
+    /// Runs every layer on one batch tile's input ciphertexts (as many as the
+    /// first layer's input tiles) and returns the last layer's output tiles.
+    public func run(_ inputs: [Backend.Ciphertext]) throws -> [Tile] {
+        guard inputs.count == plan.firstInputTileCount else {
+            throw ExecutorError.input("expected \(plan.firstInputTileCount) input ciphertexts, got \(inputs.count)")
+        }
+        var tiles = inputs.map { Tile.cipher($0) }
+        for (index, layer) in plan.layers.enumerated() {
+            switch layer {
+            case .fullyConnected(let fc):
+                tiles = try fullyConnected(fc, layerIndex: index, tiles)
+            case .polynomial(let poly):
+                let schedule = poly.schedule
+                tiles = try parallelMap(tiles) { tile in try self.polynomial(schedule, tile) }
+            }
+        }
+        return tiles
+    }
+
+    /// `body` over `items` on up to `threads` workers, results in order.
+    func parallelMap<T: Sendable, R>(_ items: [T], _ body: @escaping @Sendable (T) throws -> R) throws -> [R] {
+        if threads == 1 || items.count < 2 { return try items.map(body) }
+        let results = ResultSlots<R>(count: items.count)
+        let workers = min(threads, items.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < items.count {
+                results.store(Result { try body(items[index]) }, at: index)
+                index += workers
+            }
+        }
+        return try results.values()
+    }
+
+    func cachedBias(_ key: String, _ make: () throws -> Backend.Plaintext) rethrows -> Backend.Plaintext {
+        lock.lock()
+        if let cached = biasCache[key] { lock.unlock(); return cached }
+        lock.unlock()
+        let plaintext = try make()
+        lock.lock(); biasCache[key] = plaintext; lock.unlock()
+        return plaintext
+    }
+}
+
+/// Results written by concurrent workers, each to its own slot.
+final class ResultSlots<R>: @unchecked Sendable {
+    private var slots: [Result<R, any Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ result: Result<R, any Error>, at index: Int) {
+        lock.lock(); defer { lock.unlock() }
+        slots[index] = result
+    }
+
+    func values() throws -> [R] {
+        lock.lock(); defer { lock.unlock() }
+        return try slots.map { slot in
+            guard let slot else { throw ExecutorError.input("internal: a parallel task did not run") }
+            return try slot.get()
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import HepexcDriver
+import HepexcPasses
+
+/// `16x16`, `8x32`, or `auto`.
+struct TileArgument: ExpressibleByArgument {
+    var t1: Int
+    var t2: Int
+    var isAuto: Bool
+
+    init?(argument: String) {
+        if argument == "auto" {
+            (t1, t2, isAuto) = (0, 0, true)
+            return
+        }
+        let parts = argument.lowercased().split(separator: "x")
+        guard parts.count == 2, let t1 = Int(parts[0]), let t2 = Int(parts[1]), t1 > 0, t2 > 0 else { return nil }
+        (self.t1, self.t2, isAuto) = (t1, t2, false)
+    }
+
+    static let candidates = [(4, 4), (8, 8), (8, 16), (16, 8), (16, 16), (16, 32), (32, 16), (32, 32), (64, 64)]
+}
+
+struct Compile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compile a model into a packed encrypted-execution plan (.hepx).",
+        discussion: """
+        The model's dense layers become tile-tensor layers (Type A / Type B alternating), its polynomial \
+        activations minimal-depth polynomial evaluations; CKKS parameters are chosen from the depth and the \
+        tile shape at 128-bit security. --tile auto picks the tile shape with the lowest estimated latency \
+        (op counts × per-op costs). With --json, prints the plan report (see docs/cli.md).
+        """
+    )
+
+    @Argument(help: "The model (.onnx, .hepir).")
+    var model: String
+
+    @Option(name: .long, help: "Tile shape t1xt2 (powers of two), or 'auto'.")
+    var tile: TileArgument = TileArgument(argument: "16x16")!
+
+    @Option(name: .long, help: "Minimum samples per ciphertext (raises N if needed).")
+    var batch: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Extra passes to run before lowering.", valueName: "pipeline"))
+    var passes: String?
+
+    @Option(name: .customLong("insecure-test-logn"), help: "INSECURE: force this log2 ring degree below the security bound (tests only).")
+    var insecureLogN: Int?
+
+    @Option(name: .shortAndLong, help: "Where to write the plan.")
+    var output: String?
+
+    @OptionGroup var outputOptions: OutputOptions
+
+    func validate() throws {
+        if let batch, batch < 1 { throw ValidationError("--batch must be at least 1") }
+        if !tile.isAuto, !(tile.t1 > 0 && tile.t1 & (tile.t1 - 1) == 0 && tile.t2 > 0 && tile.t2 & (tile.t2 - 1) == 0) {
+            throw ValidationError("--tile \(tile.t1)x\(tile.t2): both dimensions must be powers of two")
+        }
+        if let insecureLogN, !(2...16).contains(insecureLogN) { throw ValidationError("--insecure-test-logn must be in 2…16") }
+    }
+
+    func run() throws {
+        try Console.run {
+            let shapes = tile.isAuto ? TileArgument.candidates : [(tile.t1, tile.t2)]
+            var best: (report: PlanReport, plan: HepexcPlanBox)?
+            var failures: [String] = []
+            for (t1, t2) in shapes {
+                let options = PlanCompiler.Options(t1: t1, t2: t2, logN: insecureLogN, insecure: insecureLogN != nil, minimumBatch: batch)
+                do {
+                    let (plan, _) = try PlanRunner.compile(model, options: options, passes: passes)
+                    let report = PlanReport(plan)
+                    // Latency per sample decides between tile shapes.
+                    let perSample = report.estimatedSeconds / Double(report.batchPerCiphertext)
+                    if best.map({ perSample < $0.report.estimatedSeconds / Double($0.report.batchPerCiphertext) }) ?? true {
+                        best = (report, HepexcPlanBox(plan: plan))
+                    }
+                } catch {
+                    if !tile.isAuto { throw error }
+                    failures.append("\(t1)x\(t2): \(error)")
+                }
+            }
+            guard let best else { throw DriverError.execution("no tile shape works: " + failures.joined(separator: "; ")) }
+            if let output { try PlanRunner.write(best.plan.plan, to: output) }
+            if outputOptions.json {
+                try Console.printJSON(best.report)
+            } else {
+                print(best.report.text)
+                if tile.isAuto { print("tile chosen automatically: \(best.report.tile[0])x\(best.report.tile[1])") }
+                if let output { print("wrote \(output)") }
+            }
+        }
+    }
+}
