@@ -43,10 +43,16 @@ let package = Package(
             path: "Sources/ONNXProto",
             exclude: ["generated/README.md"]
         ),
+        .systemLibrary(
+            name: "CHDF5",
+            path: "Sources/CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
         .target(
             name: "HepexcFrontend",
             dependencies: [
-                "HepexcIR", "ONNXProto",
+                "HepexcIR", "ONNXProto", "CHDF5",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -65,6 +71,18 @@ let package = Package(
             path: "Sources/Passes",
             swiftSettings: strictSettings
         ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "HepexcTraining",
+            dependencies: ["HepexcIR", "HepexcData", "COpenBLAS"],
+            path: "Sources/Training",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "HepexcDriver",
             dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor"],
@@ -75,7 +93,7 @@ let package = Package(
             name: "hepexc",
             dependencies: [
                 "HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcDriver", "HepexcPlan",
-                "HepexcModArith", "HepexcRing", "HepexcCKKS",
+                "HepexcModArith", "HepexcRing", "HepexcCKKS", "HepexcTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/hepexc",
@@ -155,6 +173,7 @@ let package = Package(
             dependencies: ["hepexc", "_HepexcTestSupport"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "TrainingTests", dependencies: ["HepexcTraining", "HepexcIR", "HepexcData", "_HepexcTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "DataTests", dependencies: ["HepexcData", "_HepexcTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ExecutorTests",

@@ -5,8 +5,11 @@ import HepexcIR
 
 /// Options shared by the commands that load a model.
 struct ModelOptions: ParsableArguments {
-    @Argument(help: "The model: .onnx, or textual IR (.hepir).")
+    @Argument(help: "The model: .onnx, Keras (.h5, .keras, .weights.h5), or textual IR (.hepir).")
     var model: String
+
+    @Option(name: .long, help: ArgumentHelp("The Keras model's JSON config (model.to_json()), for weights-only .h5 files.", valueName: "json"))
+    var config: String?
 
     @Option(name: .long, help: ArgumentHelp("Pass pipeline to run after import, e.g. 'fold-bn' or 'fuse-poly,dce'.", valueName: "pipeline"))
     var passes: String?
@@ -25,7 +28,7 @@ struct ModelOptions: ParsableArguments {
                 FileHandle.standardError.write(Data(text.utf8))
             }
         }
-        return try ModelLoader.load(model, canonicalize: !noCanonicalize, passes: passes, afterPass: printer)
+        return try ModelLoader.load(model, configPath: config, canonicalize: !noCanonicalize, passes: passes, afterPass: printer)
     }
 }
 
