@@ -67,10 +67,10 @@ public struct KeyGenerator: Sendable {
         let ring = context.keyRing
         let n = params.degree, limbs = ring.limbCount
         let L = params.ciphertextModuli.count
-        var b = [UInt64](), a = [UInt64]()
-        b.reserveCapacity(params.digitCount * limbs * n)
-        a.reserveCapacity(params.digitCount * limbs * n)
-        for j in 0..<params.digitCount {
+        let digits = params.digitCount
+        var data = [UInt64](repeating: 0, count: 2 * digits * limbs * n)
+        let layout = KeySwitchKey(digitCount: digits, limbCount: limbs, degree: n, data: [], parameterHash: 0)
+        for j in 0..<digits {
             let aj = Sampling.uniform(ring, &rng)
             var bj = Sampling.error(ring, &rng).forwardNTT()
             bj -= aj * secretKey.poly
@@ -83,10 +83,18 @@ public struct KeyGenerator: Sendable {
                     bj.data[i * n + k] = q.addMod(bj.data[i * n + k], term)
                 }
             }
-            b += bj.data
-            a += aj.data
+            let block = layout.blockSize
+            for limb in 0..<limbs {
+                for start in stride(from: 0, to: n, by: block) {
+                    let at = layout.index(limb: limb, coefficient: start, digit: j)
+                    for k in 0..<block {
+                        data[at + 2 * k] = bj.data[limb * n + start + k]
+                        data[at + 2 * k + 1] = aj.data[limb * n + start + k]
+                    }
+                }
+            }
         }
-        return KeySwitchKey(digitCount: params.digitCount, limbCount: limbs, degree: n, b: b, a: a,
+        return KeySwitchKey(digitCount: digits, limbCount: limbs, degree: n, data: data,
                             parameterHash: params.parameterHash)
     }
 }

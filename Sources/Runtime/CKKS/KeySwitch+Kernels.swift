@@ -62,10 +62,10 @@ extension CKKSContext {
 
     /// Phase 2 for extended limb `e`: `Σ_j T_j[π(k)]·key_j[k]` for both key halves.
     ///
-    /// Blocked over coefficients so the four 64-bit accumulator rows (low/high for each
-    /// half) stay in L1 while each digit streams its limb and key rows sequentially.
+    /// Blocked over coefficients: per block, four 64-bit accumulator rows (low/high for each
+    /// key half) stay in L1 while every digit streams its limb and its (sequential) key block.
     private func innerProductLimb(_ e: Int, level: Int, digits: UnsafePointer<UInt64>, digitCount: Int,
-                                  key: KeySwitchKey, keyB: UnsafePointer<UInt64>, keyA: UnsafePointer<UInt64>,
+                                  key: KeySwitchKey, keyData: UnsafePointer<UInt64>,
                                   permutation: UnsafePointer<Int32>?,
                                   out0: UnsafeMutablePointer<UInt64>, out1: UnsafeMutablePointer<UInt64>) {
         let n = parameters.degree
@@ -73,8 +73,7 @@ extension CKKSContext {
         let q = tables[ki].modulus
         // Terms are < 4q·q; a 128-bit accumulator holds 2^128 / (4q²) of them.
         let chunk = 1 << min(20, max(0, 128 - 2 - 2 * q.bitWidth))
-        let keyStride = key.limbCount * n
-        let block = min(n, 512)
+        let block = key.blockSize
         let acc = UnsafeMutablePointer<UInt64>.allocate(capacity: 4 * block)
         defer { acc.deallocate() }
         let low0 = acc, high0 = acc + block, low1 = acc + 2 * block, high1 = acc + 3 * block
@@ -83,13 +82,12 @@ extension CKKSContext {
             acc.initialize(repeating: 0, count: 4 * block)
             for j in 0..<digitCount {
                 let t = digits + j * n
-                let b = keyB + j * keyStride + ki * n + start
-                let a = keyA + j * keyStride + ki * n + start
+                let kp = keyData + key.index(limb: ki, coefficient: start, digit: j)
                 if let permutation {
                     let p = permutation + start
                     for k in 0..<block {
                         let x = t[Int(p[k])]
-                        let p0 = x.multipliedFullWidth(by: b[k]), p1 = x.multipliedFullWidth(by: a[k])
+                        let p0 = x.multipliedFullWidth(by: kp[2 &* k]), p1 = x.multipliedFullWidth(by: kp[2 &* k &+ 1])
                         let (s0, c0) = low0[k].addingReportingOverflow(p0.low)
                         low0[k] = s0; high0[k] = high0[k] &+ p0.high &+ (c0 ? 1 : 0)
                         let (s1, c1) = low1[k].addingReportingOverflow(p1.low)
@@ -99,7 +97,7 @@ extension CKKSContext {
                     let tk = t + start
                     for k in 0..<block {
                         let x = tk[k]
-                        let p0 = x.multipliedFullWidth(by: b[k]), p1 = x.multipliedFullWidth(by: a[k])
+                        let p0 = x.multipliedFullWidth(by: kp[2 &* k]), p1 = x.multipliedFullWidth(by: kp[2 &* k &+ 1])
                         let (s0, c0) = low0[k].addingReportingOverflow(p0.low)
                         low0[k] = s0; high0[k] = high0[k] &+ p0.high &+ (c0 ? 1 : 0)
                         let (s1, c1) = low1[k].addingReportingOverflow(p1.low)
@@ -132,32 +130,19 @@ extension CKKSContext {
         var d0 = uninitializedWords(extCount * n), d1 = uninitializedWords(extCount * n)
         let workers = min(parallelism.threads, extCount)
         var scratch = uninitializedWords(workers * digitCount * n)
-        prepared.withUnsafeBufferPointer { preparedBuffer in
-        c.data.withUnsafeBufferPointer { input in
-            key.b.withUnsafeBufferPointer { kb in
-                key.a.withUnsafeBufferPointer { ka in
-                    scratch.withUnsafeMutableBufferPointer { sb in
-                        d0.withUnsafeMutableBufferPointer { o0 in
-                            d1.withUnsafeMutableBufferPointer { o1 in
-                                let box = UncheckedSendableBox((input.baseAddress!, kb.baseAddress!, ka.baseAddress!,
-                                                                sb.baseAddress!, o0.baseAddress!, o1.baseAddress!,
-                                                                preparedBuffer.baseAddress!))
-                                parallelism.forEach(workers) { w in
-                                    let (inp, b, a, s, out0, out1, prep) = box.value
-                                    let mine = s + w * digitCount * n
-                                    for e in stride(from: w, to: extCount, by: workers) {
-                                        modUpLimb(e, level: level, input: inp, prepared: prep, out: mine)
-                                        innerProductLimb(e, level: level, digits: mine, digitCount: digitCount, key: key,
-                                                         keyB: b, keyA: a, permutation: nil,
-                                                         out0: out0 + e * n, out1: out1 + e * n)
-                                    }
-                                }
-                            }
-                        }
+        withPointers(prepared, c.data, key.data) { prep, input, kdata in
+            withMutablePointers(&scratch, &d0, &d1) { s, out0, out1 in
+                let box = UncheckedSendableBox((prep, input, kdata, s, out0, out1))
+                parallelism.forEach(workers) { w in
+                    let (prep, input, kdata, s, out0, out1) = box.value
+                    let mine = s + w * digitCount * n
+                    for e in stride(from: w, to: extCount, by: workers) {
+                        modUpLimb(e, level: level, input: input, prepared: prep, out: mine)
+                        innerProductLimb(e, level: level, digits: mine, digitCount: digitCount, key: key,
+                                         keyData: kdata, permutation: nil, out0: out0 + e * n, out1: out1 + e * n)
                     }
                 }
             }
-        }
         }
         return (modDownToLevel(&d0, level: level), modDownToLevel(&d1, level: level))
     }
@@ -170,14 +155,13 @@ extension CKKSContext {
         let digitCount = modUp[level].count
         let prepared = prepareDigits(c)
         var data = uninitializedWords(extCount * digitCount * n)
-        prepared.withUnsafeBufferPointer { preparedBuffer in
-            c.data.withUnsafeBufferPointer { input in
-                data.withUnsafeMutableBufferPointer { out in
-                    let box = UncheckedSendableBox((input.baseAddress!, out.baseAddress!, preparedBuffer.baseAddress!))
-                    parallelism.forEach(extCount) { e in
-                        modUpLimb(e, level: level, input: box.value.0, prepared: box.value.2,
-                                  out: box.value.1 + e * digitCount * n)
-                    }
+        var unused: [UInt64] = [0], unused2: [UInt64] = [0]
+        withPointers(prepared, c.data, unused2) { prep, input, _ in
+            withMutablePointers(&data, &unused, &unused2) { out, _, _ in
+                let box = UncheckedSendableBox((prep, input, out))
+                parallelism.forEach(extCount) { e in
+                    let (prep, input, out) = box.value
+                    modUpLimb(e, level: level, input: input, prepared: prep, out: out + e * digitCount * n)
                 }
             }
         }
@@ -191,24 +175,17 @@ extension CKKSContext {
         let extCount = level + 1 + parameters.specialModuli.count
         let digitCount = decomposition.digitCount
         var d0 = uninitializedWords(extCount * n), d1 = uninitializedWords(extCount * n)
-        let permutation = automorphism?.sourceIndex ?? []
-        decomposition.data.withUnsafeBufferPointer { input in
-            key.b.withUnsafeBufferPointer { kb in
-                key.a.withUnsafeBufferPointer { ka in
-                    permutation.withUnsafeBufferPointer { perm in
-                        d0.withUnsafeMutableBufferPointer { o0 in
-                            d1.withUnsafeMutableBufferPointer { o1 in
-                                let box = UncheckedSendableBox((input.baseAddress!, kb.baseAddress!, ka.baseAddress!,
-                                                                perm.baseAddress, o0.baseAddress!, o1.baseAddress!))
-                                parallelism.forEach(extCount) { e in
-                                    let (inp, b, a, p, out0, out1) = box.value
-                                    innerProductLimb(e, level: level, digits: inp + e * digitCount * n,
-                                                     digitCount: digitCount, key: key, keyB: b, keyA: a,
-                                                     permutation: automorphism == nil ? nil : p,
-                                                     out0: out0 + e * n, out1: out1 + e * n)
-                                }
-                            }
-                        }
+        let permutation = automorphism?.sourceIndex ?? [0]
+        var unused: [UInt64] = [0]
+        withPointers(decomposition.data, key.data, unused) { input, kdata, _ in
+            permutation.withUnsafeBufferPointer { perm in
+                withMutablePointers(&d0, &d1, &unused) { out0, out1, _ in
+                    let box = UncheckedSendableBox((input, kdata, perm.baseAddress!, out0, out1))
+                    parallelism.forEach(extCount) { e in
+                        let (input, kdata, p, out0, out1) = box.value
+                        innerProductLimb(e, level: level, digits: input + e * digitCount * n, digitCount: digitCount,
+                                         key: key, keyData: kdata, permutation: automorphism == nil ? nil : p,
+                                         out0: out0 + e * n, out1: out1 + e * n)
                     }
                 }
             }
@@ -278,4 +255,25 @@ extension DivideAndRound {
 /// An array whose every element the caller overwrites before reading (no zero fill).
 func uninitializedWords(_ count: Int) -> [UInt64] {
     [UInt64](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}
+
+/// Base addresses of three arrays for the duration of `body`.
+func withPointers<R>(_ a: [UInt64], _ b: [UInt64], _ c: [UInt64],
+                     _ body: (UnsafePointer<UInt64>, UnsafePointer<UInt64>, UnsafePointer<UInt64>) -> R) -> R {
+    a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+            c.withUnsafeBufferPointer { pc in body(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!) }
+        }
+    }
+}
+
+/// Mutable base addresses of three distinct arrays for the duration of `body`.
+func withMutablePointers<R>(_ a: inout [UInt64], _ b: inout [UInt64], _ c: inout [UInt64],
+                            _ body: (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<UInt64>,
+                                     UnsafeMutablePointer<UInt64>) -> R) -> R {
+    a.withUnsafeMutableBufferPointer { pa in
+        b.withUnsafeMutableBufferPointer { pb in
+            c.withUnsafeMutableBufferPointer { pc in body(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!) }
+        }
+    }
 }

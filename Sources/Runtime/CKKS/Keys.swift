@@ -19,17 +19,29 @@ public struct PublicKey: Sendable {
 /// A hybrid key-switching key from `s'` to `s`: for each digit j,
 /// `(b_j, a_j) = (−a_j·s + e_j + [j-th digit indicator]·P·s', a_j)` over Q ∪ P.
 ///
-/// Stored as two flat arrays, `[digit][limb][coefficient]`, limbs in key-ring order.
+/// Stored as one flat array laid out `[limb][block][digit][coefficient in block][b, a]` with
+/// blocks of `blockSize` coefficients (limbs in key-ring order): the key-switching inner
+/// product walks it as a single sequential stream while its accumulators stay in L1.
 public struct KeySwitchKey: Sendable {
     public let digitCount: Int
     public let limbCount: Int
     public let degree: Int
-    public let b: [UInt64]
-    public let a: [UInt64]
+    /// `2 · limbCount · degree · digitCount` residues.
+    public let data: [UInt64]
     public let parameterHash: UInt64
 
     /// Memory taken by the key material.
-    public var byteCount: Int { (b.count + a.count) * 8 }
+    public var byteCount: Int { data.count * 8 }
+
+    /// Coefficients per block of the layout.
+    var blockSize: Int { Swift.min(degree, 512) }
+
+    /// Index of `b_j` (and `a_j` at +1) for `limb`, coefficient `k`, digit `j`.
+    @inline(__always)
+    func index(limb: Int, coefficient k: Int, digit j: Int) -> Int {
+        let b = blockSize
+        return 2 * (limb * degree * digitCount + (k / b) * b * digitCount + j * b + k % b)
+    }
 }
 
 /// The relinearization key (switches from `s²` to `s`).

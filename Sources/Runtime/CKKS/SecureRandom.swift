@@ -6,62 +6,73 @@
 /// key per generator and expands it with ChaCha20. A fixed seed (`init(seed:)`) gives
 /// reproducible streams for tests only.
 public struct SecureRandom: RandomNumberGenerator, Sendable {
-    private var key: [UInt32]
+    private var key: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
     private var counter: UInt64 = 0
-    private var buffer = [UInt64](repeating: 0, count: 8)
+    private var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     private var index = 8
 
     /// Keys ChaCha20 from the system CSPRNG.
     public init() {
         var system = SystemRandomNumberGenerator()
-        var key: [UInt32] = []
-        for _ in 0..<4 {
-            let word = system.next()
-            key.append(UInt32(truncatingIfNeeded: word))
-            key.append(UInt32(truncatingIfNeeded: word >> 32))
-        }
-        self.key = key
+        let a = system.next(), b = system.next(), c = system.next(), d = system.next()
+        key = (UInt32(truncatingIfNeeded: a), UInt32(truncatingIfNeeded: a >> 32),
+               UInt32(truncatingIfNeeded: b), UInt32(truncatingIfNeeded: b >> 32),
+               UInt32(truncatingIfNeeded: c), UInt32(truncatingIfNeeded: c >> 32),
+               UInt32(truncatingIfNeeded: d), UInt32(truncatingIfNeeded: d >> 32))
     }
 
     /// A deterministic stream (tests and known-answer checks only).
     public init(seed: UInt64) {
-        var key = [UInt32](repeating: 0, count: 8)
-        key[0] = UInt32(truncatingIfNeeded: seed)
-        key[1] = UInt32(truncatingIfNeeded: seed >> 32)
-        key[7] = 0x7465_7374  // "test"
-        self.key = key
+        key = (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32), 0, 0, 0, 0, 0, 0x7465_7374)
+    }
+
+    /// The all-zero key (RFC 8439 test vectors only).
+    public init(zeroKeyForTesting: Void) {
+        key = (0, 0, 0, 0, 0, 0, 0, 0)
     }
 
     public mutating func next() -> UInt64 {
         if index == 8 { refill() }
-        defer { index += 1 }
-        return buffer[index]
+        defer { index &+= 1 }
+        switch index {
+        case 0: return buffer.0
+        case 1: return buffer.1
+        case 2: return buffer.2
+        case 3: return buffer.3
+        case 4: return buffer.4
+        case 5: return buffer.5
+        case 6: return buffer.6
+        default: return buffer.7
+        }
     }
 
+    /// One ChaCha20 block (RFC 8439 §2.3; 96-bit nonce fixed to the 64-bit block counter).
     private mutating func refill() {
-        var state: [UInt32] = [0x6170_7865, 0x3320_646E, 0x7962_2D32, 0x6B20_6574]
-        state += key
-        state += [UInt32(truncatingIfNeeded: counter), UInt32(truncatingIfNeeded: counter >> 32), 0, 0]
+        let s0: UInt32 = 0x6170_7865, s1: UInt32 = 0x3320_646E, s2: UInt32 = 0x7962_2D32, s3: UInt32 = 0x6B20_6574
+        let (k0, k1, k2, k3, k4, k5, k6, k7) = key
+        let c0 = UInt32(truncatingIfNeeded: counter), c1 = UInt32(truncatingIfNeeded: counter >> 32)
         counter &+= 1
-        var x = state
-        @inline(__always) func quarter(_ a: Int, _ b: Int, _ c: Int, _ d: Int) {
-            x[a] &+= x[b]; x[d] ^= x[a]; x[d] = x[d].rotl(16)
-            x[c] &+= x[d]; x[b] ^= x[c]; x[b] = x[b].rotl(12)
-            x[a] &+= x[b]; x[d] ^= x[a]; x[d] = x[d].rotl(8)
-            x[c] &+= x[d]; x[b] ^= x[c]; x[b] = x[b].rotl(7)
+        var x0 = s0, x1 = s1, x2 = s2, x3 = s3, x4 = k0, x5 = k1, x6 = k2, x7 = k3
+        var x8 = k4, x9 = k5, x10 = k6, x11 = k7, x12 = c0, x13 = c1, x14: UInt32 = 0, x15: UInt32 = 0
+        @inline(__always) func quarter(_ a: inout UInt32, _ b: inout UInt32, _ c: inout UInt32, _ d: inout UInt32) {
+            a &+= b; d ^= a; d = d.rotl(16)
+            c &+= d; b ^= c; b = b.rotl(12)
+            a &+= b; d ^= a; d = d.rotl(8)
+            c &+= d; b ^= c; b = b.rotl(7)
         }
         for _ in 0..<10 {
-            quarter(0, 4, 8, 12); quarter(1, 5, 9, 13); quarter(2, 6, 10, 14); quarter(3, 7, 11, 15)
-            quarter(0, 5, 10, 15); quarter(1, 6, 11, 12); quarter(2, 7, 8, 13); quarter(3, 4, 9, 14)
+            quarter(&x0, &x4, &x8, &x12); quarter(&x1, &x5, &x9, &x13)
+            quarter(&x2, &x6, &x10, &x14); quarter(&x3, &x7, &x11, &x15)
+            quarter(&x0, &x5, &x10, &x15); quarter(&x1, &x6, &x11, &x12)
+            quarter(&x2, &x7, &x8, &x13); quarter(&x3, &x4, &x9, &x14)
         }
-        for i in 0..<8 {
-            let lo = x[2 * i] &+ state[2 * i], hi = x[2 * i + 1] &+ state[2 * i + 1]
-            buffer[i] = UInt64(lo) | (UInt64(hi) << 32)
-        }
+        @inline(__always) func pair(_ lo: UInt32, _ hi: UInt32) -> UInt64 { UInt64(lo) | UInt64(hi) << 32 }
+        buffer = (pair(x0 &+ s0, x1 &+ s1), pair(x2 &+ s2, x3 &+ s3), pair(x4 &+ k0, x5 &+ k1), pair(x6 &+ k2, x7 &+ k3),
+                  pair(x8 &+ k4, x9 &+ k5), pair(x10 &+ k6, x11 &+ k7), pair(x12 &+ c0, x13 &+ c1), pair(x14, x15))
         index = 0
     }
 }
 
 extension UInt32 {
-    @inline(__always) fileprivate func rotl(_ n: UInt32) -> UInt32 { (self << n) | (self >> (32 - n)) }
+    @inline(__always) fileprivate func rotl(_ n: UInt32) -> UInt32 { (self << n) | (self >> (32 &- n)) }
 }

@@ -125,15 +125,20 @@ extension PublicKey {
 }
 
 extension KeySwitchKey {
-    func payload() -> [UInt64] { [UInt64(digitCount)] + b + a }
+    func payload() -> [UInt64] { [UInt64(digitCount)] + data }
 
     static func read(_ r: inout PayloadReader, context: CKKSContext) throws -> KeySwitchKey {
         let digits = try r.int("digit count", in: context.parameters.digitCount...context.parameters.digitCount)
         let ring = context.keyRing
-        var b: [UInt64] = [], a: [UInt64] = []
-        for j in 0..<digits { b += try context.readResidues(&r, ring: ring, what: "key digit \(j) b") }
-        for j in 0..<digits { a += try context.readResidues(&r, ring: ring, what: "key digit \(j) a") }
-        return KeySwitchKey(digitCount: digits, limbCount: ring.limbCount, degree: ring.degree, b: b, a: a,
+        let n = ring.degree
+        let data = Array(try r.words(2 * digits * ring.limbCount * n, "key-switching key"))
+        let perLimb = 2 * digits * n
+        for (limb, q) in ring.moduli.enumerated() {
+            for i in (limb * perLimb)..<((limb + 1) * perLimb) where data[i] >= q.value {
+                throw HEError.corruptedData("key-switching key: residue not reduced modulo limb \(limb)")
+            }
+        }
+        return KeySwitchKey(digitCount: digits, limbCount: ring.limbCount, degree: n, data: data,
                             parameterHash: context.hash)
     }
 }
