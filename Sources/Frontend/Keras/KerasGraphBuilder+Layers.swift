@@ -154,7 +154,7 @@ extension KerasGraphBuilder {
 
     func reshape(_ layer: KerasLayer, _ input: KerasValue) throws(LayerIssue) -> KerasValue {
         guard let target = layer.config["target_shape"]?.shape, !target.isEmpty,
-              target.allSatisfy({ $0 == nil || $0! > 0 || $0! == -1 }) else {
+              target.allSatisfy({ ($0 ?? 1) > 0 || $0 == -1 }) else {
             throw .unsupported("missing or invalid `target_shape`")
         }
         let x = try kerasOrder(input, layer)

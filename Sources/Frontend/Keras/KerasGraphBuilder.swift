@@ -57,11 +57,10 @@ final class KerasGraphBuilder {
     func emit(_ kind: OpKind, _ operands: [Operand], attributes: Attributes = [:],
               layer: KerasLayer) throws(LayerIssue) -> (name: String, type: TensorType) {
         var operandTypes: [TensorType] = []
-        let valueTypes = currentValueTypes
         for operand in operands {
             switch operand {
             case .value(let name):
-                guard let type = valueTypes[name] else { throw .fatal(.danglingReference(node: layer.name, tensor: name)) }
+                guard let type = valueTypeCache[name] else { throw .fatal(.danglingReference(node: layer.name, tensor: name)) }
                 operandTypes.append(type)
             case .constant(let name):
                 guard let constant = graph.constants[name] else { throw .fatal(.danglingReference(node: layer.name, tensor: name)) }
@@ -84,8 +83,8 @@ final class KerasGraphBuilder {
         return (result, type)
     }
 
+    /// Types of the IR values defined so far (inputs and results).
     private var valueTypeCache: [String: TensorType] = [:]
-    private var currentValueTypes: [String: TensorType] { valueTypeCache }
 
     /// Declares a graph input.
     func addInput(name: String, type: TensorType) {

@@ -32,7 +32,8 @@ public enum KerasImporter {
         return try importHDF5(path, displayPath: path, config: config, format: "h5")
     }
 
-    private static func importHDF5(_ path: String, displayPath: String, config: KerasJSON?, format: String) throws(FrontendError) -> Graph {
+    private static func importHDF5(_ path: String, displayPath: String, config: KerasJSON?, format: String,
+                                   archiveVersion: String? = nil) throws(FrontendError) -> Graph {
         let graph = try HDF5File.withFile(at: path, displayPath: displayPath) { (file) throws(FrontendError) -> Graph in
             var json = config
             if json == nil, let text = try file.stringAttribute("model_config")?.first {
@@ -46,7 +47,7 @@ public enum KerasImporter {
             var graph = builder.graph
             graph.metadata["source"] = .string("keras")
             graph.metadata["keras_format"] = .string(describe(weights.layout, format: format))
-            var version = model.kerasVersion, backend = model.backend
+            var version = model.kerasVersion ?? archiveVersion, backend = model.backend
             if version == nil { version = try file.stringAttribute("keras_version")?.first }
             if backend == nil { backend = try file.stringAttribute("backend")?.first }
             if let version {
@@ -90,6 +91,12 @@ public enum KerasImporter {
         guard let weights = try member(archive, "model.weights.h5", path) else {
             throw .malformed(path: path, reason: "the .keras archive has no model.weights.h5")
         }
+        // metadata.json records the Keras version that wrote the archive.
+        var version: String?
+        if let metadata = try? member(archive, "metadata.json", path),
+           let json = try? KerasJSON.parse(metadata, source: path) {
+            version = json["keras_version"]?.string
+        }
         let temporary = FileManager.default.temporaryDirectory
             .appendingPathComponent("hepexc-\(UUID().uuidString).weights.h5")
         do {
@@ -98,7 +105,8 @@ public enum KerasImporter {
             throw .unreadable(path: path, reason: "cannot extract model.weights.h5 to \(temporary.path)")
         }
         defer { try? FileManager.default.removeItem(at: temporary) }
-        return try importHDF5(temporary.path, displayPath: "\(path) (model.weights.h5)", config: json, format: "keras")
+        return try importHDF5(temporary.path, displayPath: "\(path) (model.weights.h5)", config: json, format: "keras",
+                              archiveVersion: version)
     }
 
     private static func member(_ archive: Archive, _ name: String, _ path: String) throws(FrontendError) -> Data? {
