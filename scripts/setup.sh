@@ -4,7 +4,7 @@
 # libhdf5-dev for Keras import; python3-venv for the onnxruntime test venv).
 # Idempotent: does nothing when everything is already installed.
 set -euo pipefail
-packages=(zlib1g-dev pkg-config libhdf5-dev python3-venv)
+packages=(zlib1g-dev pkg-config libhdf5-dev python3-venv libopenblas-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -1,6 +1,7 @@
 extension Graph {
     /// Removes operations whose results no output depends on, then constants
-    /// no remaining operation reads.
+    /// no remaining operation reads (keeping the masks that kept weights name
+    /// in their `mask` attribute; see docs/ir.md).
     public mutating func eliminateDeadCode() {
         var live = Set(outputs)
         var keep = Array(repeating: false, count: operations.count)
@@ -12,6 +13,10 @@ extension Graph {
         var used = Set<String>()
         for operation in operations {
             for case .constant(let name) in operation.operands { used.insert(name) }
+        }
+        // A kept weight keeps the mask constant its `mask` attribute names.
+        for name in Array(used) {
+            if let mask = constants[name]?.attributes["mask"]?.stringValue { used.insert(mask) }
         }
         constants = constants.filter { used.contains($0.key) }
     }

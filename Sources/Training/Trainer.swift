@@ -153,3 +153,8 @@ public final class Trainer {
         return Double(seconds) + Double(attoseconds) * 1e-18
     }
 }
+
+extension Trainer {
+    /// Limits the BLAS kernels to `count` threads (default: all cores).
+    public static func setThreadCount(_ count: Int) { BLAS.setThreads(count) }
+}

@@ -84,6 +84,10 @@ struct TrainerTests {
             let reparsed = try Graph(parsing: trained.printed(PrintOptions(weights: .all)))
             #expect(reparsed == trained)
             #expect(try WeightMask.violations(in: reparsed).nonZero == 0)
+            // Dead-code elimination keeps the masks of live weights.
+            var pruned = reparsed
+            pruned.eliminateDeadCode()
+            #expect(pruned.constants["fc1.weight.mask"] != nil && pruned.constants["fc2.weight.mask"] != nil)
         }
     }
 

@@ -1,0 +1,58 @@
+import Foundation
+import HepexcTraining
+
+/// What `hepexc train` reports (text or `--json`).
+struct TrainReport: Encodable {
+    var model: String
+    var data: String
+    var output: String
+    var summary: TrainingSummary
+    var maskedWeights: Int
+    var maskedNonZero: Int
+    var notes: [String]
+    var testSamples: Int?
+    var testAccuracy: Double?
+    var testMSE: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case model, data, output, notes, loss, optimizer, epochs, seconds
+        case trainingSamples = "training_samples", validationSamples = "validation_samples"
+        case trainableParameters = "trainable_parameters"
+        case maskedWeights = "masked_weights", maskedNonZero = "masked_nonzero"
+        case testSamples = "test_samples", testAccuracy = "test_accuracy", testMSE = "test_mse"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(model, forKey: .model)
+        try c.encode(data, forKey: .data)
+        try c.encode(output, forKey: .output)
+        try c.encode(notes, forKey: .notes)
+        try c.encode(summary.loss, forKey: .loss)
+        try c.encode(summary.optimizer, forKey: .optimizer)
+        try c.encode(summary.epochs, forKey: .epochs)
+        try c.encode(summary.seconds, forKey: .seconds)
+        try c.encode(summary.trainingSamples, forKey: .trainingSamples)
+        try c.encode(summary.validationSamples, forKey: .validationSamples)
+        try c.encode(summary.trainableParameters, forKey: .trainableParameters)
+        try c.encode(maskedWeights, forKey: .maskedWeights)
+        try c.encode(maskedNonZero, forKey: .maskedNonZero)
+        try c.encodeIfPresent(testSamples, forKey: .testSamples)
+        try c.encodeIfPresent(testAccuracy, forKey: .testAccuracy)
+        try c.encodeIfPresent(testMSE, forKey: .testMSE)
+    }
+
+    var text: String {
+        var lines = ["trained \(model) on \(data): \(summary.trainingSamples) examples"
+            + (summary.validationSamples > 0 ? " (+\(summary.validationSamples) validation)" : "")
+            + ", \(summary.epochs.count) epochs, \(summary.optimizer), loss \(summary.loss), \(summary.trainableParameters) trainable parameters"]
+        if let last = summary.epochs.last { lines.append("final " + TrainProgress.describe(last, of: summary.epochs.count)) }
+        lines.append(String(format: "time: %.2f s (%.2f s/epoch)", summary.seconds, summary.seconds / Double(max(summary.epochs.count, 1))))
+        if maskedWeights > 0 { lines.append("masked weights: \(maskedWeights), non-zero among them: \(maskedNonZero)") }
+        if let testAccuracy, let testSamples { lines.append(String(format: "test accuracy: %.4f (%d samples)", testAccuracy, testSamples)) }
+        if let testMSE { lines.append(String(format: "test mse: %.6g", testMSE)) }
+        lines.append("wrote \(output)")
+        for note in notes { lines.append("note: \(note)") }
+        return lines.joined(separator: "\n")
+    }
+}
