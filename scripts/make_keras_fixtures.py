@@ -196,6 +196,20 @@ def tf_worker(out: Path) -> list[dict]:
     cnn.save(out / "k2_cnn.h5", save_format="h5")
     entries.append({"file": "k2_cnn.h5", "io": "k2_cnn.io.npz", "producer": producer})
 
+    # --- the same CNN with every string attribute rewritten as fixed-length
+    #     bytes (what older Keras 2 / h5py versions wrote)
+    cnn.save(out / "k2_cnn_fixed_strings.h5", save_format="h5")
+    with h5py.File(out / "k2_cnn_fixed_strings.h5", "r+") as f:
+        def fix(obj):
+            for key, value in list(obj.attrs.items()):
+                if isinstance(value, str):
+                    obj.attrs[key] = np.bytes_(value.encode())
+                elif isinstance(value, np.ndarray) and value.dtype == object:
+                    obj.attrs[key] = np.array([v.encode() if isinstance(v, str) else v for v in value], dtype="S")
+        fix(f)
+        f.visititems(lambda name, obj: fix(obj))
+    entries.append({"file": "k2_cnn_fixed_strings.h5", "io": "k2_cnn.io.npz", "producer": producer})
+
     # --- MLP: save_weights(".h5") + to_json (the HElayers pairing)
     mlp = keras.Sequential([
         layers.InputLayer(input_shape=(16,)),

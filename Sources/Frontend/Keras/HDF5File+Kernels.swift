@@ -49,7 +49,9 @@ extension HDF5File {
         }
         let size = H5Tget_size(fileType)
         guard size > 0, size < 1 << 26, count.multipliedReportingOverflow(by: size).partialValue < 1 << 28 else { return nil }
-        guard H5Tset_size(memoryType, size) >= 0 else { return nil }
+        // Same size and padding as stored (a NULLTERM copy of a NULLPAD
+        // string would drop its last byte), so HDF5 copies bytes unchanged.
+        guard H5Tset_size(memoryType, size) >= 0, H5Tset_strpad(memoryType, H5Tget_strpad(fileType)) >= 0 else { return nil }
         var bytes = [UInt8](repeating: 0, count: count * size)
         let status = bytes.withUnsafeMutableBytes { buffer in
             H5Aread(attribute, memoryType, buffer.baseAddress)
