@@ -82,6 +82,23 @@ import Testing
         }
     }
 
+    @Test func truncatedCopiesNeverCrash() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: KerasFixtureManifest.directory + "/k2_cnn.h5"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hepexc-keras-trunc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for length in [0, 8, 100, 800, 2_000, 4_000, 8_000, 16_000, 24_000, data.count - 100, data.count - 1] {
+            let path = directory.appendingPathComponent("t\(length).h5").path
+            try data.prefix(length).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try KerasImporter.importModel(at: path)
+                Issue.record("a \(length)-byte prefix imported")
+            } catch {
+                #expect(!error.description.contains("\n"))
+            }
+        }
+    }
+
     @Test func configOptionIsRefusedForOtherFormats() {
         #expect(throws: DriverError.self) {
             _ = try ModelLoader.load(KerasFixtureManifest.directory + "/../onnx/ops_gemm.onnx",
