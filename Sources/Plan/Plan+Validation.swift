@@ -1,4 +1,12 @@
 extension Plan {
+    /// The first fully connected layer (whose input layout the client encodes).
+    public var firstFullyConnected: FullyConnectedLayer? {
+        for layer in layers {
+            if case .fullyConnected(let fc) = layer { return fc }
+        }
+        return nil
+    }
+
     /// Checks the plan's internal consistency (what a corrupted or
     /// hand-edited file could break); the executor trusts a valid plan.
     public func validate() throws(PlanError) {
@@ -23,17 +31,15 @@ extension Plan {
             throw .invalid("rotation step \(step) is outside 1..<\(t.slotCount)")
         }
         var features = inputFeatures
-        var expectedForm: FCForm = .typeA
+        var expectedForm: FCForm = firstFullyConnected?.form ?? .typeA
         for layer in layers {
             guard case .fullyConnected(let fc) = layer else { continue }
             guard fc.inFeatures == features else {
                 throw .invalid("layer \(fc.name) takes \(fc.inFeatures) features but receives \(features)")
             }
             guard fc.form == expectedForm else { throw .invalid("layer \(fc.name) should be Type \(expectedForm.rawValue)") }
-            let (rowSize, colSize) = fc.form == .typeA ? (t.t1, t.t2) : (t.t1, t.t2)
-            let (rowsNeeded, colsNeeded) = fc.form == .typeA
-                ? ((fc.outFeatures + rowSize - 1) / rowSize, (fc.inFeatures + colSize - 1) / colSize)
-                : ((fc.inFeatures + rowSize - 1) / rowSize, (fc.outFeatures + colSize - 1) / colSize)
+            let (rowFeatures, colFeatures) = fc.form == .typeA ? (fc.outFeatures, fc.inFeatures) : (fc.inFeatures, fc.outFeatures)
+            let (rowsNeeded, colsNeeded) = ((rowFeatures + t.t1 - 1) / t.t1, (colFeatures + t.t2 - 1) / t.t2)
             guard fc.gridRows == rowsNeeded, fc.gridCols == colsNeeded else {
                 throw .invalid("layer \(fc.name) has a \(fc.gridRows)×\(fc.gridCols) grid, expected \(rowsNeeded)×\(colsNeeded)")
             }

@@ -4,11 +4,13 @@ import HepexcIR
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print a model's IR and a summary (ops, parameters, per-layer shapes, HE-friendliness).",
+        abstract: "Print a model's IR and summary, or a compiled plan's tiles, op counts, levels and keys.",
         discussion: """
         Weights with more than 16 values print as `elided` unless --weights is given. \
         With --json, prints one object with keys: model, format, inputs, outputs, ops, op_count, \
-        parameters, layers, not_he_friendly, metadata, ir.
+        parameters, layers, not_he_friendly, metadata, ir. For a plan (.hepx): per layer the tile grid, weight \
+        tiles stored vs total, tile sparsity, HE op counts, levels; rotation keys and their size; estimated \
+        latency and memory (keys in docs/cli.md).
         """
     )
 
@@ -45,6 +47,11 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         try Console.run {
+            if modelOptions.model.hasSuffix(".hepx") {
+                let report = PlanReport(try PlanRunner.read(modelOptions.model))
+                if output.json { try Console.printJSON(report) } else { print(report.text) }
+                return
+            }
             let loaded = try modelOptions.load()
             let ir = loaded.graph.printed(PrintOptions(weights: weights ? .all : .elided(above: 16)))
             let summary = ModelSummary(loaded.graph)

@@ -4,7 +4,8 @@ public import HepexcPlan
 /// Lowers a canonical IR graph (dense / poly chains, optional leading
 /// flatten, client-side softmax/argmax tail) to a tile-tensor plan.
 ///
-/// Dense layers alternate Type A and Type B (design.md), starting with A;
+/// Dense layers alternate Type A and Type B (design.md), starting with the
+/// form that needs fewer levels;
 /// only non-zero t1×t2 weight tiles are stored; CKKS parameters are chosen
 /// from the depth and the tile shape at 128-bit security.
 public struct PlanCompiler: Sendable {
@@ -19,13 +20,17 @@ public struct PlanCompiler: Sendable {
         public var insecure: Bool
         /// Minimum samples per ciphertext (t3); raises N if needed.
         public var minimumBatch: Int?
+        /// The first dense layer's form; `nil` picks the one with less depth.
+        public var firstForm: FCForm?
 
-        public init(t1: Int, t2: Int, logN: Int? = nil, insecure: Bool = false, minimumBatch: Int? = nil) {
+        public init(t1: Int, t2: Int, logN: Int? = nil, insecure: Bool = false, minimumBatch: Int? = nil,
+                    firstForm: FCForm? = nil) {
             self.t1 = t1
             self.t2 = t2
             self.logN = logN
             self.insecure = insecure
             self.minimumBatch = minimumBatch
+            self.firstForm = firstForm
         }
     }
 
@@ -51,30 +56,38 @@ public struct PlanCompiler: Sendable {
         guard let features = input.type.elementsPerItem, features > 0 else {
             throw fail("input %\(input.name) needs a static shape per item, got \(input.type)")
         }
-        // Choose the parameters once the depth is known.
-        var layers: [PlanLayer] = []
-        var form: FCForm = .typeA
-        var inFeatures = features
         let denseCount = steps.filter { if case .dense = $0 { return true }; return false }.count
         guard denseCount > 0 else { throw fail("the model has no dense layer to run encrypted") }
-        var seenDense = 0
+        // A Type-A layer that is not last needs a mask level, so an even
+        // number of dense layers starts with Type B (the client encodes
+        // either input layout for free).
+        let firstForm: FCForm = options.firstForm ?? (denseCount % 2 == 0 ? .typeB : .typeA)
         var depth = 0
-        // t3 is fixed by the parameters, which need the depth: compute the
-        // depth first with a placeholder tile.
+        var form = firstForm
+        var seenDense = 0
         for step in steps {
             switch step {
-            case .dense: depth += (form == .typeA && seenDense + 1 < denseCount) ? 2 : 1; seenDense += 1; form = form == .typeA ? .typeB : .typeA
-            case .poly(let coefficients, _): depth += PolynomialSchedule(coefficients: coefficients).depth
+            case .dense:
+                seenDense += 1
+                depth += (form == .typeA && seenDense < denseCount) ? 2 : 1
+                form = form == .typeA ? .typeB : .typeA
+            case .poly(let coefficients, _):
+                depth += PolynomialSchedule(coefficients: coefficients).depth
             }
         }
         let parameters = try chooseParameters(depth: depth, fail)
         let tile = TileShape(t1: options.t1, t2: options.t2, t3: parameters.slotCount / (options.t1 * options.t2))
-        form = .typeA
+        var layers: [PlanLayer] = []
+        var inFeatures = features
+        form = firstForm
         seenDense = 0
         for step in steps {
             switch step {
             case let .dense(name, weight, bias):
                 seenDense += 1
+                guard weight.shape[1] == inFeatures else {
+                    throw fail("dense %\(name) takes \(weight.shape[1]) features but receives \(inFeatures)")
+                }
                 layers.append(.fullyConnected(Self.pack(name: name, weight: weight, bias: bias, form: form, tile: tile,
                                                         isLast: seenDense == denseCount)))
                 inFeatures = weight.shape[0]

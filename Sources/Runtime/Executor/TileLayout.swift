@@ -12,20 +12,27 @@ public struct TileLayout: Sendable {
     /// Batch tiles needed for `samples` samples.
     public func batchTileCount(samples: Int) -> Int { (samples + tile.t3 - 1) / tile.t3 }
 
-    /// The first layer's input tiles `[*/t1, n/t2, b/t3]` for samples
-    /// `batch` (at most t3 of them, each with `plan.inputFeatures` values),
-    /// after the plan's input permutation.
+    /// The first layer's input tiles for samples `batch` (at most t3 of them,
+    /// each with `plan.inputFeatures` values), after the plan's input
+    /// permutation: `[*/t1, n/t2, b/t3]` before a Type-A layer,
+    /// `[n/t1, */t2, b/t3]` before a Type-B layer.
     public func encodeInput(_ batch: [[Double]]) -> [[Double]] {
         let t = tile
         let features = plan.inputFeatures
-        let tiles = (features + t.t2 - 1) / t.t2
+        let typeA = (plan.firstFullyConnected?.form ?? .typeA) == .typeA
+        let perTile = typeA ? t.t2 : t.t1
+        let tiles = (features + perTile - 1) / perTile
         var result = Array(repeating: [Double](repeating: 0, count: t.slotCount), count: tiles)
         for (k, sample) in batch.enumerated() where k < t.t3 {
             for feature in 0..<features {
                 let source = plan.inputPermutation?[feature] ?? feature
                 let value = source < sample.count ? sample[source] : 0
-                let (c, j) = feature.quotientAndRemainder(dividingBy: t.t2)
-                for i in 0..<t.t1 { result[c][t.slot(i, j, k)] = value }
+                let (c, offset) = feature.quotientAndRemainder(dividingBy: perTile)
+                if typeA {
+                    for i in 0..<t.t1 { result[c][t.slot(i, offset, k)] = value }
+                } else {
+                    for j in 0..<t.t2 { result[c][t.slot(offset, j, k)] = value }
+                }
             }
         }
         return result
