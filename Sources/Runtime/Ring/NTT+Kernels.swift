@@ -96,6 +96,17 @@ extension NTTTables {
         y.pointee = u &- product &+ twoQ
     }
 
+    /// `(x, y) ← (x + y, (x − y)·w)`, inputs and outputs in `[0, 2q)`.
+    @inlinable @inline(__always)
+    static func inverseButterfly(_ x: UnsafeMutablePointer<UInt64>, _ y: UnsafeMutablePointer<UInt64>,
+                                 _ w: UInt64, _ wq: UInt64, _ q: UInt64, _ twoQ: UInt64) {
+        let u = x.pointee, v = y.pointee
+        x.pointee = subtractIfExceedsLocal(u &+ v, twoQ)
+        let d = u &- v &+ twoQ
+        let estimate = d.multipliedFullWidth(by: wq).high
+        y.pointee = d &* w &- estimate &* q
+    }
+
     /// Gentleman–Sande; inputs in `[0, 2q)`, outputs in `[0, 2q)`, N⁻¹ merged into the last stage.
     @inlinable
     static func inverseKernel(_ a: UnsafeMutablePointer<UInt64>, n: Int, q: UInt64, table: UnsafePointer<UInt64>,
@@ -109,13 +120,19 @@ extension NTTTables {
                 let w = table[2 &* (h &+ i)], wq = table[2 &* (h &+ i) &+ 1]
                 var y = x + t
                 let end = x + t
-                while x < end {
-                    let u = x.pointee, v = y.pointee
-                    x.pointee = subtractIfExceedsLocal(u &+ v, twoQ)
-                    let d = u &- v &+ twoQ
-                    let estimate = d.multipliedFullWidth(by: wq).high
-                    y.pointee = d &* w &- estimate &* q
-                    x += 1; y += 1
+                if t >= 4 {
+                    while x < end {
+                        inverseButterfly(x, y, w, wq, q, twoQ)
+                        inverseButterfly(x + 1, y + 1, w, wq, q, twoQ)
+                        inverseButterfly(x + 2, y + 2, w, wq, q, twoQ)
+                        inverseButterfly(x + 3, y + 3, w, wq, q, twoQ)
+                        x += 4; y += 4
+                    }
+                } else {
+                    while x < end {
+                        inverseButterfly(x, y, w, wq, q, twoQ)
+                        x += 1; y += 1
+                    }
                 }
                 x += t
             }
