@@ -144,3 +144,17 @@ struct BaseConversionTests {
         }
     }
 }
+
+@Suite("Parallelism")
+struct ParallelismTests {
+    struct Failure: Error, Equatable { let index: Int }
+
+    @Test("map over independent items keeps order and rethrows")
+    func map() throws {
+        let p = Parallelism(threads: 2)
+        #expect(p.map(Array(0..<100)) { $0 * $0 } == (0..<100).map { $0 * $0 })
+        #expect(throws: Failure(index: 7)) {
+            try p.map(Array(0..<20)) { i -> Int in if i == 7 { throw Failure(index: 7) }; return i }
+        }
+    }
+}

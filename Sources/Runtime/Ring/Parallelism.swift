@@ -38,6 +38,24 @@ public struct Parallelism: Sendable, Hashable {
     }
 }
 
+extension Parallelism {
+    /// Maps `transform` over independent items (e.g. ciphertexts) on up to `threads` threads,
+    /// preserving order. The first error thrown (by index) is rethrown.
+    public func map<T, R>(_ items: [T], _ transform: (T) throws -> R) rethrows -> [R] {
+        if threads <= 1 || items.count <= 1 { return try items.map(transform) }
+        let results = ResultSlots<R>(count: items.count)
+        try withoutActuallyEscaping(transform) { escaping in
+            let box = UncheckedSendableBox((escaping, results))
+            forEach(items.count) { i in
+                let (body, slots) = box.value
+                slots.set(i, Result { try body(items[i]) })
+            }
+            for i in 0..<items.count { _ = try results.get(i).get() }
+        }
+        return try (0..<items.count).map { try results.get($0).get() }
+    }
+}
+
 /// Wraps a value the caller promises to use race-free across threads.
 public struct UncheckedSendableBox<T>: @unchecked Sendable {
     public let value: T
