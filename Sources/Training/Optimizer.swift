@@ -10,12 +10,17 @@ public enum OptimizerKind: String, Sendable, Codable, CaseIterable {
 /// exactly zero. Weight decay is L2 (λ·w added to the gradient, as in
 /// PyTorch's `SGD` and `Adam`), on dense and conv weights only.
 final class Optimizer {
+    /// The constants of one update, passed to the kernels.
+    struct Step {
+        var rate: Float, momentum: Float, decay: Float
+        var beta1: Float, beta2: Float, epsilon: Float
+        var correction1: Float, correction2: Float
+    }
+
     let kind: OptimizerKind
     let momentum: Float
     let weightDecay: Float
     let beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8
-    private var first: [ObjectIdentifier: [Float]] = [:]
-    private var second: [ObjectIdentifier: [Float]] = [:]
     private var beta1Power = 1.0, beta2Power = 1.0
 
     init(kind: OptimizerKind, momentum: Double, weightDecay: Double) {
@@ -28,38 +33,21 @@ final class Optimizer {
     func step(_ parameters: [Parameter], rate: Double) {
         beta1Power *= Double(beta1)
         beta2Power *= Double(beta2)
-        let eta = Float(rate)
-        let correction1 = Float(1 - beta1Power), correction2 = Float(1 - beta2Power)
         for parameter in parameters where parameter.isTrainable {
-            let id = ObjectIdentifier(parameter)
-            var g = parameter.gradient
-            if weightDecay != 0 && parameter.decays {
-                for i in g.indices { g[i] += weightDecay * parameter.values[i] }
+            let step = Step(rate: Float(rate), momentum: momentum, decay: parameter.decays ? weightDecay : 0,
+                            beta1: beta1, beta2: beta2, epsilon: epsilon,
+                            correction1: Float(1 - beta1Power), correction2: Float(1 - beta2Power))
+            if parameter.moment1.count != parameter.values.count {
+                parameter.moment1 = Array(repeating: 0, count: parameter.values.count)
             }
-            if let mask = parameter.mask { for i in g.indices where mask[i] == 0 { g[i] = 0 } }
             switch kind {
             case .sgd:
-                if momentum == 0 {
-                    for i in g.indices { parameter.values[i] -= eta * g[i] }
-                } else {
-                    var v = first[id] ?? Array(repeating: 0, count: g.count)
-                    for i in g.indices {
-                        v[i] = momentum * v[i] + g[i]
-                        parameter.values[i] -= eta * v[i]
-                    }
-                    first[id] = v
-                }
+                Optimizer.sgd(parameter, step)
             case .adam:
-                var m = first[id] ?? Array(repeating: 0, count: g.count)
-                var v = second[id] ?? Array(repeating: 0, count: g.count)
-                for i in g.indices {
-                    m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                    let mHat = m[i] / correction1, vHat = v[i] / correction2
-                    parameter.values[i] -= eta * mHat / (vHat.squareRoot() + epsilon)
+                if parameter.moment2.count != parameter.values.count {
+                    parameter.moment2 = Array(repeating: 0, count: parameter.values.count)
                 }
-                first[id] = m
-                second[id] = v
+                Optimizer.adam(parameter, step)
             }
             parameter.applyMask()
         }

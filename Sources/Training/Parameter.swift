@@ -16,6 +16,9 @@ final class Parameter {
     let shape: [Int]
     var values: [Float]
     var gradient: [Float]
+    /// Optimiser state: SGD velocity or Adam's first moment, and Adam's second moment.
+    var moment1: [Float] = []
+    var moment2: [Float] = []
     /// The element mask (1 = trainable, 0 = fixed at zero), expanded from the
     /// IR's element or tile mask.
     var mask: [Float]?
@@ -47,6 +50,6 @@ final class Parameter {
     }
 
     func zeroGradient() {
-        for index in gradient.indices { gradient[index] = 0 }
+        gradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 }

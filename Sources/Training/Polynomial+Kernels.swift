@@ -39,6 +39,7 @@ extension PolynomialLayer {
 
     /// dL/dx = dy·Σ i·cᵢ·xⁱ⁻¹ (when `wantInput`) and dL/dcᵢ = Σ dy·xⁱ.
     static func gradients(_ x: [Float], _ c: [Float], _ dy: [Float], wantInput: Bool) -> (input: [Float]?, coefficients: [Float]) {
+        if c.count == 3 { return gradientsDegree2(x, c, dy, wantInput: wantInput) }
         var dx = wantInput ? [Float](repeating: 0, count: x.count) : []
         // Accumulate coefficient gradients in Double: they sum over the whole batch.
         var dc = [Double](repeating: 0, count: c.count)
@@ -61,5 +62,36 @@ extension PolynomialLayer {
             }
         }
         return (wantInput ? dx : nil, dc.map { Float($0) })
+    }
+
+    /// The degree-2 case of ``gradients(_:_:_:wantInput:)``, accumulating
+    /// coefficient gradients in `Float` blocks of 1024 elements then `Double`.
+    static func gradientsDegree2(_ x: [Float], _ c: [Float], _ dy: [Float], wantInput: Bool) -> (input: [Float]?, coefficients: [Float]) {
+        var dx = wantInput ? [Float](repeating: 0, count: x.count) : []
+        var total = (0.0, 0.0, 0.0)
+        let (c1, twoC2) = (c[1], 2 * c[2])
+        x.withUnsafeBufferPointer { xs in
+            dy.withUnsafeBufferPointer { ds in
+                dx.withUnsafeMutableBufferPointer { out in
+                    var start = 0
+                    while start < xs.count {
+                        let end = min(xs.count, start + 1024)
+                        var (s0, s1, s2): (Float, Float, Float) = (0, 0, 0)
+                        for i in start..<end {
+                            let v = xs[i], d = ds[i]
+                            s0 += d
+                            s1 += d * v
+                            s2 += d * v * v
+                            if wantInput { out[i] = d * (c1 + twoC2 * v) }
+                        }
+                        total.0 += Double(s0)
+                        total.1 += Double(s1)
+                        total.2 += Double(s2)
+                        start = end
+                    }
+                }
+            }
+        }
+        return (wantInput ? dx : nil, [Float(total.0), Float(total.1), Float(total.2)])
     }
 }
