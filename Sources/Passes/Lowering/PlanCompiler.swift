@@ -1,8 +1,11 @@
 public import HepexcIR
 public import HepexcPlan
 
-/// Lowers a canonical IR graph (dense / poly chains, optional leading
-/// flatten, client-side softmax/argmax tail) to a tile-tensor plan.
+/// Lowers a canonical IR graph to a tile-tensor plan: the graph must be a
+/// chain of affine segments (dense, conv2d, pooling, batch norm, reshapes,
+/// constant arithmetic — each segment becomes one dense layer) separated by
+/// polynomial activations, with an optional softmax/argmax tail that the
+/// client applies.
 ///
 /// Dense layers alternate Type A and Type B (design.md), starting with the
 /// form that needs fewer levels;
@@ -106,50 +109,6 @@ public struct PlanCompiler: Sendable {
     enum Step {
         case dense(name: String, weight: Tensor, bias: Tensor?)
         case poly(coefficients: [Double], name: String)
-    }
-
-    /// The chain of dense/poly operations from the input to the output;
-    /// reports every operation encrypted execution cannot run.
-    func linearChain(_ graph: Graph, from input: String, _ fail: (String) -> PassError) throws(PassError) -> ([Step], [String]) {
-        var steps: [Step] = []
-        var tail: [String] = []
-        var current = input
-        var problems: [String] = []
-        for operation in graph.operations {
-            let reads = operation.valueOperands
-            guard reads.contains(current) || !tail.isEmpty else {
-                problems.append("%\(operation.result) (\(operation.kind.rawValue)) is not on the input→output chain")
-                continue
-            }
-            switch operation.kind {
-            case .reshape where steps.isEmpty && operation.type.rank == 2:
-                current = operation.result
-            case .dense:
-                guard case .constant(let weightName) = operation.operands[1], let weight = graph.constants[weightName]?.value else {
-                    throw fail("dense %\(operation.result) has elided weights; compile needs the weights")
-                }
-                var bias: Tensor?
-                if operation.operands.count == 3, case .constant(let biasName) = operation.operands[2] {
-                    bias = graph.constants[biasName]?.value
-                }
-                steps.append(.dense(name: operation.result, weight: weight, bias: bias))
-                current = operation.result
-            case .poly:
-                let coefficients = operation.attributes["coeffs"]?.doublesValue ?? [0, 1]
-                steps.append(.poly(coefficients: coefficients, name: operation.result))
-                current = operation.result
-            case .softmax, .argmax:
-                tail.append("\(operation.kind.rawValue) %\(operation.result)")
-            default:
-                let advice = operation.kind.heAdvice.map { ": \($0)" }
-                    ?? ": not supported by the plan compiler yet (dense and polynomial chains are)"
-                problems.append("%\(operation.result) (\(operation.kind.rawValue))\(advice)")
-            }
-        }
-        guard problems.isEmpty else {
-            throw fail("cannot run encrypted: " + problems.joined(separator: "; "))
-        }
-        return (steps, tail)
     }
 
     /// The smallest secure ring (or the requested one) whose slots hold a

@@ -43,19 +43,3 @@ public protocol HEBackend: Sendable {
     /// Left rotation by `steps` slots (0 < steps < slotCount).
     func rotate(_ ciphertext: Ciphertext, by steps: Int) throws -> Ciphertext
 }
-
-/// Cleartext slot-vector arithmetic shared by the simulation and by the
-/// executor's handling of constant (plaintext-known) tiles.
-public enum SlotMath {
-    /// Left rotation: result[s] = values[(s + steps) mod n].
-    public static func rotate(_ values: [Double], by steps: Int) -> [Double] {
-        let n = values.count
-        guard n > 0 else { return values }
-        let shift = ((steps % n) + n) % n
-        if shift == 0 { return values }
-        return Array(values[shift...] + values[..<shift])
-    }
-
-    public static func add(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 + $1 } }
-    public static func multiply(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 * $1 } }
-}
