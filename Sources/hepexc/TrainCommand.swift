@@ -132,6 +132,14 @@ struct Train: ParsableCommand {
                 let count = try WeightMask.addMagnitudeMasks(to: &graph, ratio: maskSmallest)
                 notes.append("masked \(count) smallest-magnitude weights (\(maskSmallest) per layer)")
             }
+            var testData: Dataset?
+            if let test {
+                testData = try DatasetLoader.load(path: test, inputKey: inputKey, labelKey: labelKey, scale: scaling)
+            }
+            var accuracyBefore: Double?
+            if let testData, !fromScratch, graph.hasAllWeights {
+                accuracyBefore = try Evaluator.evaluate(graph, on: testData, threads: threads).accuracy
+            }
             var trainingOptions = TrainingOptions(epochs: epochs, batchSize: batchSize,
                                                   optimizer: optimizer == .sgd ? .sgd : .adam,
                                                   learningRate: lr, momentum: momentum, weightDecay: weightDecay,
@@ -159,8 +167,8 @@ struct Train: ParsableCommand {
 
             var report = TrainReport(model: trained.name, data: data, output: output, summary: summary,
                                      maskedWeights: masked, maskedNonZero: nonZero, notes: notes)
-            if let test {
-                let testData = try DatasetLoader.load(path: test, inputKey: inputKey, labelKey: labelKey, scale: scaling)
+            report.testAccuracyBefore = accuracyBefore
+            if let testData {
                 let evaluation = try Evaluator.evaluate(trained, on: testData, threads: threads)
                 report.testSamples = evaluation.samples
                 report.testAccuracy = evaluation.accuracy

@@ -12,6 +12,8 @@ struct TrainReport: Encodable {
     var notes: [String]
     var testSamples: Int?
     var testAccuracy: Double?
+    /// Test accuracy of the model as loaded (after masking), before training.
+    var testAccuracyBefore: Double?
     var testMSE: Double?
 
     enum CodingKeys: String, CodingKey {
@@ -20,6 +22,7 @@ struct TrainReport: Encodable {
         case trainableParameters = "trainable_parameters"
         case maskedWeights = "masked_weights", maskedNonZero = "masked_nonzero"
         case testSamples = "test_samples", testAccuracy = "test_accuracy", testMSE = "test_mse"
+        case testAccuracyBefore = "test_accuracy_before"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -40,6 +43,7 @@ struct TrainReport: Encodable {
         try c.encodeIfPresent(testSamples, forKey: .testSamples)
         try c.encodeIfPresent(testAccuracy, forKey: .testAccuracy)
         try c.encodeIfPresent(testMSE, forKey: .testMSE)
+        try c.encodeIfPresent(testAccuracyBefore, forKey: .testAccuracyBefore)
     }
 
     var text: String {
@@ -49,6 +53,7 @@ struct TrainReport: Encodable {
         if let last = summary.epochs.last { lines.append("final " + TrainProgress.describe(last, of: summary.epochs.count)) }
         lines.append(String(format: "time: %.2f s (%.2f s/epoch)", summary.seconds, summary.seconds / Double(max(summary.epochs.count, 1))))
         if maskedWeights > 0 { lines.append("masked weights: \(maskedWeights), non-zero among them: \(maskedNonZero)") }
+        if let testAccuracyBefore { lines.append(String(format: "test accuracy before training: %.4f", testAccuracyBefore)) }
         if let testAccuracy, let testSamples { lines.append(String(format: "test accuracy: %.4f (%d samples)", testAccuracy, testSamples)) }
         if let testMSE { lines.append(String(format: "test mse: %.6g", testMSE)) }
         lines.append("wrote \(output)")
