@@ -230,7 +230,9 @@ struct CKKSSetup {
 
     init(plan: Plan, threads: Int, needsRelinearization: Bool) throws {
         let parameters = try CKKSParameters(plan.parameters.literal)
-        let context = CKKSContext(parameters: parameters, threads: threads)
+        // The executor already runs independent tiles on `threads` workers;
+        // limb-level threads on top of that would oversubscribe the cores.
+        let context = CKKSContext(parameters: parameters, threads: 1)
         var generator = KeyGenerator(context: context)
         let publicKey = generator.publicKey()
         let relinearization = needsRelinearization ? generator.relinearizationKey() : nil

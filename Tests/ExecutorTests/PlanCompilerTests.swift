@@ -97,3 +97,23 @@ import _HepexcTestSupport
         #expect(plan.parameters.logQ.reduce(0, +) + plan.parameters.logP.reduce(0, +) <= bound)
     }
 }
+
+@Suite struct ParameterChoiceTests {
+    @Test func smallNetworksFitTheSmallerRingWithSmallerPrimes() throws {
+        let graph = try ModelLoader.load(TestPaths.path("models/digits_mlp_square.onnx")).graph
+        let plan = try PlanCompiler(options: .init(t1: 4, t2: 16)).compile(graph)
+        // B (1 level) → x² (1) → A last (1): depth 3; 50 + 3·35 + 50 = 205 ≤ 218 bits at N = 2^13.
+        #expect(plan.depth == 3)
+        #expect(plan.parameters.logN == 13)
+        #expect(plan.parameters.logQ == [50, 35, 35, 35] && plan.parameters.logP == [50])
+        #expect(plan.tile == TileShape(t1: 4, t2: 16, t3: 64))
+    }
+
+    @Test func deeperNetworksGetALargerRing() throws {
+        let graph = PlanTestSupport.mlp([16, 16, 16, 16, 16, 16], seed: 21)
+        let plan = try PlanCompiler(options: .init(t1: 4, t2: 4)).compile(graph)
+        let bound = PlanCompiler.maxLogQP[plan.parameters.logN] ?? 0
+        #expect(plan.parameters.logQ.reduce(0, +) + plan.parameters.logP.reduce(0, +) <= bound)
+        #expect(plan.parameters.logN >= 14)
+    }
+}

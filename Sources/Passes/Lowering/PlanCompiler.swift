@@ -111,24 +111,32 @@ public struct PlanCompiler: Sendable {
         case poly(coefficients: [Double], name: String)
     }
 
+    /// Prime sizes tried in order for each ring: (first prime, scale primes,
+    /// special prime) bits. The second tier keeps 2^35 scales (about 30 bits
+    /// of precision after a few levels, far below the 1e-3 output tolerance)
+    /// and 15 bits of headroom for values, and lets small networks fit a ring
+    /// half the size — a rotation costs about a quarter.
+    static let primeTiers: [(first: Int, scale: Int, special: Int)] = [(60, 40, 60), (50, 35, 50)]
+
     /// The smallest secure ring (or the requested one) whose slots hold a
     /// tile and whose modulus chain covers the depth.
     func chooseParameters(depth: Int, _ fail: (String) -> PassError) throws(PassError) -> CKKSParameterChoice {
-        let logQ = [Self.firstPrimeBits] + Array(repeating: Self.scaleBits, count: depth)
-        let logQP = logQ.reduce(0, +) + Self.specialPrimeBits
         let tileSlots = options.t1 * options.t2 * max(options.minimumBatch ?? 1, 1)
         let candidates = options.logN.map { [$0] } ?? Array(10...16)
-        for logN in candidates {
-            let slots = 1 << (logN - 1)
-            guard slots >= tileSlots else { continue }
-            if !options.insecure {
-                guard let bound = Self.maxLogQP[logN], logQP <= bound else { continue }
+        for logN in candidates where 1 << (logN - 1) >= tileSlots {
+            for tier in Self.primeTiers {
+                let logQ = [tier.first] + Array(repeating: tier.scale, count: depth)
+                let logQP = logQ.reduce(0, +) + tier.special
+                if !options.insecure {
+                    guard let bound = Self.maxLogQP[logN], logQP <= bound else { continue }
+                }
+                return CKKSParameterChoice(logN: logN, logQ: logQ, logP: [tier.special], logScale: tier.scale,
+                                           insecure: options.insecure)
             }
-            return CKKSParameterChoice(logN: logN, logQ: logQ, logP: [Self.specialPrimeBits],
-                                       logScale: Self.scaleBits, insecure: options.insecure)
         }
+        let logQP = Self.firstPrimeBits + Self.scaleBits * depth + Self.specialPrimeBits
         if let logN = options.logN {
-            throw fail("logN \(logN) cannot hold a \(options.t1)x\(options.t2) tile with depth \(depth) at 128-bit security (log2 QP = \(logQP) > \(Self.maxLogQP[logN] ?? 0))")
+            throw fail("logN \(logN) cannot hold a \(options.t1)x\(options.t2) tile with depth \(depth) at 128-bit security (log2 QP ≥ \(logQP - 40) > \(Self.maxLogQP[logN] ?? 0))")
         }
         throw fail("no ring degree up to 2^16 holds a \(options.t1)x\(options.t2) tile (×\(options.minimumBatch ?? 1) samples) with depth \(depth) at 128-bit security")
     }
