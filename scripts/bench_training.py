@@ -6,7 +6,9 @@ Models: the 784-128-128-10 ReLU MLP (scripts/bench_training/mlp_784_128_128_10.h
 and the CryptoNets-style CNN (models/mnist_cryptonets.onnx), both from scratch,
 SGD (lr 0.01, momentum 0.9), batch 64, 60k MNIST training images (/255).
 
-Usage: scripts/bench_training.py [--hepexc PATH] [--threads N] [--repeats R]
+Usage: scripts/bench_training.py [--hepexc PATH] [--threads 1,2] [--repeats R]
+Both sides run with the same thread limit (torch.set_num_threads, hepexc --threads);
+the median epoch time of R runs is reported.
 Needs: a release build (swift build -c release), MNIST idx files in .cache/mnist
 (scripts/fetch_mnist.sh) and a Python with torch and numpy
 (pip install torch==2.13.0+cpu).
@@ -82,19 +84,20 @@ def hepexc_epoch(binary, name, threads, seed):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--hepexc", default=os.path.join(ROOT, ".build/release/hepexc"))
-    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--threads", default=f"1,{os.cpu_count()}", help="comma-separated thread counts")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     load = os.getloadavg()[0]
-    print(f"threads {args.threads}, torch {torch.__version__}, load average {load:.2f}")
-    print("| model | hepexc s/epoch | PyTorch s/epoch | ratio | hepexc loss / acc | PyTorch loss / acc |")
-    print("|---|---:|---:|---:|---|---|")
+    print(f"torch {torch.__version__}, {os.cpu_count()} cores, load average {load:.2f}, median of {args.repeats}")
+    print("| model | threads | hepexc s/epoch | PyTorch s/epoch | hepexc / PyTorch | hepexc loss / acc | PyTorch loss / acc |")
+    print("|---|---:|---:|---:|---:|---|---|")
     for name in MODELS:
-        mine = [hepexc_epoch(args.hepexc, name, args.threads, seed) for seed in range(args.repeats)]
-        theirs = [torch_epoch(name, args.threads, seed) for seed in range(args.repeats)]
-        m, t = statistics.median(r[0] for r in mine), statistics.median(r[0] for r in theirs)
-        print(f"| {name} | {m:.2f} | {t:.2f} | {m / t:.2f}× | {mine[0][1]:.3f} / {mine[0][2]:.3f} "
-              f"| {theirs[0][1]:.3f} / {theirs[0][2]:.3f} |", flush=True)
+        for threads in (int(t) for t in args.threads.split(",")):
+            mine = [hepexc_epoch(args.hepexc, name, threads, seed) for seed in range(args.repeats)]
+            theirs = [torch_epoch(name, threads, seed) for seed in range(args.repeats)]
+            m, t = statistics.median(r[0] for r in mine), statistics.median(r[0] for r in theirs)
+            print(f"| {name} | {threads} | {m:.2f} | {t:.2f} | {m / t:.2f}× | {mine[0][1]:.3f} / {mine[0][2]:.3f} "
+                  f"| {theirs[0][1]:.3f} / {theirs[0][2]:.3f} |", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
