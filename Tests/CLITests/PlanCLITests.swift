@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import _HepexcTestSupport
+
+@Suite(.serialized) struct PlanCLITests {
+    func temporaryPath(_ name: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hepexc-plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent(name).path
+    }
+
+    @Test func compileInspectAndRunSimulated() throws {
+        let plan = try temporaryPath("digits.hepx")
+        let compiled = try CLIRunner.run(["compile", "models/digits_mlp_square.onnx", "--tile", "4x16", "-o", plan, "--json"])
+        #expect(compiled.status == 0, "\(compiled.stderr)")
+        let report = try #require(CLIRunner.json(compiled.stdout))
+        #expect(report["tile"] as? [Int] == [4, 16, 64])
+        #expect(report["insecure"] as? Bool == false)
+        for key in ["log_n", "log_q", "depth", "rotation_steps", "layers", "ops", "estimated_seconds", "estimated_memory_bytes"] {
+            #expect(report[key] != nil, "missing \(key)")
+        }
+        let inspected = try CLIRunner.run(["inspect", plan, "--json"])
+        #expect(CLIRunner.json(inspected.stdout)?["depth"] as? Int == report["depth"] as? Int)
+        let run = try CLIRunner.run(["run", plan, "--data", "models/data/digits_test.npz", "--backend", "simulated", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try #require(CLIRunner.json(run.stdout))
+        #expect(result["correct"] as? Int == 530)
+        #expect(result["max_abs_error"] as? Double == 0)
+        for key in ["timings", "peak_memory_bytes", "ops", "batch_ciphertexts"] { #expect(result[key] != nil, "missing \(key)") }
+    }
+
+    @Test func encryptedRunOnAnInsecureTestRing() throws {
+        let plan = try temporaryPath("digits-small.hepx")
+        let compiled = try CLIRunner.run(["compile", "models/digits_mlp_square.onnx", "--tile", "8x8", "--insecure-test-logn", "10", "-o", plan])
+        #expect(compiled.status == 0, "\(compiled.stderr)")
+        #expect(compiled.stdout.contains("INSECURE"))
+        let run = try CLIRunner.run(["run", plan, "--data", "models/data/digits_test.npz", "--limit", "8", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try #require(CLIRunner.json(run.stdout))
+        #expect((result["max_abs_error"] as? Double ?? 1) < 1e-3)
+        #expect(result["backend"] as? String == "ckks")
+    }
+
+    @Test func refusalsAndBadFilesAreOneLineErrors() throws {
+        let relu = try CLIRunner.run(["compile", "Tests/FrontendTests/Fixtures/onnx/skl_mlp_nozipmap.onnx", "-o", try temporaryPath("x.hepx")])
+        #expect(relu.status == 1)
+        #expect(relu.stderr.contains("relu") && relu.stderr.split(separator: "\n").count == 1)
+        let badTile = try CLIRunner.run(["compile", "models/digits_mlp_square.onnx", "--tile", "3x5"])
+        #expect(badTile.status == 64)
+        let garbage = try temporaryPath("garbage.hepx")
+        try Data("HEPXPLAN but not really".utf8).write(to: URL(fileURLWithPath: garbage))
+        let corrupted = try CLIRunner.run(["run", garbage, "--data", "models/data/digits_test.npz"])
+        #expect(corrupted.status == 1)
+        #expect(corrupted.stderr.hasPrefix("error: ") && corrupted.stderr.split(separator: "\n").count == 1)
+        let mismatch = try temporaryPath("mlp.hepx")
+        _ = try CLIRunner.run(["compile", "models/digits_mlp_square.onnx", "--tile", "4x16", "-o", mismatch])
+        let wrongData = try CLIRunner.run(["run", mismatch, "--data", "models/data/mnist_ae_test.npz", "--backend", "simulated"])
+        #expect(wrongData.status == 1)
+        #expect(wrongData.stderr.contains("784") && wrongData.stderr.contains("64"))
+    }
+
+    @Test func autoTileReportsItsChoice() throws {
+        let result = try CLIRunner.run(["compile", "models/digits_mlp_square.onnx", "--tile", "auto"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("tile chosen automatically"))
+    }
+}
