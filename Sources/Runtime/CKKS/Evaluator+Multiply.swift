@@ -21,10 +21,18 @@ extension Evaluator {
         return Ciphertext(polys: [ct.polys[0] + d0, ct.polys[1] + d1], scale: ct.scale)
     }
 
-    /// `relinearize(multiply(lhs, rhs))`.
+    /// `relinearize(multiply(lhs, rhs))`, accumulating into the fresh tensor in place.
     public func multiplyRelinearize(_ lhs: Ciphertext, _ rhs: Ciphertext) throws -> Ciphertext {
-        guard relinearizationKey != nil else { throw HEError.missingRelinearizationKey }
-        return try relinearize(multiply(lhs, rhs))
+        guard let key = relinearizationKey else { throw HEError.missingRelinearizationKey }
+        guard lhs.level == rhs.level else { throw HEError.levelMismatch(lhs: lhs.level, rhs: rhs.level) }
+        guard lhs.polys[0].context.moduli == rhs.polys[0].context.moduli else { throw HEError.parameterMismatch }
+        try checkSize(lhs, 2); try checkSize(rhs, 2)
+        let (t0, t1, c2) = Self.tensor(lhs.polys[0], lhs.polys[1], rhs.polys[0], rhs.polys[1])
+        var c0 = t0, c1 = t1
+        let (d0, d1) = context.keySwitch(c2, key: key.key)
+        c0 += d0
+        c1 += d1
+        return Ciphertext(polys: [c0, c1], scale: lhs.scale * rhs.scale)
     }
 
     /// `ct ⊙ pt` (any scales; the result's scale is the product).

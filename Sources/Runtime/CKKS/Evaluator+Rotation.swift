@@ -20,10 +20,10 @@ extension Evaluator {
         guard let key = galoisKeys?.keys[g], let automorphism = automorphisms[g] else {
             throw HEError.missingGaloisKey(galoisElement: g)
         }
-        let c0 = ct.polys[0].applying(automorphism)
-        let c1 = ct.polys[1].applying(automorphism)
-        let (d0, d1) = context.keySwitch(c1, key: key)
-        return Ciphertext(polys: [c0 + d0, d1], scale: ct.scale)
+        var c0 = ct.polys[0].applying(automorphism)
+        let (d0, d1) = context.keySwitch(ct.polys[1].applying(automorphism), key: key)
+        c0 += d0
+        return Ciphertext(polys: [c0, d1], scale: ct.scale)
     }
 
     /// Many rotations of one ciphertext sharing one decomposition (hoisting): the ModUp of
@@ -49,7 +49,9 @@ extension Evaluator {
             if g == 1 { results[step] = ct; continue }
             let automorphism = automorphisms[g]!
             let (d0, d1) = context.keySwitch(decomposition, key: galoisKeys!.keys[g]!, automorphism: automorphism)
-            results[step] = Ciphertext(polys: [ct.polys[0].applying(automorphism) + d0, d1], scale: ct.scale)
+            var c0 = ct.polys[0].applying(automorphism)
+            c0 += d0
+            results[step] = Ciphertext(polys: [c0, d1], scale: ct.scale)
         }
         return results
     }
