@@ -8,13 +8,15 @@ public struct PlanReport: Sendable, Codable, Equatable {
         public var inputLevel: Int
         public var tilesStored: Int
         public var tilesTotal: Int
+        /// Tile grid rows × columns (empty for polynomials).
+        public var grid: [Int]
         /// Fraction of weight tiles that are all zero (and skipped).
         public var tileSparsity: Double
         public var outputCiphertexts: Int
         public var ops: OpCounts
 
         enum CodingKeys: String, CodingKey {
-            case name, kind, ops
+            case name, kind, ops, grid
             case inputLevel = "input_level"
             case tilesStored = "tiles_stored"
             case tilesTotal = "tiles_total"
@@ -74,7 +76,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
         clientTail = plan.clientTail
         layers = costs.map { cost in
             Layer(name: cost.name, kind: cost.kind, inputLevel: cost.inputLevel, tilesStored: cost.tilesStored,
-                  tilesTotal: cost.tilesTotal,
+                  tilesTotal: cost.tilesTotal, grid: cost.grid,
                   tileSparsity: cost.tilesTotal == 0 ? 0 : 1 - Double(cost.tilesStored) / Double(cost.tilesTotal),
                   outputCiphertexts: cost.outputCiphertexts, ops: cost.ops)
         }
@@ -99,11 +101,12 @@ public struct PlanReport: Sendable, Codable, Equatable {
         lines.append("rotation keys: \(rotationSteps.count) steps \(rotationSteps), evaluation keys ≈ \(Self.mebibytes(evaluationKeyBytes))")
         lines.append("")
         let nameWidth = max(6, (layers.map(\.name.count).max() ?? 0) + 1)
-        lines.append("layer".padded(nameWidth) + "  kind    level  tiles stored/total  sparsity  out-ct  ct×pt  mask  ct×ct    add  rot  rescale")
+        lines.append("layer".padded(nameWidth) + "  kind    level     grid  tiles stored/total  sparsity  out-ct  ct×pt  mask  ct×ct    add  rot  rescale")
         for layer in layers {
             let tiles = layer.tilesTotal == 0 ? "-" : "\(layer.tilesStored)/\(layer.tilesTotal)"
             let columns: [String] = [
                 ("%" + layer.name).padded(nameWidth), layer.kind.padded(6), String(layer.inputLevel).leftPadded(5),
+                (layer.grid.isEmpty ? "-" : layer.grid.map(String.init).joined(separator: "×")).leftPadded(7),
                 tiles.leftPadded(18), String(format: "%7.1f%%", layer.tileSparsity * 100),
                 String(layer.outputCiphertexts).leftPadded(6), String(layer.ops.plainMultiplies).leftPadded(5),
                 String(layer.ops.maskMultiplies).leftPadded(4), String(layer.ops.cipherMultiplies).leftPadded(5),

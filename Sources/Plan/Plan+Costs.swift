@@ -10,6 +10,8 @@ extension Plan {
         /// Weight tiles stored (non-zero) and in the full grid.
         public var tilesStored: Int
         public var tilesTotal: Int
+        /// The tile grid (rows × columns in the layer's own orientation).
+        public var grid: [Int]
         /// Ciphertexts produced (constant tiles excluded).
         public var outputCiphertexts: Int
         public var ops: OpCounts
@@ -47,7 +49,7 @@ extension Plan {
                     if fc.bias != nil { ops.plainAdditions += 1 }
                 }
                 costs.append(LayerCost(name: fc.name, kind: "fc-\(fc.form.rawValue)", inputLevel: level,
-                                       tilesStored: fc.tiles.count, tilesTotal: fc.totalTiles,
+                                       tilesStored: fc.tiles.count, tilesTotal: fc.totalTiles, grid: [fc.gridRows, fc.gridCols],
                                        outputCiphertexts: outputs.filter { $0 }.count, ops: ops))
                 cipher = outputs
                 level -= fc.depth
@@ -67,7 +69,7 @@ extension Plan {
                 }
                 if schedule.constantTerm != 0 && !schedule.terms.isEmpty { perTile.plainAdditions = 1 }
                 ops = perTile * count
-                costs.append(LayerCost(name: poly.name, kind: "poly", inputLevel: level, tilesStored: 0, tilesTotal: 0,
+                costs.append(LayerCost(name: poly.name, kind: "poly", inputLevel: level, tilesStored: 0, tilesTotal: 0, grid: [],
                                        outputCiphertexts: schedule.terms.isEmpty ? 0 : count, ops: ops))
                 if schedule.terms.isEmpty { cipher = cipher.map { _ in false } }
                 level -= poly.depth
