@@ -1,4 +1,4 @@
-public import HepexcModArith
+import HepexcModArith
 public import HepexcRing
 
 /// All precomputation for one parameter set: NTT tables, the ring of every level,

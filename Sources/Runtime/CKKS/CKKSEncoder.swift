@@ -1,5 +1,5 @@
-public import HepexcModArith
-public import HepexcRing
+import HepexcModArith
+import HepexcRing
 
 /// Encodes vectors of up to N/2 real or complex numbers into plaintexts and back,
 /// through the canonical embedding (`SpecialFFT`).

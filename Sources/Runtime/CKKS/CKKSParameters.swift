@@ -1,4 +1,4 @@
-public import HepexcModArith
+import HepexcModArith
 
 /// Validated, immutable CKKS parameters.
 ///

@@ -1,4 +1,4 @@
-public import HepexcModArith
+import HepexcModArith
 
 /// Lifts RNS residues modulo `Q = q_0·…·q_ℓ` to the centered integer in `(−Q/2, Q/2]`
 /// and returns it as a `Double` (multiprecision CRT, as SEAL's `compose_array`).

@@ -1,4 +1,4 @@
-public import HepexcRing
+import HepexcRing
 
 /// Encrypts plaintexts with the public key (or, for tests and clients, the secret key).
 public struct Encryptor: Sendable {

@@ -1,5 +1,5 @@
-public import HepexcModArith
-public import HepexcRing
+import HepexcModArith
+import HepexcRing
 
 extension Evaluator {
     /// Fused tensor product, parallel over limbs; the middle term uses one reduction.

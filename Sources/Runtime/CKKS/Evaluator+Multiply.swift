@@ -1,5 +1,5 @@
-public import HepexcModArith
-public import HepexcRing
+import HepexcModArith
+import HepexcRing
 
 extension Evaluator {
     /// The tensor product `(a_0·b_0, a_0·b_1 + a_1·b_0, a_1·b_1)`: a size-3 ciphertext at scale

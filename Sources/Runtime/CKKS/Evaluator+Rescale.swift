@@ -1,5 +1,5 @@
-public import HepexcModArith
-public import HepexcRing
+import HepexcModArith
+import HepexcRing
 
 extension Evaluator {
     /// Divides by the last prime q_ℓ with rounding: one level down, scale / q_ℓ.

@@ -1,4 +1,4 @@
-public import HepexcRing
+import HepexcRing
 
 extension Evaluator {
     /// Rotates the slots left by `steps` (right for negative steps): slot j receives slot j + steps.

@@ -1,5 +1,5 @@
-public import HepexcModArith
-public import HepexcRing
+import HepexcModArith
+import HepexcRing
 
 /// Homomorphic operations on ciphertexts. Holds the context and the evaluation keys,
 /// so call sites never pass keys. Every public operation validates its operands first

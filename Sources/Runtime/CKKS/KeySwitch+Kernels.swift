@@ -1,5 +1,5 @@
-public import HepexcModArith
-public import HepexcRing
+import HepexcModArith
+import HepexcRing
 
 // Hybrid key switching (Han–Ki 2020; Kim et al. 2022 §3): ModUp each digit to Q_ℓ ∪ P,
 // inner product with the key (128-bit lazy accumulation), ModDown by P.

@@ -1,5 +1,5 @@
-public import HepexcModArith
-public import HepexcRing
+import HepexcModArith
+import HepexcRing
 
 /// Samplers for the distributions CKKS needs.
 enum Sampling {

@@ -1,5 +1,5 @@
-public import HepexcModArith
-public import HepexcRing
+import HepexcModArith
+import HepexcRing
 
 extension CKKSParameters {
     /// Serializes the literal and the generated primes.
