@@ -1,4 +1,7 @@
 internal import Dispatch
+#if canImport(Glibc)
+internal import Glibc
+#endif
 public import Foundation
 public import HepexcData
 internal import HepexcCKKS
@@ -19,8 +22,11 @@ public struct RunReport: Sendable, Codable, Equatable {
     /// max |encrypted − plaintext| over every output of every sample; the
     /// plaintext reference is the same plan evaluated in exact arithmetic.
     public var maxAbsError: Double
-    /// Seconds per phase.
+    /// Wall-clock seconds per phase.
     public var timings: [String: Double]
+    /// Process CPU seconds per phase (all threads together): the robust
+    /// number on a shared machine.
+    public var cpuTimings: [String: Double]
     public var peakMemoryBytes: Int
     /// Operations the executor ran, all batch ciphertexts together.
     public var ops: OpCounts
@@ -28,6 +34,7 @@ public struct RunReport: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case model, backend, samples, accuracy, correct, mse, timings, ops
+        case cpuTimings = "cpu_timings"
         case batchCiphertexts = "batch_ciphertexts"
         case maxAbsError = "max_abs_error"
         case peakMemoryBytes = "peak_memory_bytes"
@@ -42,6 +49,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         lines.append(String(format: "max |encrypted − plaintext|: %.3g", maxAbsError))
         let order = ["keygen", "encode_weights", "encrypt", "execute", "decrypt", "total"]
         lines.append("time: " + order.compactMap { key in timings[key].map { key + String(format: " %.1f ms", $0 * 1000) } }.joined(separator: ", "))
+        lines.append("cpu:  " + order.compactMap { key in cpuTimings[key].map { key + String(format: " %.1f ms", $0 * 1000) } }.joined(separator: ", "))
         lines.append(String(format: "peak memory: %.1f MiB", Double(peakMemoryBytes) / 1_048_576))
         lines.append("ops executed: \(ops)")
         return lines.joined(separator: "\n")
@@ -93,26 +101,33 @@ public enum PlanRunner {
         do {
             let reference = try simulate(plan, rows: rows)
             var timings: [String: Double] = [:]
+            var cpuTimings: [String: Double] = [:]
             let start = DispatchTime.now()
+            let cpuStart = cpuSeconds()
             let (outputs, ops): ([[Double]], OpCounts)
             switch backend {
             case "simulated":
                 (outputs, ops) = try execute(plan, rows: rows, backend: CountingBackend(simulatedBackend(for: plan)),
-                                             encryptedWeights: encryptedWeights, threads: threadCount, timings: &timings)
+                                             encryptedWeights: encryptedWeights, threads: threadCount, timings: &timings,
+                                             cpuTimings: &cpuTimings)
             case "ckks":
                 let keygenStart = DispatchTime.now()
+                let keygenCPU = cpuSeconds()
                 let real = try CKKSSetup(plan: plan, threads: threadCount, needsRelinearization: encryptedWeights || plan.needsRelinearization)
                 timings["keygen"] = seconds(since: keygenStart)
+                cpuTimings["keygen"] = cpuSeconds() - keygenCPU
                 (outputs, ops) = try execute(plan, rows: rows, backend: CountingBackend(real.backend),
-                                             encryptedWeights: encryptedWeights, threads: threadCount, timings: &timings)
+                                             encryptedWeights: encryptedWeights, threads: threadCount, timings: &timings,
+                                             cpuTimings: &cpuTimings)
             default:
                 throw DriverError.dataMismatch("unknown backend '\(backend)' (ckks, simulated)")
             }
             timings["total"] = seconds(since: start)
+            cpuTimings["total"] = cpuSeconds() - cpuStart
             var report = RunReport(model: plan.model, backend: backend, samples: rows.count,
                                    batchCiphertexts: TileLayout(plan: plan).batchTileCount(samples: rows.count),
                                    maxAbsError: zip(outputs, reference).map { zip($0, $1).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0,
-                                   timings: timings, peakMemoryBytes: peakMemoryBytes(), ops: ops, encryptedWeights: encryptedWeights)
+                                   timings: timings, cpuTimings: cpuTimings, peakMemoryBytes: peakMemoryBytes(), ops: ops, encryptedWeights: encryptedWeights)
             score(outputs, dataset: dataset, into: &report)
             return report
         } catch {
@@ -136,8 +151,9 @@ public enum PlanRunner {
     /// The plan in exact arithmetic (no noise): the plaintext reference.
     public static func simulate(_ plan: Plan, rows: [[Double]]) throws -> [[Double]] {
         var timings: [String: Double] = [:]
+        var cpuTimings: [String: Double] = [:]
         return try execute(plan, rows: rows, backend: simulatedBackend(for: plan), encryptedWeights: false, threads: 1,
-                           timings: &timings).0
+                           timings: &timings, cpuTimings: &cpuTimings).0
     }
 
     static func simulatedBackend(for plan: Plan) throws -> SimulatedBackend {
@@ -147,26 +163,35 @@ public enum PlanRunner {
     }
 
     static func execute<B: HEBackend>(_ plan: Plan, rows: [[Double]], backend: B, encryptedWeights: Bool, threads: Int,
-                                      timings: inout [String: Double]) throws -> ([[Double]], OpCounts) {
+                                      timings: inout [String: Double],
+                                      cpuTimings: inout [String: Double]) throws -> ([[Double]], OpCounts) {
         let layout = TileLayout(plan: plan)
         var phase = DispatchTime.now()
+        var cpuPhase = cpuSeconds()
         let executor = try PlanExecutor(plan: plan, backend: backend, encryptedWeights: encryptedWeights, threads: threads)
         timings["encode_weights"] = seconds(since: phase)
+        cpuTimings["encode_weights"] = cpuSeconds() - cpuPhase
         let counting = backend as? any OpCounting
         counting?.reset()
         var outputs: [[Double]] = []
         var (encrypt, execute, decrypt) = (0.0, 0.0, 0.0)
+        var (encryptCPU, executeCPU, decryptCPU) = (0.0, 0.0, 0.0)
         for batch in stride(from: 0, to: rows.count, by: plan.tile.t3) {
             let samples = Array(rows[batch..<min(rows.count, batch + plan.tile.t3)])
             phase = DispatchTime.now()
+            cpuPhase = cpuSeconds()
             let inputs = try layout.encodeInput(samples).map {
                 try backend.encrypt($0, level: backend.maxLevel, scale: backend.defaultScale)
             }
             encrypt += seconds(since: phase)
+            encryptCPU += cpuSeconds() - cpuPhase
             phase = DispatchTime.now()
+            cpuPhase = cpuSeconds()
             let results = try executor.run(inputs)
             execute += seconds(since: phase)
+            executeCPU += cpuSeconds() - cpuPhase
             phase = DispatchTime.now()
+            cpuPhase = cpuSeconds()
             let decrypted = try results.map { tile -> [Double] in
                 switch tile {
                 case .cipher(let ct): return try backend.decrypt(ct)
@@ -175,15 +200,26 @@ public enum PlanRunner {
             }
             outputs += layout.decodeOutput(decrypted, samples: samples.count)
             decrypt += seconds(since: phase)
+            decryptCPU += cpuSeconds() - cpuPhase
         }
         timings["encrypt"] = encrypt
         timings["execute"] = execute
         timings["decrypt"] = decrypt
+        cpuTimings["encrypt"] = encryptCPU
+        cpuTimings["execute"] = executeCPU
+        cpuTimings["decrypt"] = decryptCPU
         return (outputs, counting?.currentCounts ?? OpCounts())
     }
 
     static func seconds(since start: DispatchTime) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    /// CPU time of the whole process so far (all threads), seconds.
+    static func cpuSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// The process's peak resident memory (VmHWM), bytes.

@@ -64,17 +64,30 @@ extension BaseConverter {
                 for k in 0..<n { dst[k] = b.reduce(y[k]) }
             }
         } else {
+            // Blocked: per block of coefficients, 128-bit accumulators stay in L1 while each
+            // source limb streams sequentially.
+            let block = min(n, 512)
+            let acc = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * block)
+            defer { acc.deallocate() }
+            let low = acc, high = acc + block
             hats.withUnsafeBufferPointer { hb in
                 let h = hb.baseAddress!
-                for k in 0..<n {
-                    var low: UInt64 = 0, high: UInt64 = 0
+                var start = 0
+                while start < n {
+                    acc.initialize(repeating: 0, count: 2 * block)
                     for i in 0..<m {
-                        let p = y[i * n + k].multipliedFullWidth(by: h[i])
-                        let (s, c) = low.addingReportingOverflow(p.low)
-                        low = s
-                        high = high &+ p.high &+ (c ? 1 : 0)
+                        let w = h[i]
+                        let src = y + (i &* n &+ start)
+                        for k in 0..<block {
+                            let p = src[k].multipliedFullWidth(by: w)
+                            let (sum, carry) = low[k].addingReportingOverflow(p.low)
+                            low[k] = sum
+                            high[k] = high[k] &+ p.high &+ (carry ? 1 : 0)
+                        }
                     }
-                    dst[k] = b.reduce(high: high, low: low)
+                    let out = dst + start
+                    for k in 0..<block { out[k] = b.reduce(high: high[k], low: low[k]) }
+                    start &+= block
                 }
             }
         }
