@@ -1,10 +1,12 @@
+public import Foundation
 public import HepexcPlan
 
-/// Per-operation costs used to estimate latency (and to choose tile shapes),
-/// in seconds at N = 2^14 with 4 ciphertext primes, scaled by N·limbs for
-/// other sizes. Defaults measured with `hepexc bench ckks --logn 14 --limbs 4
-/// --special 1` (one thread) on the reference machine (2-core Zen 3); see
-/// docs/benchmarks.md.
+/// Per-operation costs used to estimate latency (and to choose tile shapes).
+/// Costs are measured at one ring size (`logN`, `limbs`) and scaled by N·limbs
+/// for others. The defaults were measured with `hepexc bench ckks --logn 14
+/// --limbs 4 --special 1` (one thread) on the reference machine (2-core Zen 3,
+/// see docs/benchmarks.md); `hepexc compile --costs bench.json` uses a
+/// `hepexc bench ckks --json` report from the machine at hand instead.
 public struct CostModel: Sendable, Codable, Equatable {
     public var plainMultiply: Double
     public var cipherMultiply: Double
@@ -12,12 +14,51 @@ public struct CostModel: Sendable, Codable, Equatable {
     public var addition: Double
     public var rotation: Double
     public var rescale: Double
+    /// The ring the costs were measured at.
+    public var logN: Int
+    public var limbs: Int
 
     public static let `default` = CostModel(plainMultiply: 0.00024, cipherMultiply: 0.0056, constantMultiply: 0.00012,
-                                            addition: 0.000075, rotation: 0.0076, rescale: 0.0017)
+                                            addition: 0.000075, rotation: 0.0076, rescale: 0.0017, logN: 14, limbs: 4)
+
+    public init(plainMultiply: Double, cipherMultiply: Double, constantMultiply: Double, addition: Double,
+                rotation: Double, rescale: Double, logN: Int, limbs: Int) {
+        self.plainMultiply = plainMultiply
+        self.cipherMultiply = cipherMultiply
+        self.constantMultiply = constantMultiply
+        self.addition = addition
+        self.rotation = rotation
+        self.rescale = rescale
+        self.logN = logN
+        self.limbs = limbs
+    }
+
+    /// Reads the per-operation medians of a `hepexc bench ckks --json` report.
+    public init(benchReport path: String) throws(DriverError) {
+        struct Report: Decodable {
+            struct Result: Decodable { var name: String; var cpuSeconds: Double }
+            var logN: Int
+            var limbs: Int
+            var results: [Result]
+        }
+        guard let data = FileManager.default.contents(atPath: path),
+              let report = try? JSONDecoder().decode(Report.self, from: data) else {
+            throw .dataMismatch("\(path) is not a `hepexc bench ckks --json` report")
+        }
+        func cost(_ name: String) throws(DriverError) -> Double {
+            guard let result = report.results.first(where: { $0.name == name }) else {
+                throw .dataMismatch("\(path) lacks the '\(name)' measurement")
+            }
+            return result.cpuSeconds
+        }
+        let plain = try cost("mul ct×pt")
+        self.init(plainMultiply: plain, cipherMultiply: try cost("mul ct×ct + relin"), constantMultiply: plain / 2,
+                  addition: try cost("add ct+ct"), rotation: try cost("rotate by 1 slot"), rescale: try cost("rescale"),
+                  logN: report.logN, limbs: report.limbs)
+    }
 
     public func seconds(_ ops: OpCounts, logN: Int, limbs: Int) -> Double {
-        let factor = Double(1 << logN) * Double(limbs) / Double((1 << 14) * 4)
+        let factor = Double(1 << logN) * Double(limbs) / (Double(1 << self.logN) * Double(self.limbs))
         let total = Double(ops.plainMultiplies + ops.maskMultiplies) * plainMultiply
             + Double(ops.cipherMultiplies) * cipherMultiply
             + Double(ops.constantMultiplies) * constantMultiply

@@ -47,6 +47,9 @@ struct Compile: ParsableCommand {
     @Option(name: .customLong("insecure-test-logn"), help: "INSECURE: force this log2 ring degree below the security bound (tests only).")
     var insecureLogN: Int?
 
+    @Option(name: .long, help: "A `hepexc bench ckks --json` report whose per-op costs drive the estimates and --tile auto.")
+    var costs: String?
+
     @Option(name: .shortAndLong, help: "Where to write the plan.")
     var output: String?
 
@@ -63,13 +66,14 @@ struct Compile: ParsableCommand {
     func run() throws {
         try Console.run {
             let shapes = tile.isAuto ? TileArgument.candidates : [(tile.t1, tile.t2)]
+            let costModel = try costs.map { path throws(DriverError) in try CostModel(benchReport: path) } ?? .default
             var best: (report: PlanReport, plan: HepexcPlanBox)?
             var failures: [String] = []
             for (t1, t2) in shapes {
                 let options = PlanCompiler.Options(t1: t1, t2: t2, logN: insecureLogN, insecure: insecureLogN != nil, minimumBatch: batch)
                 do {
                     let (plan, _) = try PlanRunner.compile(model, options: options, passes: passes)
-                    let report = PlanReport(plan)
+                    let report = PlanReport(plan, costModel: costModel)
                     // Latency per sample decides between tile shapes.
                     let perSample = report.estimatedSeconds / Double(report.batchPerCiphertext)
                     if best.map({ perSample < $0.report.estimatedSeconds / Double($0.report.batchPerCiphertext) }) ?? true {
