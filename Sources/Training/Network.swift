@@ -124,7 +124,7 @@ public final class Network {
                                     elementType: constant.type.elementType)
                 graph.constants[name] = Constant(tensor, attributes: constant.attributes)
             case .polynomial(let result):
-                guard let index = graph.operations.firstIndex(where: { $0.result == result }) else { continue }
+                guard parameter.isTrainable, let index = graph.operations.firstIndex(where: { $0.result == result }) else { continue }
                 graph.operations[index].attributes["coeffs"] = .floats(parameter.values.map(Double.init))
             }
         }

@@ -67,4 +67,43 @@ import Testing
         let bad = try CLIRunner.run(["train", Self.model, "--data", Self.data, "-o", "x.txt"])
         #expect(bad.status == 64)
     }
+
+    @Test func batchNormIsFoldedAndMasksSurviveTheFold() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let architecture = directory.appendingPathComponent("bn.hepir").path
+        try """
+        hepir 1
+        model @bn_mlp
+
+        const @fc1.weight : tensor<16x64xf32> = elided
+        const @bn.scale : tensor<16xf32> = elided
+        const @bn.bias : tensor<16xf32> = elided
+        const @bn.mean : tensor<16xf32> = elided
+        const @bn.var : tensor<16xf32> = elided
+        const @fc2.weight : tensor<10x16xf32> = elided
+
+        graph(%input: tensor<?x64xf32>) -> (tensor<?x10xf32>) {
+          %0 = dense(%input, @fc1.weight) : tensor<?x16xf32>
+          %1 = batchnorm(%0, @bn.scale, @bn.bias, @bn.mean, @bn.var) {epsilon = 1e-05} : tensor<?x16xf32>
+          %2 = relu(%1) : tensor<?x16xf32>
+          %logits = dense(%2, @fc2.weight) : tensor<?x10xf32>
+          return %logits
+        }
+
+        """.write(toFile: architecture, atomically: true, encoding: .utf8)
+        let first = directory.appendingPathComponent("first.hepir").path
+        let scratch = try CLIRunner.run(["train", architecture, "--from-scratch", "--data", Self.data, "--epochs", "3",
+                                         "--replace-relu", "poly2", "--no-fold-bn", "-o", first])
+        #expect(scratch.status == 0, "\(scratch.stderr)")
+        let second = directory.appendingPathComponent("second.hepir").path
+        let tune = try CLIRunner.run(["train", first, "--data", Self.data, "--epochs", "2", "--mask-smallest", "0.5",
+                                      "-o", second, "--json"])
+        #expect(tune.status == 0, "\(tune.stderr)")
+        let report = try #require(CLIRunner.json(tune.stdout))
+        #expect(report["masked_weights"] as? Int == 8 * 64 + 80 && report["masked_nonzero"] as? Int == 0)
+        let text = try String(contentsOfFile: second, encoding: .utf8)
+        #expect(!text.contains("batchnorm") && !text.contains("relu"))
+        #expect(text.contains("{mask = \"fc1.weight.mask\"}") && text.contains("{mask = \"fc2.weight.mask\"}"))
+    }
 }

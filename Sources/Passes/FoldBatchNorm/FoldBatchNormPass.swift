@@ -68,7 +68,8 @@ public struct FoldBatchNormPass: Pass {
             }
             let newBias = (0..<channels).map { factors[$0] * (oldBias[$0] - mean.scalars[$0]) + shift.scalars[$0] }
             let weightOut = graph.constantName(reusing: weightName, suffix: "bn")
-            graph.constants[weightOut] = Constant(weight)
+            // Keep the weight's attributes (a pruning mask stays valid: rows are only scaled).
+            graph.constants[weightOut] = Constant(weight, attributes: graph.constants[weightName]?.attributes ?? [:])
             let biasOut = graph.constantName(reusing: producer.biasName ?? weightName + ".bias", suffix: "bn")
             graph.constants[biasOut] = Constant(Tensor(shape: [channels], scalars: newBias, elementType: weight.elementType))
             producer.operands[1] = .constant(weightOut)
