@@ -24,7 +24,9 @@ struct TrainProgress {
             let width = 24
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            let eta = fraction > 0 ? elapsed / fraction - elapsed : 0
+            // Remaining time of this epoch plus the later epochs at this epoch's pace.
+            let epochEstimate = fraction > 0 ? elapsed / fraction : 0
+            let eta = epochEstimate - elapsed + Double(totalEpochs - epoch) * epochEstimate
             var line = String(format: "epoch %d/%d %@ %d/%d loss %.4f", epoch, totalEpochs, bar, batch, batches, loss)
             if let accuracy { line += String(format: " acc %.4f", accuracy) }
             line += String(format: " ETA %.1fs", eta)

@@ -108,6 +108,15 @@ struct TrainerTests {
         #expect(throws: TrainingError.self) { try WeightMask.elementMask(of: "fc2.weight", in: graph) }
     }
 
+    @Test("one-call retraining keeps masks and reports per epoch")
+    func oneCall() throws {
+        var graph = try Self.digitsMLP()
+        try WeightMask.addMagnitudeMasks(to: &graph, ratio: 0.5)
+        let (trained, summary) = try Trainer.train(graph, on: try Self.digits(), options: TrainingOptions(epochs: 3))
+        #expect(summary.epochs.count == 3 && summary.loss == "cross-entropy")
+        #expect(try WeightMask.violations(in: trained) == (masked: 1184, nonZero: 0))
+    }
+
     @Test("learning-rate schedules")
     func schedules() {
         #expect(LearningRateSchedule.constant.rate(epoch: 5, initial: 0.1) == 0.1)
