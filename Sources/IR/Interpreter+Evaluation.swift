@@ -44,6 +44,8 @@ extension Interpreter {
             return Tensor(shape: outputType.staticShape ?? x.shape, scalars: x.scalars, elementType: x.elementType)
         case .transpose:
             return Kernels.transpose(x, perm: attributes["perm"]?.intsValue ?? Array(0..<x.rank))
+        case .permute:
+            return Kernels.permute(x, axis: attributes["axis"]?.intValue ?? x.rank - 1, perm: attributes["perm"]?.intsValue ?? [])
         case .softmax:
             return Kernels.softmax(x, axis: attributes["axis"]?.intValue ?? x.rank - 1, element: element)
         case .argmax:

@@ -28,6 +28,10 @@ public enum OpKind: String, Sendable, Hashable, CaseIterable, Codable {
     case reshape
     /// `transpose(%x) {perm = [...]}`: perm[0] must be 0 (the batch stays first).
     case transpose
+    /// `permute(%x) {axis, perm = [...]}`: reorders one non-batch axis,
+    /// y[…, i, …] = x[…, perm[i], …]. Parameter-free; HE-PEx uses it for the
+    /// client-side input and output permutations (docs/hepex.md).
+    case permute
     /// `softmax(%x) {axis}`.
     case softmax
     /// `argmax(%x) {axis, keepdims}`: indices as `i64`.

@@ -113,6 +113,16 @@ public enum ShapeInference {
             guard perm.first == 0 else { throw fail("perm must keep the batch axis first, got \(perm)") }
             return TensorType(perm.map { x.dimensions[$0] }, x.elementType)
 
+        case .permute:
+            let axis = try axisAttribute(attributes, rank: x.rank, fail)
+            guard axis > 0 else { throw fail("permute across the batch axis is not supported") }
+            guard let extent = x.dimensions[axis] else { throw fail("permuted axis \(axis) must be static") }
+            guard let perm = attributes["perm"]?.intsValue, perm.count == extent,
+                  perm.sorted() == Array(0..<extent) else {
+                throw fail("needs `perm`, a permutation of 0..<\(extent) (axis \(axis))")
+            }
+            return TensorType(x.dimensions, x.elementType)
+
         case .softmax:
             let axis = try axisAttribute(attributes, rank: x.rank, fail)
             guard axis > 0 else { throw fail("softmax across the batch axis is not supported") }

@@ -40,6 +40,8 @@ struct NetworkBuilder {
             return PoolLayer(operation: operation)
         case .reshape, .transpose:
             return ShapeLayer(operation: operation)
+        case .permute:
+            return PermuteLayer(operation: operation)
         case .batchnorm:
             return BatchNormLayer(operation: operation,
                                   scale: try parameter(operands[1], role: .scale),

@@ -103,7 +103,8 @@ enum ExportCorpus {
           %d = sub(%sum, @k) : tensor<?x2x2x2xf32>
           %e = mul(%d, %a) : tensor<?x2x2x2xf32>
           %t = transpose(%e) {perm = [0, 2, 3, 1]} : tensor<?x2x2x2xf32>
-          %f = reshape(%t) {shape = [8]} : tensor<?x8xf32>
+          %f0 = reshape(%t) {shape = [8]} : tensor<?x8xf32>
+          %f = permute(%f0) {axis = 1, perm = [7, 0, 6, 1, 5, 2, 4, 3]} : tensor<?x8xf32>
           %g = dense(%f, @fw) : tensor<?x3xf32>
           %sg = sigmoid(%g) : tensor<?x3xf32>
           %th = tanh(%sg) : tensor<?x3xf32>

@@ -244,6 +244,12 @@ struct RandomGraphBuilder<RNG: RandomNumberGenerator> {
             var rest = Array(1..<x.rank)
             rest.shuffle(using: &rng)
             attributes["perm"] = .ints([0] + rest)
+        case .permute:
+            guard x.rank >= 2, let axisExtent = x.dimensions.last ?? nil else { return }
+            var perm = Array(0..<axisExtent)
+            perm.shuffle(using: &rng)
+            attributes["axis"] = .int(x.rank - 1)
+            attributes["perm"] = .ints(perm)
         case .softmax, .argmax:
             guard x.rank >= 2 else { return }
             if chance(0.7) { attributes["axis"] = .int(int(1...(x.rank - 1))) }

@@ -32,6 +32,7 @@ extension ONNXGraphBuilder {
         case "Reshape": return [try reshape(node, inputs)]
         case "Squeeze", "Unsqueeze": return [try squeezeOrUnsqueeze(node, inputs)]
         case "Transpose": return [try transpose(node, inputs)]
+        case "Gather": return [try gather(node, inputs)]
         case "Softmax": return [try softmax(node, inputs)]
         case "ArgMax": return [try argMax(node, inputs)]
         case "ZipMap":
@@ -51,12 +52,12 @@ extension ONNXGraphBuilder {
         "Gemm", "MatMul", "Conv", "AveragePool", "MaxPool", "GlobalAveragePool", "BatchNormalization",
         "Add", "Sub", "Mul", "Div", "Pow", "Neg", "Relu", "Sigmoid", "Tanh", "Identity", "Dropout", "Cast",
         "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Softmax", "ArgMax", "ZipMap",
-        "ArrayFeatureExtractor", "LinearClassifier", "Normalizer", "Constant", "Shape",
+        "ArrayFeatureExtractor", "LinearClassifier", "Normalizer", "Constant", "Shape", "Gather",
     ]
 
     /// Operators we fold when their inputs are constant but cannot run on data.
     static let constantOnlyOperators: Set<String> = [
-        "Gather", "Concat", "Slice", "ConstantOfShape", "Sqrt", "Reciprocal", "Abs", "Exp", "Log", "Floor", "Ceil",
+        "Concat", "Slice", "ConstantOfShape", "Sqrt", "Reciprocal", "Abs", "Exp", "Log", "Floor", "Ceil",
     ]
 
     func passThrough(_ inputs: [ImportedValue?], _ node: ONNXNode) throws(NodeIssue) -> ImportedValue {

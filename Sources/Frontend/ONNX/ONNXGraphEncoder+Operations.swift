@@ -62,6 +62,13 @@ extension ONNXGraphEncoder {
             proto.node.append(node("Reshape", [inputs[0], shapeName], result))
         case .transpose:
             proto.node.append(node("Transpose", inputs, result, [Self.attribute("perm", ints: ints("perm", []))]))
+        case .permute:
+            // Gather with a constant index vector on the permuted axis.
+            let perm = ints("perm", [])
+            let indices = addInitializer(Tensor(shape: [perm.count], scalars: perm.map(Double.init), elementType: .i64),
+                                         base: "\(result)_perm")
+            let axis = attributes["axis"]?.intValue ?? (operation.type.rank - 1)
+            proto.node.append(node("Gather", [inputs[0], indices], result, [Self.attribute("axis", int: axis)]))
         case .softmax:
             let axis = attributes["axis"]?.intValue ?? (operation.type.rank - 1)
             proto.node.append(node("Softmax", inputs, result, [Self.attribute("axis", int: axis)]))

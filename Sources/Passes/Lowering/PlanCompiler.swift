@@ -55,6 +55,9 @@ public struct PlanCompiler: Sendable {
         guard graph.inputs.count == 1, let input = graph.inputs.first, graph.outputs.count >= 1 else {
             throw fail("the model must have exactly one input")
         }
+        // A leading/trailing `permute` runs on the client (HE-PEx Π_in/Π_out).
+        var graph = graph
+        let permutations = Self.extractClientPermutations(&graph)
         let (steps, tail) = try linearChain(graph, from: input.name, fail)
         guard let features = input.type.elementsPerItem, features > 0 else {
             throw fail("input %\(input.name) needs a static shape per item, got \(input.type)")
@@ -101,7 +104,8 @@ public struct PlanCompiler: Sendable {
         }
         let plan = Plan(model: graph.name, tile: tile, parameters: parameters, inputFeatures: features,
                         outputFeatures: inFeatures, layers: layers,
-                        rotationSteps: Plan.rotationSteps(for: layers, tile: tile), depth: depth, clientTail: tail)
+                        rotationSteps: Plan.rotationSteps(for: layers, tile: tile), depth: depth,
+                        inputPermutation: permutations.input, outputPermutation: permutations.output, clientTail: tail)
         do { try plan.validate() } catch { throw fail("internal: \(error)") }
         return plan
     }

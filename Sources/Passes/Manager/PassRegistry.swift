@@ -5,6 +5,11 @@ public enum PassRegistry {
         FuseBiasPass.self,
         DeadCodeEliminationPass.self,
         FoldBatchNormPass.self,
+        PrunePass.self,
+        PruneTilesPass.self,
+        PermutePass.self,
+        PrunePackPass.self,
+        ExpandPass.self,
     ]
 
     /// Pipelines that expand to several passes.
