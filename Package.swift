@@ -81,6 +81,7 @@ let package = Package(
             name: "HepexcTraining",
             dependencies: ["HepexcIR", "HepexcData", "COpenBLAS"],
             path: "Sources/Training",
+            exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
         .target(

@@ -20,6 +20,7 @@ public final class Network {
         /// Seed for initialisation.
         public var seed: UInt64
 
+        /// Options; see the properties.
         public init(initialize: Bool = false, freezePolynomials: Bool = false, output: String? = nil, seed: UInt64 = 0) {
             self.initialize = initialize
             self.freezePolynomials = freezePolynomials

@@ -8,7 +8,9 @@ import HepexcIR
 /// ``SeededGenerator`` and every reduction runs in a fixed order (BLAS
 /// results are reproducible for a fixed thread count).
 public final class Trainer {
+    /// The network being trained (its parameters change as training runs).
     public let network: Network
+    /// The hyper-parameters.
     public let options: TrainingOptions
     private let optimizer: Optimizer
     private var generator: SeededGenerator

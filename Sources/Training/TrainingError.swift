@@ -24,6 +24,7 @@ public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An IR error while preparing or exporting the graph.
     case ir(IRError)
 
+    /// One line naming the problem and, where there is one, the fix.
     public var description: String {
         switch self {
         case .unsupportedGraph(let message): return "cannot train this model: \(message)"

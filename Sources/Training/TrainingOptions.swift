@@ -1,13 +1,18 @@
 /// Hyper-parameters of a training run.
 public struct TrainingOptions: Sendable {
+    /// Passes over the training set (≥ 1).
     public var epochs: Int
+    /// Examples per mini-batch (the last batch may be smaller).
     public var batchSize: Int
+    /// SGD with momentum or Adam.
     public var optimizer: OptimizerKind
+    /// The initial learning rate (default 0.001 for Adam, 0.01 for SGD).
     public var learningRate: Double
     /// SGD momentum μ (ignored by Adam).
     public var momentum: Double
     /// L2 weight decay λ on dense and conv weights.
     public var weightDecay: Double
+    /// How the rate changes per epoch.
     public var schedule: LearningRateSchedule
     /// Seed for initialisation, shuffling and the validation split.
     public var seed: UInt64
@@ -16,6 +21,7 @@ public struct TrainingOptions: Sendable {
     /// Shuffle the training examples every epoch.
     public var shuffle: Bool
 
+    /// Options; `learningRate` `nil` picks the optimiser's default.
     public init(epochs: Int = 5, batchSize: Int = 64, optimizer: OptimizerKind = .adam, learningRate: Double? = nil,
                 momentum: Double = 0.9, weightDecay: Double = 0, schedule: LearningRateSchedule = .constant,
                 seed: UInt64 = 0, loss: Loss? = nil, shuffle: Bool = true) {

@@ -1,12 +1,16 @@
 /// Metrics of one epoch.
 public struct EpochReport: Sendable, Codable, Equatable {
+    /// 1-based epoch number.
     public var epoch: Int
+    /// The rate used in this epoch.
     public var learningRate: Double
     /// Mean training loss over the epoch's batches (weighted by batch size).
     public var loss: Double
     /// Training accuracy of the batches as they were trained (classification).
     public var accuracy: Double?
+    /// Loss on the validation set (inference mode), when there is one.
     public var validationLoss: Double?
+    /// Accuracy on the validation set (classification).
     public var validationAccuracy: Double?
     /// Wall time of the epoch's training batches (validation excluded).
     public var seconds: Double
@@ -29,11 +33,17 @@ public enum TrainingEvent: Sendable {
 
 /// The result of ``Trainer/train(on:validation:progress:)``.
 public struct TrainingSummary: Sendable, Codable, Equatable {
+    /// `cross-entropy` or `mse`.
     public var loss: String
+    /// `sgd` or `adam`.
     public var optimizer: String
+    /// Examples trained on per epoch.
     public var trainingSamples: Int
+    /// Examples in the validation set (0 without one).
     public var validationSamples: Int
+    /// Scalars the optimiser updates.
     public var trainableParameters: Int
+    /// One report per epoch.
     public var epochs: [EpochReport]
     /// Total wall time of the training batches.
     public var seconds: Double
