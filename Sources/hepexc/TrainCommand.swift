@@ -128,7 +128,13 @@ struct Train: ParsableCommand {
                 graph.prependNormalization(mean: mean, standardDeviation: std)
                 notes.append(String(format: "inputs standardised in the model: (x − %.6g) / %.6g", mean, std))
             }
+            var initialize = fromScratch
             if let maskSmallest {
+                if initialize {
+                    // Initialise first so the mask is chosen on the fresh weights.
+                    graph = try Network(graph, options: .init(initialize: true, seed: seed)).exportedGraph()
+                    initialize = false
+                }
                 let count = try WeightMask.addMagnitudeMasks(to: &graph, ratio: maskSmallest)
                 notes.append("masked \(count) smallest-magnitude weights (\(maskSmallest) per layer)")
             }
@@ -137,7 +143,7 @@ struct Train: ParsableCommand {
                 testData = try DatasetLoader.load(path: test, inputKey: inputKey, labelKey: labelKey, scale: scaling)
             }
             var accuracyBefore: Double?
-            if let testData, !fromScratch, graph.hasAllWeights {
+            if let testData, !initialize, graph.hasAllWeights {
                 accuracyBefore = try Evaluator.evaluate(graph, on: testData, threads: threads).accuracy
             }
             var trainingOptions = TrainingOptions(epochs: epochs, batchSize: batchSize,
@@ -150,7 +156,7 @@ struct Train: ParsableCommand {
             case .exponential: trainingOptions.schedule = .exponential(gamma: gamma)
             }
             let usesLabels = (trainingOptions.loss ?? (training.labels != nil ? .crossEntropy : .meanSquaredError)) == .crossEntropy
-            let network = try Network(graph, options: .init(initialize: fromScratch, freezePolynomials: freezePoly,
+            let network = try Network(graph, options: .init(initialize: initialize, freezePolynomials: freezePoly,
                                                             output: usesLabels ? graph.logitsValue : nil, seed: seed))
             let trainer = try Trainer(network: network, options: trainingOptions)
             var progress = TrainProgress(totalEpochs: epochs, quiet: quiet || jsonOutput.json)
