@@ -164,7 +164,7 @@ struct Train: ParsableCommand {
 
             var trained = network.exportedGraph()
             if !noFoldBn && trained.operations.contains(where: { $0.kind == .batchnorm }) {
-                var manager = try PassManager(parsing: "fold-bn")
+                let manager = try PassManager(parsing: "fold-bn")
                 try manager.run(on: &trained)
                 notes.append("folded batchnorm into the preceding layers (fold-bn)")
             }
