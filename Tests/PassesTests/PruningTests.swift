@@ -119,9 +119,9 @@ import _HepexcTestSupport
         let initial = try TileStatistics(graph, t1: 4, t2: 4).zeroTiles
         try PassManager(parsing: "permute{tile=4x4}").run(on: &graph)
         let found = try TileStatistics(graph, t1: 4, t2: 4).zeroTiles
-        // The heuristic finds 7 of the 12 here (a local optimum of the
-        // batch k-means); it must at least improve on the shuffled start.
-        #expect(found >= 7 && found > initial, "found \(found) zero tiles, \(initial) before")
+        // The heuristic finds 9 of the 12 here (a local optimum of the
+        // alternating k-means); all 12 would need a global search.
+        #expect(found >= 9, "found \(found) zero tiles, \(initial) before")
         #expect(try Self.maxDifference(original, graph, seed: 4) < 1e-12)
     }
 
