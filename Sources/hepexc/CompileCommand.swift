@@ -18,7 +18,11 @@ struct TileArgument: ExpressibleByArgument {
         (self.t1, self.t2, isAuto) = (t1, t2, false)
     }
 
-    static let candidates = [(4, 4), (8, 8), (8, 16), (16, 8), (16, 16), (16, 32), (32, 16), (32, 32), (64, 64)]
+    /// Every t1×t2 with both sides a power of two from 2 to 64.
+    static let candidates: [(Int, Int)] = {
+        let sides = [2, 4, 8, 16, 32, 64]
+        return sides.flatMap { t1 in sides.map { t2 in (t1, t2) } }
+    }()
 }
 
 struct Compile: ParsableCommand {
@@ -46,6 +50,9 @@ struct Compile: ParsableCommand {
 
     @Option(name: .customLong("insecure-test-logn"), help: "INSECURE: force this log2 ring degree below the security bound (tests only).")
     var insecureLogN: Int?
+
+    @Option(name: .long, help: "With --tile auto, skip tile shapes whose estimated server memory exceeds this many MiB.")
+    var maxMemoryMib: Int = 4096
 
     @Option(name: .long, help: "A `hepexc bench ckks --json` report whose per-op costs drive the estimates and --tile auto.")
     var costs: String?
@@ -84,6 +91,10 @@ struct Compile: ParsableCommand {
                 do {
                     let (plan, _) = try PlanRunner.compile(model, options: options, passes: passes)
                     let report = PlanReport(plan, costModel: costModel)
+                    if tile.isAuto && report.estimatedMemoryBytes > maxMemoryMib << 20 {
+                        failures.append("\(t1)x\(t2): estimated memory above \(maxMemoryMib) MiB")
+                        continue
+                    }
                     if best.map({ objective(report) < objective($0.report) }) ?? true {
                         best = (report, HepexcPlanBox(plan: plan))
                     }
