@@ -45,7 +45,7 @@ struct BenchCKKS: AsyncParsableCommand {
     var maxReps = 200
     @Option(help: "Target timed seconds per operation and round.")
     var targetSeconds = 0.3
-    @Option(help: "Operations to run (comma-separated names; default all).")
+    @Option(help: "Operations to run, comma-separated (default all): keygen-relin, keygen-galois, encode, encrypt, decrypt, decrypt1, add, mulpt, mulrelin, tensor, relin, rescale, rotate, hoisted, ntt, or full row names.")
     var only: String?
     @Flag(help: "Allow parameters beyond the 128-bit security bound (for comparisons only).")
     var insecure = false

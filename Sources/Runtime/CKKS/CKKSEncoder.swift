@@ -44,6 +44,11 @@ public struct CKKSEncoder: Sendable {
         guard largest.isFinite, log2Largest < log2Q - 1 else {
             throw HEError.encodingOverflow(log2Magnitude: log2Largest, log2Modulus: log2Q)
         }
+        if largest < 9.2e18 {
+            // Every coefficient fits an Int64: convert once, reduce per limb.
+            let integers = coefficients.map { Int64($0) }
+            return Plaintext(poly: Poly<Coeff>(context: ring, signedCoefficients: integers).forwardNTT(), scale: scale)
+        }
         var poly = Poly<Coeff>(zeroIn: ring)
         for (limb, q) in ring.moduli.enumerated() {
             for k in 0..<n { poly.data[limb * n + k] = Self.residue(coefficients[k], q) }

@@ -4,6 +4,23 @@ public import HepexcModArith
 // Every operand must live in the same ring context (checked with `precondition`).
 
 extension Poly where Format == Coeff {
+    /// Builds the RNS form of signed integer coefficients (then use `forwardNTT()`).
+    /// - Parameter signedCoefficients: N integers of any sign.
+    public init(context: RingContext, signedCoefficients: [Int64]) {
+        precondition(signedCoefficients.count == context.degree)
+        let n = context.degree
+        let data = [UInt64](unsafeUninitializedCapacity: context.limbCount * n) { buffer, initialized in
+            signedCoefficients.withUnsafeBufferPointer { input in
+                for (limb, q) in context.moduli.enumerated() {
+                    let out = buffer.baseAddress! + limb * n
+                    for k in 0..<n { out[k] = q.reduce(signed: input[k]) }
+                }
+            }
+            initialized = context.limbCount * n
+        }
+        self.init(context: context, data: data)
+    }
+
     /// Transforms every limb to evaluation form (parallel over limbs).
     /// - Returns: the same element in `Eval` form, residues in `[0, q)`.
     public consuming func forwardNTT() -> Poly<Eval> {

@@ -29,17 +29,6 @@ public struct Poly<Format: PolyFormat>: Sendable {
         self.data = data
     }
 
-    /// Builds the RNS form of signed integer coefficients (coefficient form only makes sense
-    /// for this; use `forwardNTT()` afterwards).
-    public init(context: RingContext, signedCoefficients: [Int64]) where Format == Coeff {
-        precondition(signedCoefficients.count == context.degree)
-        self.init(zeroIn: context)
-        let n = context.degree
-        for (limb, q) in context.moduli.enumerated() {
-            for k in 0..<n { data[limb * n + k] = q.reduce(signed: signedCoefficients[k]) }
-        }
-    }
-
     /// The ring degree N.
     public var degree: Int { context.degree }
     /// The number of RNS limbs.
