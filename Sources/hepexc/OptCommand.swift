@@ -58,5 +58,6 @@ extension ModelOptions {
         self.passes = passes
         self.noCanonicalize = noCanonicalize
         self.printIrAfterAll = printIrAfterAll
+        self.config = nil
     }
 }

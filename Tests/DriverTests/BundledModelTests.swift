@@ -9,24 +9,11 @@ import _HepexcTestSupport
 /// splits: identical accuracy (the arg-max of every sample agrees) and every
 /// output within 1e-4 + 1e-4·|ort| of onnxruntime's float32 output.
 @Suite struct BundledModelTests {
-    struct Case: Sendable, CustomTestStringConvertible {
-        var model: String
-        var data: String
-        var testDescription: String { model }
-    }
-
-    static let cases = [
-        Case(model: "mnist_cryptonets", data: "mnist_test"),
-        Case(model: "mnist_mlp_square", data: "mnist_test"),
-        Case(model: "digits_mlp_square", data: "digits_test"),
-        Case(model: "mnist_autoencoder", data: "mnist_ae_test"),
-    ]
-
-    @Test(arguments: cases)
-    func matchesOnnxRuntime(_ bundled: Case) throws {
-        let loaded = try ModelLoader.load(TestPaths.path("models/\(bundled.model).onnx"))
-        let dataset = try DatasetLoader.load(path: TestPaths.path("models/data/\(bundled.data).npz"))
-        let reference = try NPZ.read(path: TestPaths.path("models/reference/\(bundled.model).npz"))
+    @Test(arguments: BundledModel.all)
+    func matchesOnnxRuntime(_ bundled: BundledModel) throws {
+        let loaded = try ModelLoader.load(bundled.modelPath)
+        let dataset = try DatasetLoader.load(path: bundled.dataPath)
+        let reference = try NPZ.read(path: bundled.referencePath)
         let report = try Evaluator.evaluate(loaded.graph, on: dataset)
         #expect(report.samples == dataset.count)
         if let accuracy = reference["accuracy"]?.scalars.first {

@@ -10,24 +10,11 @@ import _HepexcTestSupport
 /// reference, and under CKKS (small insecure rings, tests only) stays within
 /// 1e-3 of it.
 @Suite struct BundledPlanTests {
-    struct Case: Sendable, CustomTestStringConvertible {
-        var model: String
-        var data: String
-        var testDescription: String { model }
-    }
-
-    static let cases = [
-        Case(model: "mnist_cryptonets", data: "mnist_test"),
-        Case(model: "mnist_mlp_square", data: "mnist_test"),
-        Case(model: "digits_mlp_square", data: "digits_test"),
-        Case(model: "mnist_autoencoder", data: "mnist_ae_test"),
-    ]
-
-    @Test(arguments: cases)
-    func simulatedPlanEqualsTheReference(_ bundled: Case) throws {
-        let (plan, graph) = try PlanRunner.compile(TestPaths.path("models/\(bundled.model).onnx"), options: .init(t1: 16, t2: 16))
+    @Test(arguments: BundledModel.all)
+    func simulatedPlanEqualsTheReference(_ bundled: BundledModel) throws {
+        let (plan, graph) = try PlanRunner.compile(bundled.modelPath, options: .init(t1: 16, t2: 16))
         #expect(!plan.parameters.insecure)
-        let dataset = try DatasetLoader.load(path: TestPaths.path("models/data/\(bundled.data).npz")).prefix(40)
+        let dataset = try DatasetLoader.load(path: bundled.dataPath).prefix(40)
         let expected = try PlanTestSupport.reference(graph, dataset.inputs)
         let rows = PlanTestSupport.rows(dataset.inputs.reshaped([dataset.count, plan.inputFeatures]))
         let actual = try PlanRunner.simulate(plan, rows: rows)
@@ -35,11 +22,11 @@ import _HepexcTestSupport
         #expect(PlanTestSupport.maxDifference(actual, expected) < 1e-4)
     }
 
-    @Test(arguments: cases)
-    func encryptedPlanIsWithinToleranceOfTheReference(_ bundled: Case) throws {
-        let (plan, graph) = try PlanRunner.compile(TestPaths.path("models/\(bundled.model).onnx"),
+    @Test(arguments: BundledModel.all)
+    func encryptedPlanIsWithinToleranceOfTheReference(_ bundled: BundledModel) throws {
+        let (plan, graph) = try PlanRunner.compile(bundled.modelPath,
                                                    options: .init(t1: 16, t2: 16, logN: 10, insecure: true))
-        let dataset = try DatasetLoader.load(path: TestPaths.path("models/data/\(bundled.data).npz")).prefix(plan.tile.t3)
+        let dataset = try DatasetLoader.load(path: bundled.dataPath).prefix(plan.tile.t3)
         let report = try PlanRunner.run(plan, on: dataset, backend: "ckks", threads: 2)
         #expect(report.maxAbsError < 1e-3, "max |encrypted − plan| = \(report.maxAbsError)")
         let expected = try PlanTestSupport.reference(graph, dataset.inputs)

@@ -10,22 +10,10 @@ import _HepexcTestSupport
 
 /// Helpers shared by the plan tests.
 enum PlanTestSupport {
-    /// A deterministic generator (SplitMix64).
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// An MLP `sizes[0] → sizes[1] → …` with x² between layers, random
     /// f32-exact weights, a fraction `zeroTiles` of t×t tiles zeroed.
     static func mlp(_ sizes: [Int], seed: UInt64, zeroTiles: Double = 0, tile: Int = 4) -> Graph {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         var graph = Graph(name: "mlp", inputs: [GraphInput(name: "x", type: TensorType([nil, sizes[0]]))])
         var current = "x"
         for layer in 0..<(sizes.count - 1) {
@@ -57,7 +45,7 @@ enum PlanTestSupport {
     }
 
     static func randomInputs(_ count: Int, features: Int, seed: UInt64) -> Tensor {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         return Tensor(shape: [count, features], scalars: (0..<(count * features)).map { _ in Double.random(in: -1...1, using: &rng) })
     }
 

@@ -2,27 +2,16 @@ import Foundation
 import HepexcFrontend
 import HepexcIR
 import Testing
+import _HepexcTestSupport
 
 /// Corrupted models never crash the importer: random byte flips and
 /// truncations of real exported models either import (and verify) or fail
 /// with a `FrontendError`.
 @Suite struct ONNXMutationTests {
-    /// A small deterministic generator (SplitMix64) so failures reproduce.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: ["torch_mlp_view_opset9.onnx", "torch_cnn_bn_eval.onnx", "skl_mlp_zipmap.onnx", "ops_transpose_reshape_flatten.onnx"])
     func mutatedModelsFailCleanly(_ file: String) throws {
         let original = try Data(contentsOf: URL(fileURLWithPath: FixtureManifest.directory + "/" + file))
-        var generator = SplitMix(state: UInt64(file.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) }))
+        var generator = SplitMix64(seed: UInt64(file.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) }))
         var failures = 0
         for round in 0..<150 {
             var bytes = [UInt8](original)
