@@ -36,7 +36,7 @@ private func broken(_ old: String, _ new: String) -> String {
     return valid.replacingCharacters(in: range, with: new)
 }
 
-private let knownKinds = "dense, conv2d, add, sub, mul, poly, relu, sigmoid, tanh, avgpool2d, global_avgpool, maxpool2d, batchnorm, reshape, transpose, softmax, argmax"
+private let knownKinds = OpKind.allCases.map(\.rawValue).joined(separator: ", ")
 
 let parseErrorCases: [ParseErrorCase] = [
     // Header and structure
