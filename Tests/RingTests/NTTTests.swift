@@ -158,3 +158,20 @@ struct ParallelismTests {
         }
     }
 }
+
+@Suite("Out-of-place NTT")
+struct OutOfPlaceNTTTests {
+    @Test("forward(from:into:) equals the in-place transform", arguments: [2, 4, 8, 1024])
+    func outOfPlace(degree: Int) throws {
+        let prime = try #require(Modulus.nttPrimes(bitWidth: 50, count: 1, degree: degree)?.first)
+        let tables = NTTTables(modulus: Modulus(prime), degree: degree)
+        var rng = SplitMix64(seed: UInt64(degree))
+        let input = (0..<degree).map { _ in rng.next() % prime }
+        var inPlace = input, outOfPlace = [UInt64](repeating: 0, count: degree)
+        inPlace.withUnsafeMutableBufferPointer { tables.forward($0.baseAddress!) }
+        input.withUnsafeBufferPointer { src in
+            outOfPlace.withUnsafeMutableBufferPointer { tables.forward(from: src.baseAddress!, into: $0.baseAddress!) }
+        }
+        #expect(outOfPlace == inPlace)
+    }
+}

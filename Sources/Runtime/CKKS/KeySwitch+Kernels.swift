@@ -52,10 +52,15 @@ extension CKKSContext {
                 dst.update(from: input + e * n, count: n)
                 continue
             }
+            let source = prepared + digit.digit.lowerBound * n
+            if digit.digit.count == 1 && tables[digit.digit.lowerBound].modulus.value < tables[key].modulus.value {
+                // One smaller prime: its residues are already reduced here; fuse the copy into the NTT.
+                tables[key].forward(from: source, into: dst, reduceOutput: false)
+                continue
+            }
             let target = e <= level ? (e < digit.digit.lowerBound ? e : e - digit.digit.count)
                                     : (level + 1 - digit.digit.count) + (e - level - 1)
-            digit.converter.accumulate(y: prepared + digit.digit.lowerBound * n, target: target, into: dst,
-                                       degree: n, overflow: nil)
+            digit.converter.accumulate(y: source, target: target, into: dst, degree: n, overflow: nil)
             tables[key].forward(dst, reduceOutput: false)
         }
     }

@@ -17,6 +17,32 @@ extension NTTTables {
         if reduceOutput { Self.reduceFromFourQ(a, n: degree, q: modulus.value) }
     }
 
+    /// Out-of-place forward NTT: reads `source` (each value in `[0, 4q)`), writes `a`.
+    /// The copy is fused into the first butterfly stage.
+    /// - Parameters: `source`, `a` N values each (distinct buffers); `reduceOutput` as in `forward`.
+    @inlinable
+    public func forward(from source: UnsafePointer<UInt64>, into a: UnsafeMutablePointer<UInt64>,
+                        reduceOutput: Bool = true) {
+        let q = modulus.value, twoQ = q &* 2
+        let t = degree >> 1
+        forwardTable.withUnsafeBufferPointer { table in
+            let w = table[2], wq = table[3]  // ψ^brv(1)
+            for j in 0..<t {
+                var u = source[j]
+                u = u >= twoQ ? u &- twoQ : u
+                let v = source[j &+ t]
+                let estimate = v.multipliedFullWidth(by: wq).high
+                let product = v &* w &- estimate &* q
+                a[j] = u &+ product
+                a[j &+ t] = u &- product &+ twoQ
+            }
+            if degree > 2 {
+                Self.forwardKernel(a, n: degree, q: q, table: table.baseAddress!, firstStage: 2)
+            }
+        }
+        if reduceOutput { Self.reduceFromFourQ(a, n: degree, q: modulus.value) }
+    }
+
     /// In-place inverse NTT of one limb (including the N⁻¹ factor).
     /// - Parameters:
     ///   - a: N values, each in `[0, 2q)`.
@@ -44,10 +70,11 @@ extension NTTTables {
 
     /// Cooley–Tukey with ψ merged; butterfly inputs in `[0, 4q)`, outputs in `[0, 4q)`.
     @inlinable
-    static func forwardKernel(_ a: UnsafeMutablePointer<UInt64>, n: Int, q: UInt64, table: UnsafePointer<UInt64>) {
+    static func forwardKernel(_ a: UnsafeMutablePointer<UInt64>, n: Int, q: UInt64, table: UnsafePointer<UInt64>,
+                              firstStage: Int = 1) {
         let twoQ = q &* 2
-        var m = 1
-        var t = n >> 1
+        var m = firstStage
+        var t = n / (2 * firstStage)
         while t >= 4 {
             var x = a
             for i in 0..<m {
