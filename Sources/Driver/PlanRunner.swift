@@ -180,9 +180,7 @@ public enum PlanRunner {
             let samples = Array(rows[batch..<min(rows.count, batch + plan.tile.t3)])
             phase = DispatchTime.now()
             cpuPhase = cpuSeconds()
-            let inputs = try layout.encodeInput(samples).map {
-                try backend.encrypt($0, level: backend.maxLevel, scale: backend.defaultScale)
-            }
+            let inputs = try executor.encrypt(layout.encodeInput(samples))
             encrypt += seconds(since: phase)
             encryptCPU += cpuSeconds() - cpuPhase
             phase = DispatchTime.now()

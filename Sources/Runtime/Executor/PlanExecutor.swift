@@ -96,6 +96,14 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
         return tiles
     }
 
+    /// Encrypts the client's encoded input tiles (in parallel, on the
+    /// executor's workers) at the top level and the default scale.
+    public func encrypt(_ tiles: [[Double]]) throws -> [Backend.Ciphertext] {
+        try parallelMap(tiles) { slots in
+            try self.backend.encrypt(slots, level: self.backend.maxLevel, scale: self.backend.defaultScale)
+        }
+    }
+
     /// `body` over `items` on up to `threads` workers, results in order.
     func parallelMap<T: Sendable, R>(_ items: [T], _ body: @escaping @Sendable (T) throws -> R) throws -> [R] {
         if threads == 1 || items.count < 2 { return try items.map(body) }
