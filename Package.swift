@@ -86,7 +86,7 @@ let package = Package(
         ),
         .target(
             name: "HepexcDriver",
-            dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor"],
+            dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor", "HepexcTraining"],
             path: "Sources/Driver",
             swiftSettings: strictSettings
         ),
@@ -166,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DriverTests",
-            dependencies: ["HepexcDriver", "HepexcData", "_HepexcTestSupport"],
+            dependencies: ["HepexcDriver", "HepexcData", "HepexcPasses", "HepexcPlan", "_HepexcTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,164 @@
+public import HepexcData
+public import HepexcIR
+internal import HepexcPasses
+public import HepexcPlan
+internal import HepexcTraining
+internal import Dispatch
+
+/// Runs a HE-PEx scheme (``PruningScheme``) on a graph: its passes, then
+/// retraining with the masks fixed (`Trainer.train`) on a training split,
+/// measuring the validation metric (accuracy for class labels, MSE
+/// otherwise) and the tile statistics after every step.
+public enum PruningRunner {
+    /// What to run and how to retrain.
+    public struct Options: Sendable {
+        public var scheme: PruningScheme
+        /// Fraction of weights (P2T: tiles) pruned, in [0, 1].
+        public var ratio: Double
+        public var t1: Int
+        public var t2: Int
+        /// The first dense layer's form, `nil` for the compiler's choice.
+        public var firstForm: FCForm?
+        /// `prune-pack`'s threshold (P4, P4E).
+        public var packThreshold: Double
+        /// Retraining epochs (≥ 1).
+        public var epochs: Int
+        public var batchSize: Int
+        /// `nil`: Adam's default (0.001).
+        public var learningRate: Double?
+        /// Seed of the retraining's shuffling.
+        public var seed: UInt64
+        /// Interpreter threads for the validation metric (default: all cores).
+        public var threads: Int?
+
+        /// Options; see the properties.
+        public init(scheme: PruningScheme, ratio: Double, t1: Int = 16, t2: Int = 16, firstForm: FCForm? = nil,
+                    packThreshold: Double = 0.0625, epochs: Int = 2, batchSize: Int = 64, learningRate: Double? = nil,
+                    seed: UInt64 = 0, threads: Int? = nil) {
+            self.scheme = scheme
+            self.ratio = ratio
+            self.t1 = t1
+            self.t2 = t2
+            self.firstForm = firstForm
+            self.packThreshold = packThreshold
+            self.epochs = epochs
+            self.batchSize = batchSize
+            self.learningRate = learningRate
+            self.seed = seed
+            self.threads = threads
+        }
+    }
+
+    /// Splits `dataset` into training and validation parts (seeded shuffle;
+    /// the first ⌈fraction·N⌉ shuffled examples validate).
+    /// - Throws: ``DriverError/dataMismatch(_:)`` for a fraction outside
+    ///   (0, 1) or a split that leaves a part empty.
+    public static func split(_ dataset: Dataset, validationFraction: Double,
+                             seed: UInt64 = 0) throws(DriverError) -> (training: Dataset, validation: Dataset) {
+        guard validationFraction > 0, validationFraction < 1 else {
+            throw .dataMismatch("the validation fraction must be in (0, 1), got \(validationFraction)")
+        }
+        do {
+            let (training, validation) = try Trainer.split(dataset, validationFraction: validationFraction, seed: seed)
+            guard let validation else { throw DriverError.dataMismatch("the validation split is empty") }
+            return (training, validation)
+        } catch {
+            throw DriverError(error)
+        }
+    }
+
+    /// Runs the scheme on `graph` (batch norm already folded).
+    /// - Parameters:
+    ///   - training: the retraining set.
+    ///   - validation: the set the metric is measured on.
+    ///   - progress: called with one line per finished step.
+    /// - Returns: the pruned, retrained graph and the report.
+    /// - Throws: ``DriverError`` — a pass, training or evaluation failure.
+    public static func run(_ graph: Graph, training: Dataset, validation: Dataset, options: Options,
+                           progress: (String) -> Void = { _ in }) throws(DriverError) -> (graph: Graph, report: PruningReport) {
+        try run(graph, training: training, validation: validation, options: options, baseline: nil, progress: progress)
+    }
+
+    static func run(_ graph: Graph, training: Dataset, validation: Dataset, options: Options, baseline known: Double?,
+                    progress: (String) -> Void) throws(DriverError) -> (graph: Graph, report: PruningReport) {
+        let metricName = validation.labels != nil ? "accuracy" : "mse"
+        let baseline: Double
+        if let known { baseline = known } else { baseline = try metric(graph, on: validation, threads: options.threads) }
+        let initial = try statistics(graph, options)
+        var current = graph
+        var steps: [PruningReport.Step] = []
+        var before = baseline
+        var permutation: (before: TileStatistics, after: TileStatistics)?
+        for step in options.scheme.steps(ratio: options.ratio, t1: options.t1, t2: options.t2,
+                                         firstForm: options.firstForm, packThreshold: options.packThreshold) {
+            let start = DispatchTime.now()
+            let prior = try statistics(current, options)
+            do {
+                try PassManager(parsing: step.pipeline).run(on: &current)
+            } catch {
+                throw .pass(error)
+            }
+            let seconds = elapsed(since: start)
+            let after = try statistics(current, options)
+            if step.name == "permute" { permutation = (prior, after) }
+            let value = try metric(current, on: validation, threads: options.threads)
+            steps.append(PruningReport.Step(name: step.name, pipeline: step.pipeline, metricBefore: before,
+                                            metricAfter: value, seconds: seconds, statistics: after))
+            progress("\(step.pipeline): \(metricName) \(value), tile sparsity \(after.tileSparsity)")
+            before = value
+        }
+        let start = DispatchTime.now()
+        let trainingOptions = TrainingOptions(epochs: options.epochs, batchSize: options.batchSize,
+                                              learningRate: options.learningRate, seed: options.seed)
+        do {
+            current = try Trainer.train(current, on: training, options: trainingOptions).graph
+        } catch {
+            throw .execution("retraining: \(error)")
+        }
+        let seconds = elapsed(since: start)
+        let final = try statistics(current, options)
+        let value = try metric(current, on: validation, threads: options.threads)
+        steps.append(PruningReport.Step(name: "retrain", pipeline: nil, metricBefore: before, metricAfter: value,
+                                        seconds: seconds, statistics: final))
+        progress("retrain: \(metricName) \(value)")
+
+        let layers = final.layers.enumerated().map { index, layer in
+            let original = initial.layers.first { $0.name == layer.name } ?? initial.layers[min(index, initial.layers.count - 1)]
+            let sparsity = { (statistics: TileStatistics?) -> Double? in
+                statistics.flatMap { all in all.layers.first { $0.name == layer.name }?.tileSparsity }
+            }
+            return PruningReport.Layer(name: layer.name, form: layer.form, rows: layer.rows, columns: layer.columns,
+                                       tiles: layer.tiles, weightSparsity: layer.weightSparsity,
+                                       tileSparsityBeforePermutation: sparsity(permutation?.before),
+                                       tileSparsityAfterPermutation: sparsity(permutation?.after),
+                                       tileSparsity: layer.tileSparsity, tilesRemoved: layer.zeroTiles - original.zeroTiles)
+        }
+        let report = PruningReport(model: graph.name, scheme: options.scheme.rawValue, ratio: options.ratio,
+                                   tile: [options.t1, options.t2], metric: metricName, trainingSamples: training.count,
+                                   validationSamples: validation.count, epochs: options.epochs, baseline: baseline,
+                                   final: value, steps: steps, layers: layers, tileSparsity: final.tileSparsity,
+                                   weightSparsity: final.weightSparsity, tilesRemoved: final.zeroTiles - initial.zeroTiles)
+        return (current, report)
+    }
+
+    /// Accuracy (class labels) or MSE of `graph` on `dataset`.
+    public static func metric(_ graph: Graph, on dataset: Dataset, threads: Int? = nil) throws(DriverError) -> Double {
+        let evaluation = try Evaluator.evaluate(graph, on: dataset, threads: threads)
+        guard let value = evaluation.accuracy ?? evaluation.mse else {
+            throw .dataMismatch("evaluation of \(graph.name) on \(dataset.source.path) gave neither accuracy nor MSE")
+        }
+        return value
+    }
+
+    static func statistics(_ graph: Graph, _ options: Options) throws(DriverError) -> TileStatistics {
+        do {
+            return try TileStatistics(graph, t1: options.t1, t2: options.t2, firstForm: options.firstForm)
+        } catch {
+            throw .pass(error)
+        }
+    }
+
+    static func elapsed(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+}
