@@ -60,6 +60,8 @@ struct Compile: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the plan.")
     var output: String?
 
+    @OptionGroup var schemeOptions: SchemeOptions
+
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
@@ -68,6 +70,7 @@ struct Compile: ParsableCommand {
             throw ValidationError("--tile \(tile.t1)x\(tile.t2): both dimensions must be powers of two")
         }
         if let insecureLogN, !(2...16).contains(insecureLogN) { throw ValidationError("--insecure-test-logn must be in 2…16") }
+        try schemeOptions.validate(tileIsAuto: tile.isAuto)
     }
 
     /// What --tile auto minimises: the latency of one batch of `--batch`
@@ -86,10 +89,12 @@ struct Compile: ParsableCommand {
             let costModel = try costs.map { path throws(DriverError) in try CostModel(benchReport: path) } ?? .default
             var best: (report: PlanReport, plan: HepexcPlanBox)?
             var failures: [String] = []
+            let pruned = try schemeOptions.prune(model: model, passes: passes, t1: tile.t1, t2: tile.t2, quiet: outputOptions.json)
             for (t1, t2) in shapes {
                 let options = PlanCompiler.Options(t1: t1, t2: t2, logN: insecureLogN, insecure: insecureLogN != nil, minimumBatch: batch)
                 do {
-                    let (plan, _) = try PlanRunner.compile(model, options: options, passes: passes)
+                    let plan = try pruned.map { result throws in try PlanCompiler(options: options).compile(result.graph) }
+                        ?? PlanRunner.compile(model, options: options, passes: passes).0
                     let report = PlanReport(plan, costModel: costModel)
                     if tile.isAuto && report.estimatedMemoryBytes > maxMemoryMib << 20 {
                         failures.append("\(t1)x\(t2): estimated memory above \(maxMemoryMib) MiB")
@@ -106,11 +111,17 @@ struct Compile: ParsableCommand {
             guard let best else { throw DriverError.execution("no tile shape works: " + failures.joined(separator: "; ")) }
             if let output { try PlanRunner.write(best.plan.plan, to: output) }
             if outputOptions.json {
-                try Console.printJSON(best.report)
+                if let pruned {
+                    try Console.printJSON(SchemeCompileReport(plan: best.report, pruning: pruned.report))
+                } else {
+                    try Console.printJSON(best.report)
+                }
             } else {
+                if let pruned { print(pruned.report.text + "\n") }
                 print(best.report.text)
                 if tile.isAuto { print("tile chosen automatically: \(best.report.tile[0])x\(best.report.tile[1])") }
                 if let output { print("wrote \(output)") }
+                if let path = schemeOptions.saveIr { print("wrote \(path)") }
             }
         }
     }
