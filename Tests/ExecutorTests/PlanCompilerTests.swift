@@ -102,10 +102,10 @@ import _HepexcTestSupport
     @Test func smallNetworksFitTheSmallerRingWithSmallerPrimes() throws {
         let graph = try ModelLoader.load(TestPaths.path("models/digits_mlp_square.onnx")).graph
         let plan = try PlanCompiler(options: .init(t1: 4, t2: 16)).compile(graph)
-        // B (1 level) → x² (1) → A last (1): depth 3; 50 + 3·35 + 50 = 205 ≤ 218 bits at N = 2^13.
+        // B (1 level) → x² (1) → A last (1): depth 3; 50 + 3·35 + 60 = 215 ≤ 218 bits at N = 2^13.
         #expect(plan.depth == 3)
         #expect(plan.parameters.logN == 13)
-        #expect(plan.parameters.logQ == [50, 35, 35, 35] && plan.parameters.logP == [50])
+        #expect(plan.parameters.logQ == [50, 35, 35, 35] && plan.parameters.logP == [60])
         #expect(plan.tile == TileShape(t1: 4, t2: 16, t3: 64))
     }
 

@@ -119,8 +119,9 @@ public struct PlanCompiler: Sendable {
     /// special prime) bits. The second tier keeps 2^35 scales (about 30 bits
     /// of precision after a few levels, far below the 1e-3 output tolerance)
     /// and 15 bits of headroom for values, and lets small networks fit a ring
-    /// half the size — a rotation costs about a quarter.
-    static let primeTiers: [(first: Int, scale: Int, special: Int)] = [(60, 40, 60), (50, 35, 50)]
+    /// half the size — a rotation costs about a quarter. Its 60-bit special
+    /// prime (rather than 50) gives key switching more room per digit.
+    static let primeTiers: [(first: Int, scale: Int, special: Int)] = [(60, 40, 60), (50, 35, 60)]
 
     /// The smallest secure ring (or the requested one) whose slots hold a
     /// tile and whose modulus chain covers the depth.
