@@ -59,6 +59,11 @@ public struct PruningReport: Sendable, Codable, Equatable {
         public var tileSparsity: Double
         /// Whether the metric is within the budget.
         public var accepted: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case ratio, metric, accepted
+            case tileSparsity = "tile_sparsity"
+        }
     }
 
     public var model: String
