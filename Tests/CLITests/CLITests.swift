@@ -105,7 +105,7 @@ import _HepexcTestSupport
     }
 
     @Test func demoRunsOnABundledModel() throws {
-        let result = try CLIRunner.run(["demo", "--model", "digits_mlp_square", "--json"])
+        let result = try CLIRunner.run(["demo", "--model", "digits_mlp_square", "--encrypted-samples", "0", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(CLIRunner.json(result.stdout))
         let evaluation = try #require(object["evaluation"] as? [String: Any])
