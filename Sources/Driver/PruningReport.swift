@@ -130,11 +130,13 @@ public struct PruningReport: Sendable, Codable, Equatable {
                          + String(format: "%.2f s", step.seconds))
         }
         lines.append("")
-        lines.append("layer       form  shape       tiles  weight sp.  tile sp. (before perm. → after perm. → final)  removed")
+        let width = max(12, (layers.map(\.name.count).max() ?? 0) + 2)
+        lines.append("layer".padding(toLength: width, withPad: " ", startingAt: 0)
+                     + "form  shape       tiles  weight sp.  tile sp. (before perm. → after perm. → final)  removed")
         for layer in layers {
             let shape = "\(layer.rows)x\(layer.columns)"
             let tiles = "\(percent(layer.tileSparsityBeforePermutation)) → \(percent(layer.tileSparsityAfterPermutation)) → \(percent(layer.tileSparsity))"
-            lines.append(layer.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+            lines.append(layer.name.padding(toLength: width, withPad: " ", startingAt: 0)
                          + layer.form.padding(toLength: 6, withPad: " ", startingAt: 0)
                          + shape.padding(toLength: 12, withPad: " ", startingAt: 0)
                          + "\(layer.tiles)".padding(toLength: 7, withPad: " ", startingAt: 0)

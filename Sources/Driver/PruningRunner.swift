@@ -122,16 +122,19 @@ public enum PruningRunner {
                                         seconds: seconds, statistics: final))
         progress("retrain: \(metricName) \(value)")
 
+        // Passes keep the prunable layers in order (permute may rename the last one), so match by position.
+        func counterpart(_ statistics: TileStatistics?, _ index: Int, _ name: String) -> TileStatistics.Layer? {
+            guard let statistics else { return nil }
+            if statistics.layers.count == final.layers.count { return statistics.layers[index] }
+            return statistics.layers.first { $0.name == name }
+        }
         let layers = final.layers.enumerated().map { index, layer in
-            let original = initial.layers.first { $0.name == layer.name } ?? initial.layers[min(index, initial.layers.count - 1)]
-            let sparsity = { (statistics: TileStatistics?) -> Double? in
-                statistics.flatMap { all in all.layers.first { $0.name == layer.name }?.tileSparsity }
-            }
-            return PruningReport.Layer(name: layer.name, form: layer.form, rows: layer.rows, columns: layer.columns,
-                                       tiles: layer.tiles, weightSparsity: layer.weightSparsity,
-                                       tileSparsityBeforePermutation: sparsity(permutation?.before),
-                                       tileSparsityAfterPermutation: sparsity(permutation?.after),
-                                       tileSparsity: layer.tileSparsity, tilesRemoved: layer.zeroTiles - original.zeroTiles)
+            PruningReport.Layer(name: layer.name, form: layer.form, rows: layer.rows, columns: layer.columns,
+                                tiles: layer.tiles, weightSparsity: layer.weightSparsity,
+                                tileSparsityBeforePermutation: counterpart(permutation?.before, index, layer.name)?.tileSparsity,
+                                tileSparsityAfterPermutation: counterpart(permutation?.after, index, layer.name)?.tileSparsity,
+                                tileSparsity: layer.tileSparsity,
+                                tilesRemoved: layer.zeroTiles - (counterpart(initial, index, layer.name)?.zeroTiles ?? 0))
         }
         let report = PruningReport(model: graph.name, scheme: options.scheme.rawValue, ratio: options.ratio,
                                    tile: [options.t1, options.t2], metric: metricName, trainingSamples: training.count,

@@ -84,4 +84,18 @@ import _HepexcTestSupport
         }
         #expect(result.report.maxDrop == 2.5)
     }
+
+    @Test func autoencoderReportsMSE() throws {
+        let graph = try ModelLoader.load(TestPaths.path("models/mnist_autoencoder.onnx"), passes: "fold-bn").graph
+        let data = try DatasetLoader.load(path: TestPaths.path("models/data/mnist_ae_test.npz")).prefix(200)
+        let (training, validation) = try PruningRunner.split(data, validationFraction: 0.25)
+        let result = try PruningRunner.run(graph, training: training, validation: validation,
+                                           options: PruningRunner.Options(scheme: .p3e, ratio: 0.9, epochs: 1))
+        #expect(result.report.metric == "mse")
+        #expect(result.report.steps.map(\.name) == ["prune", "permute", "expand", "retrain"])
+        #expect(result.report.tileSparsity > 0)
+        #expect(result.report.layers.allSatisfy { $0.tileSparsityBeforePermutation != nil })
+        #expect(result.report.final < result.report.steps[0].metricAfter)
+        #expect((try? PruningRunner.metric(result.graph, on: validation)) == result.report.final)
+    }
 }
