@@ -30,11 +30,14 @@ public enum PruningRunner {
         public var seed: UInt64
         /// Interpreter threads for the validation metric (default: all cores).
         public var threads: Int?
+        /// Keep polynomial activation coefficients fixed while retraining, so
+        /// the plan's depth does not change (default).
+        public var freezePolynomials: Bool
 
         /// Options; see the properties.
         public init(scheme: PruningScheme, ratio: Double, t1: Int = 16, t2: Int = 16, firstForm: FCForm? = nil,
                     packThreshold: Double = 0.0625, epochs: Int = 2, batchSize: Int = 64, learningRate: Double? = nil,
-                    seed: UInt64 = 0, threads: Int? = nil) {
+                    seed: UInt64 = 0, threads: Int? = nil, freezePolynomials: Bool = true) {
             self.scheme = scheme
             self.ratio = ratio
             self.t1 = t1
@@ -46,6 +49,7 @@ public enum PruningRunner {
             self.learningRate = learningRate
             self.seed = seed
             self.threads = threads
+            self.freezePolynomials = freezePolynomials
         }
     }
 
@@ -108,10 +112,8 @@ public enum PruningRunner {
             before = value
         }
         let start = DispatchTime.now()
-        let trainingOptions = TrainingOptions(epochs: options.epochs, batchSize: options.batchSize,
-                                              learningRate: options.learningRate, seed: options.seed)
         do {
-            current = try Trainer.train(current, on: training, options: trainingOptions).graph
+            current = try retrain(current, on: training, options: options)
         } catch {
             throw .execution("retraining: \(error)")
         }
@@ -142,6 +144,19 @@ public enum PruningRunner {
                                    final: value, steps: steps, layers: layers, tileSparsity: final.tileSparsity,
                                    weightSparsity: final.weightSparsity, tilesRemoved: final.zeroTiles - initial.zeroTiles)
         return (current, report)
+    }
+
+    /// Retrains `graph` with its masks fixed (and, by default, its polynomial
+    /// coefficients: a trained x² would become a·x² + b·x + c, one level
+    /// deeper in the plan).
+    static func retrain(_ graph: Graph, on data: Dataset, options: Options) throws(TrainingError) -> Graph {
+        let trainingOptions = TrainingOptions(epochs: options.epochs, batchSize: options.batchSize,
+                                              learningRate: options.learningRate, seed: options.seed)
+        let usesLabels = data.labels != nil
+        let network = try Network(graph, options: .init(freezePolynomials: options.freezePolynomials,
+                                                         output: usesLabels ? graph.logitsValue : nil, seed: options.seed))
+        _ = try Trainer(network: network, options: trainingOptions).train(on: data)
+        return network.exportedGraph()
     }
 
     /// Accuracy (class labels) or MSE of `graph` on `dataset`.

@@ -41,6 +41,9 @@ import _HepexcTestSupport
         // The compiled plan (client-side permutations included) computes the pruned model.
         let plan = try PlanCompiler(options: .init(t1: 8, t2: 8, logN: 11, insecure: true)).compile(p4e.graph)
         #expect(plan.inputPermutation != nil)
+        // Retraining keeps the x² activation as it is: same depth, same CKKS parameters as the unpruned plan.
+        let unpruned = try PlanCompiler(options: .init(t1: 8, t2: 8, logN: 11, insecure: true)).compile(graph)
+        #expect(plan.parameters.logQ == unpruned.parameters.logQ)
         let inputs = validation.inputs.batchSlice(0..<16)
         let expected = try Interpreter(p4e.graph).run(inputs, batchSize: 16)[0]
         let rows = (0..<16).map { Array(inputs.scalars[($0 * 64)..<(($0 + 1) * 64)]) }
