@@ -268,11 +268,14 @@ struct CKKSSetup {
         // limb-level threads on top of that would oversubscribe the cores.
         let context = CKKSContext(parameters: parameters, threads: 1)
         var generator = KeyGenerator(context: context)
-        let publicKey = generator.publicKey()
         let relinearization = needsRelinearization ? generator.relinearizationKey() : nil
         let galois = plan.rotationSteps.isEmpty ? nil : generator.galoisKeys(steps: plan.rotationSteps)
         let evaluator = try HepexcCKKS.Evaluator(context: context, relinearizationKey: relinearization, galoisKeys: galois)
         let decryptor = try Decryptor(context: context, secretKey: generator.secretKey)
-        backend = CKKSBackend(context: context, evaluator: evaluator, publicKey: publicKey, decryptor: decryptor)
+        // The client encrypts its own inputs, so it uses its secret key
+        // (symmetric encryption: less noise, faster); the public key is what
+        // a third party would encrypt with.
+        backend = CKKSBackend(context: context, evaluator: evaluator, encryptionKey: .secretKey(generator.secretKey),
+                              decryptor: decryptor)
     }
 }

@@ -8,17 +8,26 @@ public struct CKKSBackend: HEBackend {
     public let context: CKKSContext
     let encoder: CKKSEncoder
     let evaluator: Evaluator
-    let publicKey: PublicKey
+    /// The key inputs are encrypted with.
+    public enum EncryptionKey: Sendable {
+        /// Public-key encryption (anyone can encrypt).
+        case publicKey(PublicKey)
+        /// Symmetric encryption by the key's owner: less noise and faster;
+        /// what a client encrypting its own data uses.
+        case secretKey(SecretKey)
+    }
+
+    let encryptionKey: EncryptionKey
     let decryptor: Decryptor
 
     /// - Parameters:
-    ///   - publicKey: encryption key; every encryption draws a fresh
-    ///     CSPRNG-keyed `Encryptor` (copies of one would repeat its stream).
-    public init(context: CKKSContext, evaluator: Evaluator, publicKey: PublicKey, decryptor: Decryptor) {
+    ///   - encryptionKey: every encryption draws a fresh CSPRNG-keyed
+    ///     `Encryptor` (copies of one would repeat its stream).
+    public init(context: CKKSContext, evaluator: Evaluator, encryptionKey: EncryptionKey, decryptor: Decryptor) {
         self.context = context
         self.encoder = CKKSEncoder(context: context)
         self.evaluator = evaluator
-        self.publicKey = publicKey
+        self.encryptionKey = encryptionKey
         self.decryptor = decryptor
     }
 
@@ -39,7 +48,11 @@ public struct CKKSBackend: HEBackend {
 
     public func encrypt(_ values: [Double], level: Int, scale: Double) throws -> Ciphertext {
         try wrap {
-            var encryptor = try Encryptor(context: context, publicKey: publicKey)
+            var encryptor: Encryptor
+            switch encryptionKey {
+            case .publicKey(let key): encryptor = try Encryptor(context: context, publicKey: key)
+            case .secretKey(let key): encryptor = try Encryptor(context: context, secretKey: key)
+            }
             return encryptor.encrypt(try encoder.encode(values, scale: scale, level: level))
         }
     }
