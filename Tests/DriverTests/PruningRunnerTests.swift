@@ -1,3 +1,4 @@
+import Foundation
 import HepexcData
 import HepexcDriver
 import HepexcIR
@@ -100,5 +101,28 @@ import _HepexcTestSupport
         #expect(result.report.layers.allSatisfy { $0.tileSparsityBeforePermutation != nil })
         #expect(result.report.final < result.report.steps[0].metricAfter)
         #expect((try? PruningRunner.metric(result.graph, on: validation)) == result.report.final)
+    }
+
+    @Test func schemePipelinesFollowThePaper() {
+        let steps = { (scheme: PruningScheme) in scheme.steps(ratio: 0.8, t1: 8, t2: 16).map(\.pipeline) }
+        #expect(steps(.p2) == ["prune{ratio=0.8}"])
+        #expect(steps(.p2t) == ["prune-tiles{ratio=0.8,tile=8x16}"])
+        #expect(steps(.p3) == ["prune{ratio=0.8}", "permute{tile=8x16}"])
+        #expect(steps(.p3e) == ["prune{ratio=0.8}", "permute{tile=8x16}", "expand{tile=8x16}"])
+        #expect(steps(.p4) == ["prune{ratio=0.8}", "permute{tile=8x16}", "prune-pack{threshold=0.0625,tile=8x16}"])
+        #expect(steps(.p4e) == steps(.p4) + ["expand{tile=8x16}"])
+        #expect(PruningScheme.p4e.steps(ratio: 0.5, t1: 4, t2: 4, firstForm: .typeB).last?.pipeline == "expand{tile=4x4,first-form=B}")
+        for scheme in PruningScheme.allCases {
+            #expect(scheme.steps(ratio: 0.5, t1: 4, t2: 4).allSatisfy { (try? PassManager(parsing: $0.pipeline)) != nil })
+        }
+    }
+
+    @Test func reportRoundTripsThroughJSON() throws {
+        let (graph, training, validation) = try Self.fixture()
+        let result = try PruningRunner.run(graph, training: training, validation: validation, options: Self.options(.p3))
+        let data = try JSONEncoder().encode(result.report)
+        #expect(try JSONDecoder().decode(PruningReport.self, from: data) == result.report)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["tile_sparsity"] != nil && object["tiles_removed"] != nil && object["validation_samples"] != nil)
     }
 }
