@@ -79,7 +79,7 @@ public struct CKKSParameters: Sendable, Hashable, CustomStringConvertible {
         guard literal.logScale >= 1, literal.logScale < literal.logQ[0] + 60 else {
             throw HEError.invalidParameters("logScale \(literal.logScale) is out of range")
         }
-        let budget = secure ? CKKSParameters.maxLogQP[logN]! : Int.max
+        let budget = secure ? (CKKSParameters.maxLogQP[logN] ?? 0) : Int.max
         let logQ = literal.logQ.reduce(0, +)
         let L = literal.logQ.count
 
@@ -140,7 +140,9 @@ public struct CKKSParameters: Sendable, Hashable, CustomStringConvertible {
                 }
                 generated[bits] = primes.reversed()
             }
-            let p = generated[bits]!.removeLast()
+            guard let p = generated[bits]?.popLast() else {
+                throw HEError.invalidParameters("not enough \(bits)-bit primes ≡ 1 mod \(2 * degree)")
+            }
             used.insert(p)
             return p
         }

@@ -47,8 +47,10 @@ extension Evaluator {
         let decomposition = context.decompose(ct.polys[1])
         for (step, g) in plan {
             if g == 1 { results[step] = ct; continue }
-            let automorphism = automorphisms[g]!
-            let (d0, d1) = context.keySwitch(decomposition, key: galoisKeys!.keys[g]!, automorphism: automorphism)
+            guard let automorphism = automorphisms[g], let key = galoisKeys?.keys[g] else {
+                throw HEError.missingGaloisKey(galoisElement: g)
+            }
+            let (d0, d1) = context.keySwitch(decomposition, key: key, automorphism: automorphism)
             var c0 = ct.polys[0].applying(automorphism)
             c0 += d0
             results[step] = Ciphertext(polys: [c0, d1], scale: ct.scale)

@@ -162,7 +162,11 @@ extension GaloisKeys {
     /// Serializes the Galois keys (count, then Galois element and key for each).
     public func serialized(context: CKKSContext) -> [UInt8] {
         var payload: [UInt64] = [UInt64(keys.count)]
-        for g in galoisElements { payload.append(UInt64(g)); payload += keys[g]!.payload() }
+        for g in galoisElements {
+            guard let key = keys[g] else { continue }
+            payload.append(UInt64(g))
+            payload += key.payload()
+        }
         return Container.encode(.galoisKeys, parameterHash: context.hash, payload: payload)
     }
 
