@@ -59,9 +59,10 @@ public struct RunReport: Sendable, Codable, Equatable {
 /// Compiles models to plans, reads and writes plan files, and runs plans.
 public enum PlanRunner {
     /// Compiles the model at `path` (after the import pipeline and `fold-bn`).
-    public static func compile(_ path: String, options: PlanCompiler.Options, passes: String? = nil) throws(DriverError) -> (Plan, Graph) {
+    public static func compile(_ path: String, options: PlanCompiler.Options, passes: String? = nil,
+                               configPath: String? = nil) throws(DriverError) -> (Plan, Graph) {
         let pipeline = ["fold-bn", passes].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ",")
-        let loaded = try ModelLoader.load(path, passes: pipeline)
+        let loaded = try ModelLoader.load(path, configPath: configPath, passes: pipeline)
         do {
             return (try PlanCompiler(options: options).compile(loaded.graph), loaded.graph)
         } catch {

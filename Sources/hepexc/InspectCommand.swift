@@ -1,6 +1,8 @@
 import ArgumentParser
 import HepexcDriver
 import HepexcIR
+import HepexcPasses
+import HepexcPlan
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,6 +21,12 @@ struct Inspect: ParsableCommand {
 
     @Flag(name: .long, help: "Print every weight value in the IR.")
     var weights = false
+
+    @Option(name: .long, help: "Draw the weight-tile grids (zero tiles blank, density shaded) to this SVG file: for a model, before and after --passes; for a plan, its tiles.")
+    var tileMap: String?
+
+    @Option(name: .long, help: "Tile shape for --tile-map on a model.")
+    var tile: TileArgument = TileArgument(argument: "16x16")!
 
     @Flag(name: .long, help: "Print only the summary, not the IR.")
     var summaryOnly = false
@@ -47,6 +55,7 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         try Console.run {
+            if let tileMap { try drawTileMap(to: tileMap) }
             if modelOptions.model.hasSuffix(".hepx") {
                 let report = PlanReport(try PlanRunner.read(modelOptions.model))
                 if output.json { try Console.printJSON(report) } else { print(report.text) }
@@ -63,5 +72,24 @@ struct Inspect: ParsableCommand {
             if !summaryOnly && !irOnly { print("") }
             if !irOnly { print(summary.text.split(separator: "\n", omittingEmptySubsequences: false).map { "// " + $0 }.joined(separator: "\n")) }
         }
+    }
+
+    /// Writes the tile map: the plan's tiles, or the model's plan before and
+    /// after the user's passes (e.g. `--passes permute`).
+    func drawTileMap(to path: String) throws {
+        var panels: [(title: String, plan: Plan)] = []
+        if modelOptions.model.hasSuffix(".hepx") {
+            let plan = try PlanRunner.read(modelOptions.model)
+            panels.append(("\(plan.model): plan tiles \(plan.tile.t1)x\(plan.tile.t2)", plan))
+        } else {
+            let options = PlanCompiler.Options(t1: tile.t1, t2: tile.t2)
+            let (before, _) = try PlanRunner.compile(modelOptions.model, options: options, configPath: modelOptions.config)
+            panels.append(("\(before.model): as imported, \(tile.t1)x\(tile.t2) tiles", before))
+            if let passes = modelOptions.passes, !passes.isEmpty {
+                let (after, _) = try PlanRunner.compile(modelOptions.model, options: options, passes: passes, configPath: modelOptions.config)
+                panels.append(("after --passes \(passes)", after))
+            }
+        }
+        try Console.write(TileMap.svg(panels), to: path)
     }
 }

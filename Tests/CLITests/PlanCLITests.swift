@@ -65,3 +65,19 @@ import _HepexcTestSupport
         #expect(result.stdout.contains("tile chosen automatically"))
     }
 }
+
+@Suite struct TileMapCLITests {
+    @Test func tileMapDrawsBeforeAndAfterThePasses() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hepexc-map-\(UUID().uuidString).svg").path
+        let result = try CLIRunner.run(["inspect", "models/digits_mlp_square.onnx", "--summary-only", "--tile", "8x8",
+                                        "--tile-map", path, "--passes", "prune{ratio=0.8},permute,prune-pack{threshold=0.2}"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let svg = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(svg.hasPrefix("<svg"))
+        #expect(svg.contains("as imported") && svg.contains("after --passes"))
+        #expect(svg.contains("64/64 tiles"))
+        // Fewer shaded tiles after pruning than the 64 + 16 before.
+        let shaded = svg.components(separatedBy: "fill=\"#1f4e9c\"").count - 1
+        #expect(shaded < 2 * (64 + 16))
+    }
+}
