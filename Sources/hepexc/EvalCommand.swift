@@ -17,20 +17,7 @@ struct Eval: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: "The data set (.npz, .npy or idx[.gz]).")
-    var data: String
-
-    @Option(name: .long, help: "A separate labels file (.npy or idx).")
-    var labels: String?
-
-    @Option(name: .long, help: "Key of the inputs inside an .npz (default: x).")
-    var inputKey: String?
-
-    @Option(name: .long, help: "Key of the labels inside an .npz (default: y).")
-    var labelKey: String?
-
-    @Option(name: .long, help: "Evaluate only the first N samples.")
-    var limit: Int?
+    @OptionGroup var dataOptions: DataOptions
 
     @Option(name: .long, help: "Samples per interpreter call.")
     var batchSize: Int = 256
@@ -42,7 +29,6 @@ struct Eval: ParsableCommand {
     var outputName: String?
 
     func validate() throws {
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
@@ -50,8 +36,7 @@ struct Eval: ParsableCommand {
     func run() throws {
         try Console.run {
             let loaded = try modelOptions.load()
-            var dataset = try DatasetLoader.load(path: data, inputKey: inputKey, labelKey: labelKey, labelsPath: labels)
-            if let limit { dataset = dataset.prefix(limit) }
+            let dataset = try dataOptions.load()
             let report = try Evaluator.evaluate(loaded.graph, on: dataset, output: outputName,
                                                 batchSize: batchSize, threads: threads)
             if output.json { try Console.printJSON(report) } else { print(report.text) }

@@ -23,16 +23,7 @@ struct Train: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var jsonOutput: OutputOptions
 
-    @Option(name: .long, help: "The training set (.npz, .npy or idx[.gz]).")
-    var data: String
-    @Option(name: .long, help: "A separate labels file for --data (.npy or idx).")
-    var labels: String?
-    @Option(name: .long, help: "Key of the inputs inside an .npz (default: x).")
-    var inputKey: String?
-    @Option(name: .long, help: "Key of the labels inside an .npz (default: y).")
-    var labelKey: String?
-    @Option(name: .long, help: "Use only the first N training examples.")
-    var limit: Int?
+    @OptionGroup var dataOptions: DataOptions
     @Option(name: .long, help: "A validation set, evaluated after every epoch.")
     var validation: String?
     @Option(name: .long, help: "Hold out this fraction of --data (seeded shuffle) for validation.")
@@ -92,7 +83,6 @@ struct Train: ParsableCommand {
     func validate() throws {
         if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if !(0..<1).contains(validationSplit) { throw ValidationError("--validation-split must be in [0, 1)") }
         if validation != nil && validationSplit > 0 { throw ValidationError("give --validation or --validation-split, not both") }
@@ -113,12 +103,10 @@ struct Train: ParsableCommand {
                 notes.append("replaced \(graph.replaceReLUWithPoly2()) ReLU(s) by trainable poly2")
             }
             let scaling: DatasetLoader.Scaling = normalize == .none ? .none : .unit
-            var dataset = try DatasetLoader.load(path: data, inputKey: inputKey, labelKey: labelKey,
-                                                 labelsPath: labels, scale: scaling)
-            if let limit { dataset = dataset.prefix(limit) }
+            var dataset = try dataOptions.load(scale: scaling)
             var (training, held) = try Trainer.split(dataset, validationFraction: validationSplit, seed: seed)
             if let validation {
-                held = try DatasetLoader.load(path: validation, inputKey: inputKey, labelKey: labelKey, scale: scaling)
+                held = try dataOptions.loadOther(validation, scale: scaling)
             }
             if normalize == .standard {
                 let values = training.inputs.scalars
@@ -140,7 +128,7 @@ struct Train: ParsableCommand {
             }
             var testData: Dataset?
             if let test {
-                testData = try DatasetLoader.load(path: test, inputKey: inputKey, labelKey: labelKey, scale: scaling)
+                testData = try dataOptions.loadOther(test, scale: scaling)
             }
             var accuracyBefore: Double?
             if let testData, !initialize, graph.hasAllWeights {
@@ -171,7 +159,7 @@ struct Train: ParsableCommand {
             let (masked, nonZero) = try WeightMask.violations(in: trained)
             try write(trained)
 
-            var report = TrainReport(model: trained.name, data: data, output: output, summary: summary,
+            var report = TrainReport(model: trained.name, data: dataOptions.data, output: output, summary: summary,
                                      maskedWeights: masked, maskedNonZero: nonZero, notes: notes)
             report.testAccuracyBefore = accuracyBefore
             if let testData {
