@@ -7,12 +7,12 @@ struct NetworkBuilder {
     let options: Network.Options
     private(set) var parameters: [Parameter] = []
     private var byConstant: [String: Parameter] = [:]
-    private var generator: SeededGenerator
+    private var generator: SplitMix64
 
     init(graph: Graph, options: Network.Options) {
         self.graph = graph
         self.options = options
-        self.generator = SeededGenerator(seed: options.seed)
+        self.generator = SplitMix64(seed: options.seed)
     }
 
     /// How a constant is used, which decides its initialisation.

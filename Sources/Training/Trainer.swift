@@ -5,7 +5,7 @@ import HepexcIR
 /// backward, optimiser step (masks re-applied), per-epoch validation.
 ///
 /// Deterministic for a given seed: the shuffling order comes from
-/// ``SeededGenerator`` and every reduction runs in a fixed order (BLAS
+/// ``SplitMix64`` and every reduction runs in a fixed order (BLAS
 /// results are reproducible for a fixed thread count).
 public final class Trainer {
     /// The network being trained (its parameters change as training runs).
@@ -13,7 +13,7 @@ public final class Trainer {
     /// The hyper-parameters.
     public let options: TrainingOptions
     private let optimizer: Optimizer
-    private var generator: SeededGenerator
+    private var generator: SplitMix64
 
     /// - Throws: ``TrainingError/invalidOption(_:)`` for bad hyper-parameters.
     public init(network: Network, options: TrainingOptions) throws(TrainingError) {
@@ -21,7 +21,7 @@ public final class Trainer {
         self.network = network
         self.options = options
         self.optimizer = Optimizer(kind: options.optimizer, momentum: options.momentum, weightDecay: options.weightDecay)
-        self.generator = SeededGenerator(seed: options.seed &+ 0x5EED)
+        self.generator = SplitMix64(seed: options.seed &+ 0x5EED)
     }
 
     /// The loss used for `dataset`: the explicit option, else cross-entropy
@@ -131,7 +131,7 @@ public final class Trainer {
         guard held < dataset.count else {
             throw .emptyData("a validation split of \(validationFraction) leaves no training examples out of \(dataset.count)")
         }
-        var generator = SeededGenerator(seed: seed &+ 0x5917)
+        var generator = SplitMix64(seed: seed &+ 0x5917)
         let order = generator.permutation(dataset.count)
         return (gather(dataset, Array(order[held...])), gather(dataset, Array(order[..<held])))
     }

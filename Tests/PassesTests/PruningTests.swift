@@ -37,7 +37,7 @@ import _HepexcTestSupport
     /// A random MLP with poly activations, batch norm, a per-feature add and
     /// a softmax tail; weights sparse (`zeros` of the entries 0).
     static func mlp(_ sizes: [Int], seed: UInt64, zeros: Double, image: Bool = false) -> Graph {
-        var rng = PruningTestRandom(state: seed)
+        var rng = SplitMix64(seed: seed)
         let inputType = image ? TensorType([nil, 1, 4, sizes[0] / 4]) : TensorType([nil, sizes[0]])
         var graph = Graph(name: "mlp", inputs: [GraphInput(name: "x", type: inputType)])
         var current = "x"
@@ -53,13 +53,13 @@ import _HepexcTestSupport
         }
         for l in 0..<(sizes.count - 1) {
             let (n, m) = (sizes[l], sizes[l + 1])
-            let weights = (0..<(m * n)).map { _ in rng.uniform() < zeros ? 0 : Double(Float(rng.uniform() - 0.5)) }
+            let weights = (0..<(m * n)).map { _ in rng.nextUnitDouble() < zeros ? 0 : Double(Float(rng.nextUnitDouble() - 0.5)) }
             graph.constants["w\(l)"] = Constant(Tensor(shape: [m, n], scalars: weights))
-            graph.constants["b\(l)"] = Constant(Tensor(shape: [m], scalars: (0..<m).map { _ in Double(Float(rng.uniform() - 0.5)) }))
+            graph.constants["b\(l)"] = Constant(Tensor(shape: [m], scalars: (0..<m).map { _ in Double(Float(rng.nextUnitDouble() - 0.5)) }))
             add(.dense, [.constant("w\(l)"), .constant("b\(l)")], [:], TensorType([nil, m]))
             if l < sizes.count - 2 {
                 for name in ["s\(l)", "t\(l)", "mu\(l)", "var\(l)", "c\(l)"] {
-                    graph.constants[name] = Constant(Tensor(shape: [m], scalars: (0..<m).map { _ in Double(Float(rng.uniform() + 0.5)) }))
+                    graph.constants[name] = Constant(Tensor(shape: [m], scalars: (0..<m).map { _ in Double(Float(rng.nextUnitDouble() + 0.5)) }))
                 }
                 add(.batchnorm, [.constant("s\(l)"), .constant("t\(l)"), .constant("mu\(l)"), .constant("var\(l)")],
                     ["epsilon": .float(1e-5)], TensorType([nil, m]))
@@ -75,8 +75,8 @@ import _HepexcTestSupport
     static func maxDifference(_ a: Graph, _ b: Graph, seed: UInt64) throws -> Double {
         let input = try #require(a.inputs.first)
         let shape = [5] + input.type.dimensions.dropFirst().map { $0 ?? 1 }
-        var rng = PruningTestRandom(state: seed)
-        let x = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in rng.uniform() * 2 - 1 })
+        var rng = SplitMix64(seed: seed)
+        let x = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in rng.nextUnitDouble() * 2 - 1 })
         let ya = try Interpreter(a).run([input.name: x])[a.outputs[0]]
         let yb = try Interpreter(b).run([input.name: x])[b.outputs[0]]
         let (u, v) = (try #require(ya), try #require(yb))
@@ -105,7 +105,7 @@ import _HepexcTestSupport
     @Test func permuteRecoversAHiddenBlockStructure() throws {
         // A block-diagonal 16×16 matrix with rows and columns shuffled:
         // permutation must find all 12 zero 4×4 tiles again.
-        var rng = PruningTestRandom(state: 9)
+        var rng = SplitMix64(seed: 9)
         var rows = Array(0..<16), columns = Array(0..<16)
         rows.shuffle(using: &rng)
         columns.shuffle(using: &rng)
@@ -169,17 +169,4 @@ import _HepexcTestSupport
             try Graph(parsing: text.replacingOccurrences(of: "axis = 2", with: "axis = 0")).verify()
         }
     }
-}
-
-/// SplitMix64 for the tests.
-struct PruningTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

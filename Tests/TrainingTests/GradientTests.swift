@@ -11,7 +11,7 @@ struct GradientTests {
                       limit: Int = 12, tolerance: Double = 2e-2) throws {
         let network = try Network(graph)
         let x = TrainingTensor(input)
-        var generator = SeededGenerator(seed: 99)
+        var generator = SplitMix64(seed: 99)
         let first = network.forward(x, mode: mode)
         let weights = (0..<first.count).map { _ in generator.uniform(1) }
         let targets = (0..<first.count).map { _ in generator.uniform(1) }

@@ -4,11 +4,11 @@ import HepexcIR
 /// Builds small graphs with random weights for the training tests.
 struct TestGraphBuilder {
     var graph = Graph(name: "test")
-    var generator: SeededGenerator
+    var generator: SplitMix64
     private var counter = 0
 
     init(input shape: [Int], seed: UInt64 = 1) {
-        generator = SeededGenerator(seed: seed)
+        generator = SplitMix64(seed: seed)
         graph.inputs = [GraphInput(name: "input", type: TensorType([nil] + shape.map { Optional($0) }))]
     }
 

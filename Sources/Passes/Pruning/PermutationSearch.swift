@@ -1,3 +1,5 @@
+internal import HepexcIR
+
 /// The search behind the `permute` pass, on 0/1 masks only: one permutation
 /// per axis of a dense chain (``PermutationChain``), new position → original
 /// index.
@@ -31,7 +33,7 @@ struct PermutationSearch {
     }
 
     mutating func run(iterations: Int, kmeansIterations: Int, seed: UInt64) {
-        var generator = PruningRandom(seed: seed)
+        var generator = SplitMix64.pruning(seed: seed)
         var best = nonZeroTiles
         var stalled = 0
         // Stop after two rounds without fewer tiles (the first rounds may
@@ -56,7 +58,7 @@ struct PermutationSearch {
         axis > 0 ? layers[axis - 1].rowBlock : layers[0].columnBlock
     }
 
-    private mutating func permuteAxis(_ axis: Int, kmeansIterations: Int, seed: UInt64, generator: inout PruningRandom) {
+    private mutating func permuteAxis(_ axis: Int, kmeansIterations: Int, seed: UInt64, generator: inout SplitMix64) {
         let count = permutations[axis].count
         let before: PrunableLayer? = axis > 0 ? layers[axis - 1] : nil
         let after: PrunableLayer? = axis < layers.count ? layers[axis] : nil

@@ -68,7 +68,7 @@ public struct PrunePass: Pass {
         for name in schedule.keys where !layers.contains(where: { $0.name == name || $0.weight == name }) {
             throw .failed(pass: Self.name, position: 0, reason: "schedule names '\(name)', which is not a dense/conv2d layer")
         }
-        var generator = PruningRandom(seed: seed)
+        var generator = SplitMix64.pruning(seed: seed)
         // One item per prunable unit: (layer, unit, already masked, score).
         var items: [[(unit: Int, masked: Bool, score: Double)]] = []
         for layer in layers {
@@ -76,7 +76,7 @@ public struct PrunePass: Pass {
             var layerItems: [(Int, Bool, Double)] = []
             if target == "weight" {
                 for index in values.indices {
-                    let score = criterion == "l1" ? abs(values[index]) : generator.nextDouble()
+                    let score = criterion == "l1" ? abs(values[index]) : generator.nextUnitDouble()
                     layerItems.append((index, mask[index] == 0, score))
                 }
             } else {
@@ -84,7 +84,7 @@ public struct PrunePass: Pass {
                     let slice = (row * layer.columns)..<((row + 1) * layer.columns)
                     let masked = slice.allSatisfy { mask[$0] == 0 }
                     let score = criterion == "l1" ? slice.reduce(0) { $0 + abs(values[$1]) } / Double(layer.columns)
-                                                  : generator.nextDouble()
+                                                  : generator.nextUnitDouble()
                     layerItems.append((row, masked, score))
                 }
             }
@@ -128,16 +128,8 @@ public struct PrunePass: Pass {
     }
 }
 
-/// SplitMix64: the seeded generator of the random criteria.
-struct PruningRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
+extension SplitMix64 {
+    /// The generator of the random pruning criterion and the permutation
+    /// restarts (the seed is offset by one golden-ratio step).
+    static func pruning(seed: UInt64) -> SplitMix64 { SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15) }
 }
