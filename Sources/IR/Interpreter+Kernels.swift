@@ -124,32 +124,9 @@ enum Kernels {
         if a.shape == b.shape {
             return Tensor(shape: a.shape, scalars: zip(a.scalars, b.scalars).map(combine), elementType: element)
         }
-        let rank = max(a.rank, b.rank)
-        let aShape = Array(repeating: 1, count: rank - a.rank) + a.shape
-        let bShape = Array(repeating: 1, count: rank - b.rank) + b.shape
-        let shape = zip(aShape, bShape).map { max($0, $1) }
-        // Strides of 0 along broadcast axes.
-        let aStrides = zip(Tensor.strides(of: aShape), aShape).map { $1 == 1 ? 0 : $0 }
-        let bStrides = zip(Tensor.strides(of: bShape), bShape).map { $1 == 1 ? 0 : $0 }
-        let count = shape.reduce(1, *)
-        var out = [Double](repeating: 0, count: count)
-        var index = Array(repeating: 0, count: rank)
-        var aOffset = 0, bOffset = 0
-        for flat in 0..<count {
-            out[flat] = combine(a.scalars[aOffset], b.scalars[bOffset])
-            var axis = rank - 1
-            while axis >= 0 {
-                index[axis] += 1
-                aOffset += aStrides[axis]
-                bOffset += bStrides[axis]
-                if index[axis] < shape[axis] { break }
-                aOffset -= aStrides[axis] * shape[axis]
-                bOffset -= bStrides[axis] * shape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
-        }
-        return Tensor(shape: shape, scalars: out, elementType: element)
+        let map = IndexMap.broadcast(a.shape, b.shape)
+        let out = zip(map.a, map.b).map { combine(a.scalars[$0], b.scalars[$1]) }
+        return Tensor(shape: map.shape, scalars: out, elementType: element)
     }
 
     /// Inference-mode batch normalisation over axis 1.
@@ -183,25 +160,8 @@ enum Kernels {
     }
 
     static func transpose(_ x: Tensor, perm: [Int]) -> Tensor {
-        let shape = perm.map { x.shape[$0] }
-        let sourceStrides = x.strides
-        let permutedStrides = perm.map { sourceStrides[$0] }
-        var out = [Double](repeating: 0, count: x.count)
-        var index = Array(repeating: 0, count: shape.count)
-        var offset = 0
-        for flat in 0..<x.count {
-            out[flat] = x.scalars[offset]
-            var axis = shape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                offset += permutedStrides[axis]
-                if index[axis] < shape[axis] { break }
-                offset -= permutedStrides[axis] * shape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
-        }
-        return Tensor(shape: shape, scalars: out, elementType: x.elementType)
+        let map = IndexMap.transpose(x.shape, perm: perm)
+        return Tensor(shape: map.shape, scalars: map.source.map { x.scalars[$0] }, elementType: x.elementType)
     }
 
     /// Visits every 1-D lane along `axis`: (start offset, stride, length).

@@ -29,26 +29,7 @@ final class ShapeLayer: Layer {
 
     /// The tensor with its axes permuted.
     static func transpose(_ x: TrainingTensor, perm: [Int]) -> TrainingTensor {
-        let shape = perm.map { x.shape[$0] }
-        var sourceStrides = Array(repeating: 1, count: x.shape.count)
-        var step = 1
-        for axis in x.shape.indices.reversed() { sourceStrides[axis] = step; step *= x.shape[axis] }
-        let strides = perm.map { sourceStrides[$0] }
-        var out = [Float](repeating: 0, count: x.count)
-        var index = Array(repeating: 0, count: shape.count)
-        var offset = 0
-        for flat in 0..<x.count {
-            out[flat] = x.values[offset]
-            var axis = shape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                offset += strides[axis]
-                if index[axis] < shape[axis] { break }
-                offset -= strides[axis] * shape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
-        }
-        return TrainingTensor(shape: shape, values: out)
+        let map = IndexMap.transpose(x.shape, perm: perm)
+        return TrainingTensor(shape: map.shape, values: map.source.map { x.values[$0] })
     }
 }
