@@ -56,31 +56,16 @@ final class KerasGraphBuilder {
     /// Adds an operation typed by shape inference.
     func emit(_ kind: OpKind, _ operands: [Operand], attributes: Attributes = [:],
               layer: KerasLayer) throws(LayerIssue) -> (name: String, type: TensorType) {
-        var operandTypes: [TensorType] = []
-        for operand in operands {
-            switch operand {
-            case .value(let name):
-                guard let type = valueTypeCache[name] else { throw .fatal(.danglingReference(node: layer.name, tensor: name)) }
-                operandTypes.append(type)
-            case .constant(let name):
-                guard let constant = graph.constants[name] else { throw .fatal(.danglingReference(node: layer.name, tensor: name)) }
-                operandTypes.append(constant.type)
-            }
-        }
         let result = freshName()
-        let type: TensorType
         do {
-            type = try ShapeInference.resultType(of: kind, result: result, operands: operandTypes, attributes: attributes)
-        } catch let error as IRError {
-            if case .shape(_, _, let message) = error { throw .fatal(.shapeMismatch(node: layer.name, reason: message)) }
-            throw .fatal(.shapeMismatch(node: layer.name, reason: error.description))
+            let type = try graph.appendTyped(kind, operands, attributes: attributes, result: result,
+                                             valueTypes: valueTypeCache, owner: layer.name)
+            usedNames.insert(result)
+            valueTypeCache[result] = type
+            return (result, type)
         } catch {
-            throw .fatal(.shapeMismatch(node: layer.name, reason: "\(error)"))
+            throw .fatal(error)
         }
-        graph.operations.append(Operation(result: result, kind: kind, operands: operands, attributes: attributes, type: type))
-        usedNames.insert(result)
-        valueTypeCache[result] = type
-        return (result, type)
     }
 
     /// Types of the IR values defined so far (inputs and results).

@@ -32,45 +32,19 @@ final class ONNXGraphBuilder {
     /// Adds an operation, typing it by shape inference.
     func emit(_ kind: OpKind, _ operands: [Operand], attributes: Attributes = [:],
               node: ONNXNode) throws(NodeIssue) -> ImportedValue {
-        var operandTypes: [TensorType] = []
-        for operand in operands {
-            switch operand {
-            case .value(let name):
-                guard case .value(_, let type)? = lookupValue(name) else {
-                    throw .fatal(.danglingReference(node: node.name, tensor: name))
-                }
-                operandTypes.append(type)
-            case .constant(let name):
-                guard let constant = graph.constants[name] else {
-                    throw .fatal(.danglingReference(node: node.name, tensor: name))
-                }
-                operandTypes.append(constant.type)
-            }
-        }
         let result = freshName()
-        let type: TensorType
         do {
-            type = try ShapeInference.resultType(of: kind, result: result, operands: operandTypes, attributes: attributes)
-        } catch let error as IRError {
-            if case .shape(_, _, let message) = error {
-                throw .fatal(.shapeMismatch(node: node.name, reason: message))
-            }
-            throw .fatal(.shapeMismatch(node: node.name, reason: error.description))
+            let type = try graph.appendTyped(kind, operands, attributes: attributes, result: result,
+                                             valueTypes: irValueTypes, owner: node.name)
+            irValueTypes[result] = type
+            return .value(result, type)
         } catch {
-            throw .fatal(.shapeMismatch(node: node.name, reason: "\(error)"))
+            throw .fatal(error)
         }
-        graph.operations.append(Operation(result: result, kind: kind, operands: operands,
-                                          attributes: attributes, type: type))
-        irValueTypes[result] = type
-        return .value(result, type)
     }
 
     /// Types of IR values by IR name (inputs and results).
     var irValueTypes: [String: TensorType] = [:]
-
-    private func lookupValue(_ irName: String) -> ImportedValue? {
-        irValueTypes[irName].map { .value(irName, $0) }
-    }
 
     /// Registers a constant under `preferredName` (or a suffixed variant if
     /// that name already holds a different tensor) and returns its operand.
