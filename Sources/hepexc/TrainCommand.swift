@@ -103,7 +103,7 @@ struct Train: ParsableCommand {
                 notes.append("replaced \(graph.replaceReLUWithPoly2()) ReLU(s) by trainable poly2")
             }
             let scaling: DatasetLoader.Scaling = normalize == .none ? .none : .unit
-            var dataset = try dataOptions.load(scale: scaling)
+            let dataset = try dataOptions.load(scale: scaling)
             var (training, held) = try Trainer.split(dataset, validationFraction: validationSplit, seed: seed)
             if let validation {
                 held = try dataOptions.loadOther(validation, scale: scaling)
