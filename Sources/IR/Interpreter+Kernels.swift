@@ -145,18 +145,8 @@ enum Kernels {
 
     /// y[…, i, …] = x[…, perm[i], …] along `axis`.
     static func permute(_ x: Tensor, axis: Int, perm: [Int]) -> Tensor {
-        let outer = x.shape[..<axis].reduce(1, *)
-        let extent = x.shape[axis]
-        let inner = x.shape[(axis + 1)...].reduce(1, *)
-        var out = [Double](repeating: 0, count: x.count)
-        for o in 0..<outer {
-            for i in 0..<extent {
-                let target = (o * extent + i) * inner
-                let source = (o * extent + perm[i]) * inner
-                for k in 0..<inner { out[target + k] = x.scalars[source + k] }
-            }
-        }
-        return Tensor(shape: x.shape, scalars: out, elementType: x.elementType)
+        let source = IndexMap.permute(x.shape, axis: axis, perm: perm)
+        return Tensor(shape: x.shape, scalars: source.map { x.scalars[$0] }, elementType: x.elementType)
     }
 
     static func transpose(_ x: Tensor, perm: [Int]) -> Tensor {

@@ -26,6 +26,23 @@ public enum IndexMap {
         return (result, walk(shape: result, strides: [perm.map { sourceStrides[$0] }])[0])
     }
 
+    /// For `permute` along `axis` (y[…, i, …] = x[…, perm[i], …]) of a
+    /// tensor of `shape`: each result element's source index. Scattering
+    /// with the same map (y[map[i]] = x[i]) is the inverse.
+    public static func permute(_ shape: [Int], axis: Int, perm: [Int]) -> [Int] {
+        let outer = shape[..<axis].reduce(1, *)
+        let extent = shape[axis]
+        let inner = shape[(axis + 1)...].reduce(1, *)
+        var source = [Int](repeating: 0, count: outer * extent * inner)
+        for o in 0..<outer {
+            for i in 0..<extent {
+                let target = (o * extent + i) * inner, from = (o * extent + perm[i]) * inner
+                for k in 0..<inner { source[target + k] = from + k }
+            }
+        }
+        return source
+    }
+
     /// Visits `shape` in row-major order and returns, per stride vector, the
     /// offset Σ index[axis]·stride[axis] of every element.
     static func walk(shape: [Int], strides: [[Int]]) -> [[Int]] {

@@ -22,17 +22,10 @@ final class PermuteLayer: Layer {
 
     /// Gathers (`y[i] = x[perm[i]]`) or scatters (`y[perm[i]] = x[i]`) along `axis`.
     static func move(_ x: TrainingTensor, axis: Int, perm: [Int], gather: Bool) -> TrainingTensor {
-        let outer = x.shape[..<axis].reduce(1, *)
-        let extent = x.shape[axis]
-        let inner = x.shape[(axis + 1)...].reduce(1, *)
+        let source = IndexMap.permute(x.shape, axis: axis, perm: perm)
+        if gather { return TrainingTensor(shape: x.shape, values: source.map { x.values[$0] }) }
         var out = [Float](repeating: 0, count: x.count)
-        for o in 0..<outer {
-            for i in 0..<extent {
-                let a = (o * extent + i) * inner, b = (o * extent + perm[i]) * inner
-                let (target, source) = gather ? (a, b) : (b, a)
-                for k in 0..<inner { out[target + k] = x.values[source + k] }
-            }
-        }
+        for (index, from) in source.enumerated() { out[from] = x.values[index] }
         return TrainingTensor(shape: x.shape, values: out)
     }
 }
