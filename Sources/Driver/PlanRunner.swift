@@ -61,13 +61,21 @@ public enum PlanRunner {
     /// Compiles the model at `path` (after the import pipeline and `fold-bn`).
     public static func compile(_ path: String, options: PlanCompiler.Options, passes: String? = nil,
                                configPath: String? = nil) throws(DriverError) -> (Plan, Graph) {
+        let graph = try loadForCompilation(path, passes: passes, configPath: configPath)
+        return (try compile(graph, options: options), graph)
+    }
+
+    /// The model at `path` as the plan compiler takes it: the import
+    /// pipeline, `fold-bn`, then `passes`.
+    public static func loadForCompilation(_ path: String, passes: String? = nil,
+                                          configPath: String? = nil) throws(DriverError) -> Graph {
         let pipeline = ["fold-bn", passes].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ",")
-        let loaded = try ModelLoader.load(path, configPath: configPath, passes: pipeline)
-        do {
-            return (try PlanCompiler(options: options).compile(loaded.graph), loaded.graph)
-        } catch {
-            throw .pass(error)
-        }
+        return try ModelLoader.load(path, configPath: configPath, passes: pipeline).graph
+    }
+
+    /// Lowers a loaded graph to a plan.
+    public static func compile(_ graph: Graph, options: PlanCompiler.Options) throws(DriverError) -> Plan {
+        do { return try PlanCompiler(options: options).compile(graph) } catch { throw .pass(error) }
     }
 
     public static func write(_ plan: Plan, to path: String) throws(DriverError) {

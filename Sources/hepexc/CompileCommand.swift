@@ -88,16 +88,17 @@ struct Compile: ParsableCommand {
             let shapes = tile.isAuto ? TileArgument.candidates : [(tile.t1, tile.t2)]
             let costModel = try costs.map { path throws(DriverError) in try CostModel(benchReport: path) } ?? .default
             var best: (report: PlanReport, plan: HepexcPlanBox)?
-            var failures: [String] = []
+            var failures: [(shape: String, reason: String)] = []
             let pruned = try schemeOptions.prune(model: model, passes: passes, t1: tile.t1, t2: tile.t2, quiet: outputOptions.json)
+            // Load (and prune) once; only the lowering depends on the tile shape.
+            let graph = try pruned?.graph ?? PlanRunner.loadForCompilation(model, passes: passes)
             for (t1, t2) in shapes {
                 let options = PlanCompiler.Options(t1: t1, t2: t2, logN: insecureLogN, insecure: insecureLogN != nil, minimumBatch: batch)
                 do {
-                    let plan = try pruned.map { result throws in try PlanCompiler(options: options).compile(result.graph) }
-                        ?? PlanRunner.compile(model, options: options, passes: passes).0
+                    let plan = try PlanRunner.compile(graph, options: options)
                     let report = PlanReport(plan, costModel: costModel)
                     if tile.isAuto && report.estimatedMemoryBytes > maxMemoryMib << 20 {
-                        failures.append("\(t1)x\(t2): estimated memory above \(maxMemoryMib) MiB")
+                        failures.append(("\(t1)x\(t2)", "estimated memory above \(maxMemoryMib) MiB"))
                         continue
                     }
                     if best.map({ objective(report) < objective($0.report) }) ?? true {
@@ -105,10 +106,15 @@ struct Compile: ParsableCommand {
                     }
                 } catch {
                     if !tile.isAuto { throw error }
-                    failures.append("\(t1)x\(t2): \(error)")
+                    failures.append(("\(t1)x\(t2)", "\(error)"))
                 }
             }
-            guard let best else { throw DriverError.execution("no tile shape works: " + failures.joined(separator: "; ")) }
+            guard let best else {
+                // One reason for every shape (the model itself cannot run encrypted) is said once.
+                let reasons = Set(failures.map(\.reason))
+                if reasons.count == 1, let reason = reasons.first { throw DriverError.execution(reason) }
+                throw DriverError.execution("no tile shape works: " + failures.map { "\($0.shape): \($0.reason)" }.joined(separator: "; "))
+            }
             if let output { try PlanRunner.write(best.plan.plan, to: output) }
             if outputOptions.json {
                 if let pruned {
