@@ -86,7 +86,7 @@ let package = Package(
         ),
         .target(
             name: "HepexcDriver",
-            dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor", "HepexcTraining"],
+            dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor", "HepexcTraining", "HepexcRing"],
             path: "Sources/Driver",
             swiftSettings: strictSettings
         ),
@@ -130,7 +130,7 @@ let package = Package(
         ),
         .target(
             name: "HepexcExecutor",
-            dependencies: ["HepexcPlan", "HepexcCKKS"],
+            dependencies: ["HepexcPlan", "HepexcCKKS", "HepexcRing"],
             path: "Sources/Runtime/Executor",
             swiftSettings: strictSettings
         ),

@@ -1,6 +1,7 @@
 public import HepexcData
 public import HepexcIR
 internal import Dispatch
+internal import HepexcRing
 internal import Foundation
 
 /// The result of evaluating a model on a data set in plaintext.
@@ -100,32 +101,16 @@ public enum Evaluator {
         let total = inputs.shape[0]
         let chunkSize = max(1, batchSize)
         let chunkCount = (total + chunkSize - 1) / chunkSize
-        let results = ChunkResults(count: chunkCount)
-        let workers = max(1, min(threads, chunkCount))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var chunk = worker
-            while chunk < chunkCount {
+        let parts: [Tensor]
+        do {
+            parts = try Parallelism(threads: max(1, threads)).map(Array(0..<chunkCount)) { chunk in
                 let range = (chunk * chunkSize)..<min(total, (chunk + 1) * chunkSize)
-                let result: Result<Tensor, IRError>
-                do {
-                    let outputs = try interpreter.run(inputs.batchSlice(range), batchSize: chunkSize)
-                    result = .success(outputs[outputIndex])
-                } catch let error as IRError {
-                    result = .failure(error)
-                } catch {
-                    result = .failure(.evaluation("\(error)"))
-                }
-                results.store(result, at: chunk)
-                chunk += workers
+                return try interpreter.run(inputs.batchSlice(range), batchSize: chunkSize)[outputIndex]
             }
-        }
-        var parts: [Tensor] = []
-        for chunk in 0..<chunkCount {
-            switch results.value(at: chunk) {
-            case .success(let tensor)?: parts.append(tensor)
-            case .failure(let error)?: throw .ir(error)
-            case nil: throw .dataMismatch("internal: chunk \(chunk) was not evaluated")
-            }
+        } catch let error as IRError {
+            throw .ir(error)
+        } catch {
+            throw .ir(.evaluation("\(error)"))
         }
         guard var first = parts.first else { throw .dataMismatch("the data set is empty") }
         var shape = first.shape
@@ -157,23 +142,5 @@ public enum Evaluator {
         var sum = 0.0
         for (a, b) in zip(outputs.scalars, targets.scalars) { sum += (a - b) * (a - b) }
         return sum / Double(max(outputs.count, 1))
-    }
-}
-
-/// Per-chunk results written from concurrent workers, each to its own slot.
-final class ChunkResults: @unchecked Sendable {
-    private var slots: [Result<Tensor, IRError>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ result: Result<Tensor, IRError>, at index: Int) {
-        lock.lock(); defer { lock.unlock() }
-        slots[index] = result
-    }
-
-    func value(at index: Int) -> Result<Tensor, IRError>? {
-        lock.lock(); defer { lock.unlock() }
-        return slots[index]
     }
 }

@@ -1,6 +1,6 @@
-internal import Dispatch
 internal import Foundation
 public import HepexcPlan
+internal import HepexcRing
 
 /// Runs a plan on one batch tile of encrypted inputs, on any backend.
 ///
@@ -105,18 +105,8 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
     }
 
     /// `body` over `items` on up to `threads` workers, results in order.
-    func parallelMap<T: Sendable, R>(_ items: [T], _ body: @escaping @Sendable (T) throws -> R) throws -> [R] {
-        if threads == 1 || items.count < 2 { return try items.map(body) }
-        let results = ResultSlots<R>(count: items.count)
-        let workers = min(threads, items.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < items.count {
-                results.store(Result { try body(items[index]) }, at: index)
-                index += workers
-            }
-        }
-        return try results.values()
+    func parallelMap<T, R>(_ items: [T], _ body: (T) throws -> R) throws -> [R] {
+        try Parallelism(threads: threads).map(items, body)
     }
 
     func cachedBias(_ key: String, _ make: () throws -> Backend.Plaintext) rethrows -> Backend.Plaintext {
@@ -126,26 +116,5 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
         let plaintext = try make()
         lock.lock(); biasCache[key] = plaintext; lock.unlock()
         return plaintext
-    }
-}
-
-/// Results written by concurrent workers, each to its own slot.
-final class ResultSlots<R>: @unchecked Sendable {
-    private var slots: [Result<R, any Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ result: Result<R, any Error>, at index: Int) {
-        lock.lock(); defer { lock.unlock() }
-        slots[index] = result
-    }
-
-    func values() throws -> [R] {
-        lock.lock(); defer { lock.unlock() }
-        return try slots.map { slot in
-            guard let slot else { throw ExecutorError.input("internal: a parallel task did not run") }
-            return try slot.get()
-        }
     }
 }
