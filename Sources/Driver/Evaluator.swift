@@ -112,11 +112,8 @@ public enum Evaluator {
         } catch {
             throw .ir(.evaluation("\(error)"))
         }
-        guard var first = parts.first else { throw .dataMismatch("the data set is empty") }
-        var shape = first.shape
-        shape[0] = total
-        first = Tensor(shape: shape, scalars: parts.flatMap(\.scalars), elementType: first.elementType)
-        return first
+        guard !parts.isEmpty else { throw .dataMismatch("the data set is empty") }
+        return Interpreter.concatenateBatches(parts)
     }
 
     /// Arg-max over each item's values (or the values themselves for an

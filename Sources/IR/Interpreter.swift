@@ -108,7 +108,8 @@ public struct Interpreter: Sendable {
         }
     }
 
-    static func concatenateBatches(_ parts: [Tensor]) -> Tensor {
+    /// The tensors stacked along the leading (batch) dimension.
+    public static func concatenateBatches(_ parts: [Tensor]) -> Tensor {
         guard let first = parts.first else { return Tensor(zeros: [0]) }
         if parts.count == 1 { return first }
         var shape = first.shape
