@@ -26,6 +26,15 @@ extension Plan {
         for layer in layers {
             var ops = OpCounts()
             switch layer {
+            case .fullyConnected(let fc) where fc.form == .diagonal:
+                let cipherInput = cipher.first ?? false
+                ops = cipherInput ? diagonalOps(fc) : OpCounts()
+                let stored = fc.tiles.count
+                costs.append(LayerCost(name: fc.name, kind: "fc-D", inputLevel: level, tilesStored: stored,
+                                       tilesTotal: fc.totalTiles, grid: [fc.gridRows, fc.gridCols],
+                                       outputCiphertexts: cipherInput && stored > 0 ? 1 : 0, ops: ops))
+                cipher = [cipherInput && stored > 0]
+                level -= fc.depth
             case .fullyConnected(let fc):
                 var outputs = Array(repeating: false, count: fc.outputTileCount)
                 for output in 0..<fc.outputTileCount {
@@ -78,6 +87,28 @@ extension Plan {
         return costs
     }
 
+    /// A Type-D layer's operations on a ciphertext input (``DiagonalSchedule``).
+    func diagonalOps(_ fc: FullyConnectedLayer) -> OpCounts {
+        let schedule = fc.diagonalSchedule(t2: tile.t2)
+        let stored = fc.storedDiagonals
+        var ops = OpCounts()
+        guard !stored.isEmpty else { return ops }
+        ops.rotations = schedule.babyRotations(stored: stored).count
+        ops.plainMultiplies = stored.count
+        let groups = schedule.giantGroups(stored: stored)
+        for g in groups {
+            let terms = (0..<schedule.babySteps).filter { stored.contains(schedule.diagonal(giant: g, baby: $0)) }.count
+            ops.additions += terms - 1
+            ops.rescales += 1
+            if g > 0 { ops.rotations += 1 }
+        }
+        ops.additions += groups.count - 1
+        ops.rotations += schedule.replicationSteps
+        ops.additions += schedule.replicationSteps
+        if fc.bias != nil { ops.plainAdditions += 1 }
+        return ops
+    }
+
     /// Total operation counts for one batch tile.
     public func estimatedOpCounts() -> OpCounts {
         layerCosts().reduce(OpCounts()) { $0 + $1.ops }
@@ -96,7 +127,9 @@ extension Plan {
         var steps = Set<Int>()
         let slots = tile.slotCount
         for case .fullyConnected(let fc) in layers {
-            if fc.form == .typeA {
+            if fc.form == .diagonal {
+                steps.formUnion(fc.diagonalSchedule(t2: tile.t2).rotationSlots(stored: fc.storedDiagonals, t3: tile.t3))
+            } else if fc.form == .typeA {
                 for k in 0..<TileShape.log2(tile.t2) {
                     steps.insert(tile.t3 << k)
                     if !fc.isLast { steps.insert(slots - (tile.t3 << k)) }

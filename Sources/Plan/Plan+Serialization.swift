@@ -36,7 +36,7 @@ extension Plan {
             throw .malformed(bytes.count < 8 ? "the file is too short" : "wrong magic (not a .hepx plan)")
         }
         let version = Int(Self.read(UInt32.self, bytes, at: 8))
-        guard version == Self.formatVersion else { throw .unsupportedVersion(found: version, supported: Self.formatVersion) }
+        guard (1...Self.formatVersion).contains(version) else { throw .unsupportedVersion(found: version, supported: Self.formatVersion) }
         let length = Self.read(UInt64.self, bytes, at: 12)
         guard length <= UInt64(bytes.count), Int(length) == bytes.count - 28 else {
             throw .malformed("payload length \(length) does not match the file size \(bytes.count)")

@@ -37,7 +37,15 @@ extension Plan {
             guard fc.inFeatures == features else {
                 throw .invalid("layer \(fc.name) takes \(fc.inFeatures) features but receives \(features)")
             }
-            guard fc.form == expectedForm else { throw .invalid("layer \(fc.name) should be Type \(expectedForm.rawValue)") }
+            guard fc.form == expectedForm || (fc.form.takesInputAlongT2 && expectedForm.takesInputAlongT2) else {
+                throw .invalid("layer \(fc.name) should be Type \(expectedForm.takesInputAlongT2 ? "A or D" : "B")")
+            }
+            if fc.form == .diagonal {
+                try validateDiagonal(fc)
+                features = fc.outFeatures
+                expectedForm = .typeA
+                continue
+            }
             let (rowFeatures, colFeatures) = fc.form == .typeA ? (fc.outFeatures, fc.inFeatures) : (fc.inFeatures, fc.outFeatures)
             let (rowsNeeded, colsNeeded) = ((rowFeatures + t.t1 - 1) / t.t1, (colFeatures + t.t2 - 1) / t.t2)
             guard fc.gridRows == rowsNeeded, fc.gridCols == colsNeeded else {
@@ -53,9 +61,7 @@ extension Plan {
                     throw .invalid("layer \(fc.name): tile (\(tile.row), \(tile.col)) must hold \(t.t1 * t.t2) finite values")
                 }
             }
-            if let bias = fc.bias, bias.count != fc.outFeatures || !bias.allSatisfy(\.isFinite) {
-                throw .invalid("layer \(fc.name): bias must hold \(fc.outFeatures) finite values")
-            }
+            try validateBias(fc)
             features = fc.outFeatures
             expectedForm = fc.form == .typeA ? .typeB : .typeA
         }
@@ -67,5 +73,34 @@ extension Plan {
                 throw .invalid("polynomial \(poly.name) needs finite coefficients")
             }
         }
+    }
+
+    private func validateBias(_ fc: FullyConnectedLayer) throws(PlanError) {
+        if let bias = fc.bias, bias.count != fc.outFeatures || !bias.allSatisfy(\.isFinite) {
+            throw .invalid("layer \(fc.name): bias must hold \(fc.outFeatures) finite values")
+        }
+    }
+
+    /// A Type-D layer: at most t2 inputs and outputs, one row of `width`
+    /// diagonals of t2 finite values each.
+    private func validateDiagonal(_ fc: FullyConnectedLayer) throws(PlanError) {
+        let t2 = tile.t2
+        guard DiagonalSchedule.fits(inFeatures: fc.inFeatures, outFeatures: fc.outFeatures, t2: t2) else {
+            throw .invalid("layer \(fc.name) (Type D) has \(fc.inFeatures) inputs and \(fc.outFeatures) outputs; at most t2 = \(t2) each")
+        }
+        let width = fc.diagonalSchedule(t2: t2).width
+        guard fc.gridRows == 1, fc.gridCols == width else {
+            throw .invalid("layer \(fc.name) has a \(fc.gridRows)×\(fc.gridCols) grid, expected 1×\(width) diagonals")
+        }
+        var seen = Set<Int>()
+        for tile in fc.tiles {
+            guard tile.row == 0, tile.col >= 0, tile.col < width, seen.insert(tile.col).inserted else {
+                throw .invalid("layer \(fc.name): diagonal (\(tile.row), \(tile.col)) is outside the grid or repeated")
+            }
+            guard tile.values.count == t2, tile.values.allSatisfy(\.isFinite) else {
+                throw .invalid("layer \(fc.name): diagonal \(tile.col) must hold \(t2) finite values")
+            }
+        }
+        try validateBias(fc)
     }
 }

@@ -5,8 +5,9 @@
 /// shape, the layers with their non-zero weight tiles, the rotation steps the
 /// server will need Galois keys for, and the input/output layouts.
 public struct Plan: Sendable, Codable, Equatable {
-    /// The plan format version this build writes and reads.
-    public static let formatVersion = 1
+    /// The plan format version this build writes; it reads every version
+    /// from 1 up to it (version 2 added Type-D layers).
+    public static let formatVersion = 2
 
     public var model: String
     public var tile: TileShape

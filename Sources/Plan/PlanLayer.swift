@@ -11,8 +11,9 @@ public enum PlanLayer: Sendable, Codable, Equatable {
     }
 }
 
-/// The two tile-tensor forms of a fully connected layer (design.md):
-/// they alternate so that no transpose is ever needed.
+/// The tile-tensor forms of a fully connected layer (design.md): A and B
+/// alternate so that no transpose is ever needed; D replaces A for a layer
+/// that fits one tile.
 public enum FCForm: String, Sendable, Codable {
     /// Input `[*/t1, n/t2, b/t3]`, weights `W[m/t1, n/t2]`, sum over dim 1,
     /// then mask + duplicate → output `[m/t1, */t2, b/t3]`.
@@ -20,12 +21,21 @@ public enum FCForm: String, Sendable, Codable {
     /// Input `[n/t1, */t2, b/t3]`, weights `Wᵀ[n/t1, m/t2]`, sum over dim 0
     /// → output `[*/t1, m/t2, b/t3]` (already duplicated).
     case typeB = "B"
+    /// Diagonal (Halevi–Shoup) form of a layer with at most t2 inputs and
+    /// outputs: input `[*/t1, n/t2, b/t3]` (one tile, as for Type A), stored
+    /// tiles are the generalized diagonals of W (see ``DiagonalSchedule``),
+    /// baby-step giant-step rotations, output `[*/t1, m/t2, b/t3]` — the
+    /// input layout again, so no mask and one level.
+    case diagonal = "D"
 }
 
 /// One t1×t2 block of a weight matrix in a layer's own orientation.
 ///
 /// `values[i·t2 + j]` is the weight at tile position (i, j): for Type A,
 /// `W[row·t1 + i, col·t2 + j]`; for Type B, `W[col·t2 + j, row·t1 + i]`.
+/// A Type-D layer's tile is diagonal `r = col` (row 0) with t2 values:
+/// `values[j] = W[j mod d, (j + r) mod t2]` (0 outside W), d the
+/// schedule's width.
 public struct WeightTile: Sendable, Codable, Equatable {
     public var row: Int
     public var col: Int
@@ -44,7 +54,8 @@ public struct FullyConnectedLayer: Sendable, Codable, Equatable {
     public var form: FCForm
     public var inFeatures: Int
     public var outFeatures: Int
-    /// Tile-grid size along dim 0 and dim 1 in this layer's orientation.
+    /// Tile-grid size along dim 0 and dim 1 in this layer's orientation
+    /// (Type D: 1 × the number of diagonals).
     public var gridRows: Int
     public var gridCols: Int
     /// The non-zero tiles, sorted by (row, col).
@@ -68,10 +79,22 @@ public struct FullyConnectedLayer: Sendable, Codable, Equatable {
         self.isLast = isLast
     }
 
-    /// Output ciphertexts: tile rows (Type A) or tile columns (Type B).
-    public var outputTileCount: Int { form == .typeA ? gridRows : gridCols }
+    /// Output ciphertexts: tile rows (Type A), tile columns (Type B), one (Type D).
+    public var outputTileCount: Int {
+        switch form {
+        case .typeA: return gridRows
+        case .typeB: return gridCols
+        case .diagonal: return 1
+        }
+    }
     /// Input ciphertexts consumed.
-    public var inputTileCount: Int { form == .typeA ? gridCols : gridRows }
+    public var inputTileCount: Int {
+        switch form {
+        case .typeA: return gridCols
+        case .typeB: return gridRows
+        case .diagonal: return 1
+        }
+    }
     public var totalTiles: Int { gridRows * gridCols }
 
     /// Levels this layer consumes: the product's rescale, plus the mask's for

@@ -70,15 +70,20 @@ extension PlanCompiler {
         return flat
     }
 
-    /// The plan form (Type A or B) each `dense`/`conv2d` operation's segment
-    /// gets for a graph, by the compiler's own rule (an even number of dense
-    /// layers starts with Type B): pruning and permutation use it to cut each
-    /// weight into tiles of the plan's orientation — t1×t2 blocks of W for
-    /// Type A, t2×t1 blocks of W (t1×t2 of Wᵀ) for Type B.
-    public static func layerForms(of graph: Graph, firstForm: FCForm? = nil) -> [String: FCForm] {
+    /// The form each `dense`/`conv2d` operation's segment gets for a graph
+    /// by the compiler's own rule (``chooseForms``): pruning and permutation
+    /// use it to cut each weight into tiles of the plan's orientation — t1×t2
+    /// blocks of W for Type A, t2×t1 blocks of W (t1×t2 of Wᵀ) for Type B.
+    /// A segment the plan runs in the diagonal form (only with `tile`) is
+    /// reported as Type A: at most t2×t2, its tiles are cut as A's.
+    public static func layerForms(of graph: Graph, firstForm: FCForm? = nil,
+                                  tile: (t1: Int, t2: Int)? = nil) -> [String: FCForm] {
         var graph = graph
         _ = extractClientPermutations(&graph)
-        var segments: [[String]] = []
+        var features: [String: Int] = [:]
+        for input in graph.inputs { features[input.name] = input.type.elementsPerItem ?? 0 }
+        for operation in graph.operations { features[operation.result] = operation.type.elementsPerItem ?? 0 }
+        var segments: [(names: [String], inFeatures: Int, outFeatures: Int)] = []
         var open = false
         for operation in graph.operations {
             if operation.kind == .softmax || operation.kind == .argmax { break }
@@ -88,21 +93,23 @@ extension PlanCompiler {
             }
             guard isAffine(operation) else { continue }
             if !open {
-                segments.append([])
+                var inFeatures = 0
+                if case .value(let name)? = operation.operands.first { inFeatures = features[name] ?? 0 }
+                segments.append(([], inFeatures, 0))
                 open = true
             }
+            segments[segments.count - 1].outFeatures = features[operation.result] ?? 0
             if operation.kind == .dense || operation.kind == .conv2d {
-                segments[segments.count - 1].append(operation.result)
+                segments[segments.count - 1].names.append(operation.result)
             }
         }
-        let first = firstForm ?? (segments.count % 2 == 0 ? .typeB : .typeA)
-        var forms: [String: FCForm] = [:]
-        var form = first
-        for segment in segments {
-            for name in segment { forms[name] = form }
-            form = form == .typeA ? .typeB : .typeA
+        let forms = chooseForms(segments.map { ($0.inFeatures, $0.outFeatures) }, t1: tile?.t1 ?? 1, t2: tile?.t2,
+                                firstForm: firstForm)
+        var result: [String: FCForm] = [:]
+        for (segment, form) in zip(segments, forms) {
+            for name in segment.names { result[name] = form == .diagonal ? .typeA : form }
         }
-        return forms
+        return result
     }
 }
 

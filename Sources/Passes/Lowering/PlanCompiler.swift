@@ -8,7 +8,8 @@ public import HepexcPlan
 /// client applies.
 ///
 /// Dense layers alternate Type A and Type B (design.md), starting with the
-/// form that needs fewer levels;
+/// form that needs fewer levels, and small layers may use the diagonal
+/// form D (``chooseForms``);
 /// only non-zero t1×t2 weight tiles are stored; CKKS parameters are chosen
 /// from the depth and the tile shape at 128-bit security.
 public struct PlanCompiler: Sendable {
@@ -25,15 +26,19 @@ public struct PlanCompiler: Sendable {
         public var minimumBatch: Int?
         /// The first dense layer's form; `nil` picks the one with less depth.
         public var firstForm: FCForm?
+        /// Let layers that fit one tile use the diagonal form (Type D) where
+        /// it is cheaper than Type A (see ``chooseForms``).
+        public var diagonal: Bool
 
         public init(t1: Int, t2: Int, logN: Int? = nil, insecure: Bool = false, minimumBatch: Int? = nil,
-                    firstForm: FCForm? = nil) {
+                    firstForm: FCForm? = nil, diagonal: Bool = true) {
             self.t1 = t1
             self.t2 = t2
             self.logN = logN
             self.insecure = insecure
             self.minimumBatch = minimumBatch
             self.firstForm = firstForm
+            self.diagonal = diagonal
         }
     }
 
@@ -62,21 +67,25 @@ public struct PlanCompiler: Sendable {
         guard let features = input.type.elementsPerItem, features > 0 else {
             throw fail("input %\(input.name) needs a static shape per item, got \(input.type)")
         }
-        let denseCount = steps.filter { if case .dense = $0 { return true }; return false }.count
-        guard denseCount > 0 else { throw fail("the model has no dense layer to run encrypted") }
-        // A Type-A layer that is not last needs a mask level, so an even
-        // number of dense layers starts with Type B (the client encodes
-        // either input layout for free).
-        let firstForm: FCForm = options.firstForm ?? (denseCount % 2 == 0 ? .typeB : .typeA)
+        var shapes: [(inFeatures: Int, outFeatures: Int)] = []
+        var inFeatures = features
+        for case let .dense(name, weight, _) in steps {
+            guard weight.shape[1] == inFeatures else {
+                throw fail("dense %\(name) takes \(weight.shape[1]) features but receives \(inFeatures)")
+            }
+            shapes.append((weight.shape[1], weight.shape[0]))
+            inFeatures = weight.shape[0]
+        }
+        guard !shapes.isEmpty else { throw fail("the model has no dense layer to run encrypted") }
+        let forms = Self.chooseForms(shapes, t1: options.t1, t2: options.t2, firstForm: options.firstForm,
+                                     diagonal: options.diagonal)
         var depth = 0
-        var form = firstForm
         var seenDense = 0
         for step in steps {
             switch step {
             case .dense:
+                depth += (forms[seenDense] == .typeA && seenDense < shapes.count - 1) ? 2 : 1
                 seenDense += 1
-                depth += (form == .typeA && seenDense < denseCount) ? 2 : 1
-                form = form == .typeA ? .typeB : .typeA
             case .poly(let coefficients, _):
                 depth += PolynomialSchedule(coefficients: coefficients).depth
             }
@@ -84,20 +93,15 @@ public struct PlanCompiler: Sendable {
         let parameters = try chooseParameters(depth: depth, fail)
         let tile = TileShape(t1: options.t1, t2: options.t2, t3: parameters.slotCount / (options.t1 * options.t2))
         var layers: [PlanLayer] = []
-        var inFeatures = features
-        form = firstForm
         seenDense = 0
         for step in steps {
             switch step {
             case let .dense(name, weight, bias):
+                let isLast = seenDense == shapes.count - 1
+                layers.append(.fullyConnected(forms[seenDense] == .diagonal
+                    ? Self.packDiagonal(name: name, weight: weight, bias: bias, tile: tile, isLast: isLast)
+                    : Self.pack(name: name, weight: weight, bias: bias, form: forms[seenDense], tile: tile, isLast: isLast)))
                 seenDense += 1
-                guard weight.shape[1] == inFeatures else {
-                    throw fail("dense %\(name) takes \(weight.shape[1]) features but receives \(inFeatures)")
-                }
-                layers.append(.fullyConnected(Self.pack(name: name, weight: weight, bias: bias, form: form, tile: tile,
-                                                        isLast: seenDense == denseCount)))
-                inFeatures = weight.shape[0]
-                form = form == .typeA ? .typeB : .typeA
             case let .poly(coefficients, name):
                 layers.append(.polynomial(PolynomialLayer(name: name, coefficients: coefficients)))
             }
@@ -144,6 +148,22 @@ public struct PlanCompiler: Sendable {
             throw fail("logN \(logN) cannot hold a \(options.t1)x\(options.t2) tile with depth \(depth) at 128-bit security (log2 QP ≥ \(logQP - 40) > \(Self.maxLogQP[logN] ?? 0))")
         }
         throw fail("no ring degree up to 2^16 holds a \(options.t1)x\(options.t2) tile (×\(options.minimumBatch ?? 1) samples) with depth \(depth) at 128-bit security")
+    }
+
+    /// The non-zero diagonals of `weight` ([out, in]) for a Type-D layer.
+    static func packDiagonal(name: String, weight: Tensor, bias: Tensor?, tile: TileShape,
+                             isLast: Bool) -> FullyConnectedLayer {
+        let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+        let schedule = DiagonalSchedule(outFeatures: outFeatures, t2: tile.t2)
+        var tiles: [WeightTile] = []
+        for r in 0..<schedule.width {
+            let values = schedule.diagonalValues(r, weight: { Float(weight.scalars[$0 * inFeatures + $1]) },
+                                                 outFeatures: outFeatures, inFeatures: inFeatures)
+            if values.contains(where: { $0 != 0 }) { tiles.append(WeightTile(row: 0, col: r, values: values)) }
+        }
+        return FullyConnectedLayer(name: name, form: .diagonal, inFeatures: inFeatures, outFeatures: outFeatures,
+                                   gridRows: 1, gridCols: schedule.width, tiles: tiles,
+                                   bias: bias.map { $0.scalars.map(Float.init) }, isLast: isLast)
     }
 
     /// The non-zero t1×t2 tiles of `weight` ([out, in]) in the layer's orientation.

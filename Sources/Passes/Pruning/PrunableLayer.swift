@@ -32,7 +32,7 @@ public struct PrunableLayer: Sendable, Equatable {
     /// (`nil`: 1×1 blocks, for passes that ignore tiles).
     public static func layers(in graph: Graph, tile: (t1: Int, t2: Int)?, firstForm: FCForm? = nil,
                               pass: String) throws(PassError) -> [PrunableLayer] {
-        let forms = PlanCompiler.layerForms(of: graph, firstForm: firstForm)
+        let forms = PlanCompiler.layerForms(of: graph, firstForm: firstForm, tile: tile)
         var result: [PrunableLayer] = []
         var seen = Set<String>()
         for (index, operation) in graph.operations.enumerated() where operation.kind == .dense || operation.kind == .conv2d {

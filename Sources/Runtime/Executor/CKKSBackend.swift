@@ -87,4 +87,14 @@ public struct CKKSBackend: HEBackend {
     public func rotate(_ ciphertext: Ciphertext, by steps: Int) throws -> Ciphertext {
         try wrap { try evaluator.rotate(ciphertext, by: steps) }
     }
+    public func rotations(_ ciphertext: Ciphertext, by steps: [Int]) throws -> [Ciphertext] {
+        guard steps.count > 1 else { return try steps.map { try rotate(ciphertext, by: $0) } }
+        return try wrap {
+            let rotated = try evaluator.rotateHoisted(ciphertext, by: steps)
+            return try steps.map { step in
+                guard let result = rotated[step] else { throw ExecutorError.input("internal: hoisted rotation \(step) missing") }
+                return result
+            }
+        }
+    }
 }

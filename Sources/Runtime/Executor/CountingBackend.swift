@@ -76,6 +76,11 @@ public struct CountingBackend<Base: HEBackend>: HEBackend {
         counter.update { $0.rotations += 1 }
         return try base.rotate(ciphertext, by: steps)
     }
+
+    public func rotations(_ ciphertext: Ciphertext, by steps: [Int]) throws -> [Ciphertext] {
+        counter.update { $0.rotations += steps.count }
+        return try base.rotations(ciphertext, by: steps)
+    }
 }
 
 /// A lock-protected `OpCounts` shared by copies of a `CountingBackend`.

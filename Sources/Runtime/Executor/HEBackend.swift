@@ -42,4 +42,13 @@ public protocol HEBackend: Sendable {
     func dropLevel(_ ciphertext: Ciphertext, to level: Int) throws -> Ciphertext
     /// Left rotation by `steps` slots (0 < steps < slotCount).
     func rotate(_ ciphertext: Ciphertext, by steps: Int) throws -> Ciphertext
+    /// Several rotations of one ciphertext (sharing one key-switching
+    /// decomposition where the backend can), in the order of `steps`.
+    func rotations(_ ciphertext: Ciphertext, by steps: [Int]) throws -> [Ciphertext]
+}
+
+extension HEBackend {
+    public func rotations(_ ciphertext: Ciphertext, by steps: [Int]) throws -> [Ciphertext] {
+        try steps.map { try rotate(ciphertext, by: $0) }
+    }
 }

@@ -65,7 +65,7 @@ extension PlanExecutor {
 
     /// Σ inputᵢ ⊙ weightᵢ before rescaling (one lazy multiply-accumulate for
     /// plaintext weights; products added for encrypted weights).
-    private func accumulate(_ inputs: [Backend.Ciphertext], _ weights: [Operand]) throws -> Backend.Ciphertext {
+    func accumulate(_ inputs: [Backend.Ciphertext], _ weights: [Operand]) throws -> Backend.Ciphertext {
         var plains: [Backend.Plaintext] = []
         var result: Backend.Ciphertext?
         for (input, weight) in zip(inputs, weights) {

@@ -54,8 +54,10 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
             case .fullyConnected(let fc):
                 let scale = backend.modulus(atLevel: level)
                 let tileLevel = level
+                let schedule = fc.diagonalSchedule(t2: plan.tile.t2)
                 let operands = try parallelMap(fc.tiles) { tile -> Operand in
-                    let slots = self.layout.slots(of: tile)
+                    let slots = fc.form == .diagonal ? self.layout.diagonalSlots(of: tile, schedule: schedule)
+                        : self.layout.slots(of: tile)
                     if self.encryptedWeights {
                         return .cipher(try self.backend.encrypt(slots, level: tileLevel, scale: scale))
                     }
@@ -86,6 +88,11 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
         var tiles = inputs.map { Tile.cipher($0) }
         for (index, layer) in plan.layers.enumerated() {
             switch layer {
+            case .fullyConnected(let fc) where fc.form == .diagonal:
+                guard let input = tiles.first, tiles.count == 1 else {
+                    throw ExecutorError.input("layer \(fc.name) (Type D) needs one input tile, got \(tiles.count)")
+                }
+                tiles = [try diagonal(fc, layerIndex: index, input)]
             case .fullyConnected(let fc):
                 tiles = try fullyConnected(fc, layerIndex: index, tiles)
             case .polynomial(let poly):

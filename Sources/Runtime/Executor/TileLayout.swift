@@ -14,12 +14,12 @@ public struct TileLayout: Sendable {
 
     /// The first layer's input tiles for samples `batch` (at most t3 of them,
     /// each with `plan.inputFeatures` values), after the plan's input
-    /// permutation: `[*/t1, n/t2, b/t3]` before a Type-A layer,
+    /// permutation: `[*/t1, n/t2, b/t3]` before a Type-A or D layer,
     /// `[n/t1, */t2, b/t3]` before a Type-B layer.
     public func encodeInput(_ batch: [[Double]]) -> [[Double]] {
         let t = tile
         let features = plan.inputFeatures
-        let typeA = (plan.firstFullyConnected?.form ?? .typeA) == .typeA
+        let typeA = (plan.firstFullyConnected?.form ?? .typeA).takesInputAlongT2
         let perTile = typeA ? t.t2 : t.t1
         let tiles = (features + perTile - 1) / perTile
         var result = Array(repeating: [Double](repeating: 0, count: t.slotCount), count: tiles)
@@ -62,6 +62,23 @@ public struct TileLayout: Sendable {
             for j in 0..<t.t2 {
                 let value = Double(weightTile.values[i * t.t2 + j])
                 if value == 0 { continue }
+                for k in 0..<t.t3 { slots[t.slot(i, j, k)] = value }
+            }
+        }
+        return slots
+    }
+
+    /// Diagonal `weightTile.col` of a Type-D layer as the giant step g it
+    /// belongs to uses it: shifted by −g·B along t2 (position j holds the
+    /// diagonal's value at j − g·B), replicated over t1 and the batch.
+    public func diagonalSlots(of weightTile: WeightTile, schedule: DiagonalSchedule) -> [Double] {
+        let t = tile
+        let shift = weightTile.col / schedule.babySteps * schedule.babySteps
+        var slots = [Double](repeating: 0, count: t.slotCount)
+        for j in 0..<t.t2 {
+            let value = Double(weightTile.values[(j - shift + t.t2) % t.t2])
+            if value == 0 { continue }
+            for i in 0..<t.t1 {
                 for k in 0..<t.t3 { slots[t.slot(i, j, k)] = value }
             }
         }
