@@ -1,35 +1,43 @@
 internal import HepexcIR
 
 /// The search behind the `permute` pass, on 0/1 masks only: one permutation
-/// per axis of a dense chain (``PermutationChain``), new position → original
+/// per axis of a layer chain (``PermutationChain``), new position → original
 /// index.
+///
+/// A point of an axis is one row of the layer before it and a group of
+/// `columnGroups[axis]` consecutive columns of the layer after it: 1 for a
+/// dense layer's neuron, kh·kw for a convolution's input channel, H·W for a
+/// channel flattened into a dense layer. A group moves as a whole and counts
+/// as one point (the OR of its columns) in the clustering.
 struct PermutationSearch {
     let layers: [PrunableLayer]
     let permutable: [Bool]
+    let columnGroups: [Int]
     /// Current (permuted) non-zero pattern of each layer, row-major.
     private(set) var masks: [[Bool]]
     private(set) var permutations: [[Int]]
 
-    init(layers: [PrunableLayer], permutable: [Bool], masks: [[Bool]]) {
+    init(layers: [PrunableLayer], permutable: [Bool], masks: [[Bool]], columnGroups: [Int]? = nil) {
         self.layers = layers
         self.permutable = permutable
         self.masks = masks
-        var permutations = [Array(0..<(layers.first?.columns ?? 0))]
+        let columnGroups = columnGroups ?? Array(repeating: 1, count: layers.count + 1)
+        self.columnGroups = columnGroups
+        var permutations = [Array(0..<((layers.first?.columns ?? 0) / max(columnGroups[0], 1)))]
         for layer in layers { permutations.append(Array(0..<layer.rows)) }
         self.permutations = permutations
     }
 
     /// Non-zero tiles over all layers.
-    var nonZeroTiles: Int {
-        var total = 0
-        for (l, layer) in layers.enumerated() {
-            var seen = [Bool](repeating: false, count: layer.tileCount)
-            for r in 0..<layer.rows {
-                for c in 0..<layer.columns where masks[l][r * layer.columns + c] { seen[layer.tile(row: r, column: c)] = true }
-            }
-            total += seen.filter { $0 }.count
+    var nonZeroTiles: Int { layers.indices.reduce(0) { $0 + nonZeroTiles(layer: $1) } }
+
+    func nonZeroTiles(layer l: Int) -> Int {
+        let layer = layers[l]
+        var seen = [Bool](repeating: false, count: layer.tileCount)
+        for r in 0..<layer.rows {
+            for c in 0..<layer.columns where masks[l][r * layer.columns + c] { seen[layer.tile(row: r, column: c)] = true }
         }
-        return total
+        return seen.filter { $0 }.count
     }
 
     mutating func run(iterations: Int, kmeansIterations: Int, seed: UInt64) {
@@ -53,15 +61,17 @@ struct PermutationSearch {
         }
     }
 
-    /// Tile extent along `axis` (rows of layer axis−1, columns of layer axis).
+    /// Points per cluster along `axis`: the tile extent along the rows of
+    /// layer axis−1, else the column groups that fill one column tile.
     private func blockSize(_ axis: Int) -> Int {
-        axis > 0 ? layers[axis - 1].rowBlock : layers[0].columnBlock
+        axis > 0 ? layers[axis - 1].rowBlock : max(1, layers[0].columnBlock / columnGroups[0])
     }
 
     private mutating func permuteAxis(_ axis: Int, kmeansIterations: Int, seed: UInt64, generator: inout SplitMix64) {
         let count = permutations[axis].count
         let before: PrunableLayer? = axis > 0 ? layers[axis - 1] : nil
         let after: PrunableLayer? = axis < layers.count ? layers[axis] : nil
+        let group = columnGroups[axis]
         let groups = (before?.gridColumns ?? 0) + (after?.gridRows ?? 0)
         let words = max(1, (groups + 63) / 64)
         var bits = [UInt64](repeating: 0, count: count * words)
@@ -79,7 +89,7 @@ struct PermutationSearch {
             for r in 0..<after.rows {
                 for c in 0..<after.columns where mask[r * after.columns + c] {
                     let g = offset + r / after.rowBlock
-                    bits[c * words + g / 64] |= 1 << UInt64(g % 64)
+                    bits[c / group * words + g / 64] |= 1 << UInt64(g % 64)
                 }
             }
         }
@@ -100,7 +110,7 @@ struct PermutationSearch {
             for r in 0..<after.rows {
                 for c in 0..<after.columns where mask[r * after.columns + c] {
                     let e = offset + r
-                    fine[c * fineWords + e / 64] |= 1 << UInt64(e % 64)
+                    fine[c / group * fineWords + e / 64] |= 1 << UInt64(e % 64)
                 }
             }
         }
@@ -118,14 +128,42 @@ struct PermutationSearch {
             if kmeans.cost(alternative) < kmeans.cost(assignment) { assignment = alternative }
         }
         let order = BalancedKMeans.order(assignment, clusters: kmeans.clusterCount)
-        guard order != Array(0..<count) else { return }
+        guard group > 1 else { return reorder(axis, order) }
+        // The OR of a group only estimates the tiles a cluster of groups
+        // covers, so a grouped axis keeps the exact count from growing and
+        // then refines the order by exact swaps.
+        let tiles = adjacentTiles(axis)
+        let saved = (masks, permutations)
+        reorder(axis, order)
+        if adjacentTiles(axis) > tiles { (masks, permutations) = saved }
+        var swaps = GroupSwapSearch(before: before, after: after, group: group,
+                                    beforeMask: axis > 0 ? masks[axis - 1] : [], afterMask: axis < layers.count ? masks[axis] : [])
+        reorder(axis, swaps.run())
+    }
+
+    /// Non-zero tiles of the layers on either side of `axis`.
+    private func adjacentTiles(_ axis: Int) -> Int {
+        (axis > 0 ? nonZeroTiles(layer: axis - 1) : 0) + (axis < layers.count ? nonZeroTiles(layer: axis) : 0)
+    }
+
+    /// Moves the points of `axis` to `order` (new position → current position).
+    private mutating func reorder(_ axis: Int, _ order: [Int]) {
+        guard order != Array(order.indices) else { return }
         permutations[axis] = order.map { permutations[axis][$0] }
-        if let before {
-            masks[axis - 1] = Self.permuteRows(masks[axis - 1], columns: before.columns, order: order)
+        if axis > 0 {
+            masks[axis - 1] = Self.permuteRows(masks[axis - 1], columns: layers[axis - 1].columns, order: order)
         }
-        if let after {
-            masks[axis] = Self.permuteColumns(masks[axis], columns: after.columns, order: order)
+        if axis < layers.count {
+            masks[axis] = Self.permuteColumns(masks[axis], columns: layers[axis].columns,
+                                              order: Self.expand(order, group: columnGroups[axis]))
         }
+    }
+
+    /// A permutation of groups as a permutation of their members: position
+    /// p·group + k takes order[p]·group + k.
+    static func expand(_ order: [Int], group: Int) -> [Int] {
+        guard group > 1 else { return order }
+        return order.flatMap { source in (source * group)..<((source + 1) * group) }
     }
 
     static func permuteRows<T>(_ values: [T], columns: Int, order: [Int]) -> [T] {
