@@ -2,7 +2,8 @@ import HepexcIR
 
 /// Applies the permutations a ``PermutationSearch`` found to the graph:
 /// weights (and their masks and trained copies), biases and per-neuron
-/// constants move with their neurons; the input and output permutations
+/// constants move with their neurons (a convolution's filters with their
+/// channels: rows of `[O, I·kh·kw]`, and column groups of kh·kw); the input and output permutations
 /// become `permute` operations (composed with any already there).
 struct PermutationRewriter {
     let chain: PermutationChain
@@ -12,7 +13,8 @@ struct PermutationRewriter {
     func apply(to graph: inout Graph) {
         let layers = chain.layers
         for (l, layer) in layers.enumerated() {
-            let rows = permutations[l + 1], columns = permutations[l]
+            let rows = permutations[l + 1]
+            let columns = PermutationSearch.expand(permutations[l], group: chain.columnGroups[l])
             var names = [layer.weight]
             if let constant = graph.constants[layer.weight] {
                 for key in ["mask", PruningMasks.trainedAttribute] {
@@ -36,18 +38,9 @@ struct PermutationRewriter {
                 graph.constants[name] = constant
             }
             if let bias = layer.bias { permuteVector(bias, order: rows, in: &graph) }
-            // Per-neuron constants between this layer and the next.
-            for index in chain.between[l + 1] {
-                let operation = graph.operations[index]
-                switch operation.kind {
-                case .batchnorm, .add, .sub, .mul:
-                    for operand in operation.operands.dropFirst() where operand.isConstant {
-                        if (graph.constants[operand.name]?.elementCount ?? 0) == rows.count {
-                            permuteVector(operand.name, order: rows, in: &graph)
-                        }
-                    }
-                default: break
-                }
+            // Per-neuron (per-channel) constants between this layer and the next.
+            for constant in chain.moved[l + 1] {
+                permuteVector(constant.name, order: PermutationSearch.expand(rows, group: constant.group), in: &graph)
             }
         }
         insertOutputPermute(into: &graph)
@@ -68,9 +61,10 @@ struct PermutationRewriter {
         return name
     }
 
-    /// out[o] = v[perm[o]], perm = inverse(rows of the last layer) ∘ existing.
+    /// out[o] = v[perm[o]], perm = inverse(rows of the last layer) ∘ existing,
+    /// along axis 1 (channels of `[B, C, H, W]`, or flat features).
     private func insertOutputPermute(into graph: inout Graph) {
-        let order = permutations[permutations.count - 1]
+        let order = PermutationSearch.expand(permutations[permutations.count - 1], group: chain.outputGroup)
         guard order != Array(order.indices) else { return }
         var inverse = [Int](repeating: 0, count: order.count)
         for (position, original) in order.enumerated() { inverse[original] = position }
@@ -86,13 +80,14 @@ struct PermutationRewriter {
         last.result = renamed
         graph.operations[lastIndex] = last
         let permute = Operation(result: original, kind: .permute, operands: [.value(renamed)],
-                                attributes: ["axis": .int(last.type.rank - 1), "perm": .ints(inverse)], type: last.type)
+                                attributes: ["axis": .int(1), "perm": .ints(inverse)], type: last.type)
         graph.operations.insert(permute, at: lastIndex + 1)
     }
 
-    /// The first layer's columns: x′[j] = x[perm[j]] over the flat features.
+    /// The first layer's columns (or input channels): x′[j] = x[perm[j]] over
+    /// the flat features.
     private func insertInputPermute(into graph: inout Graph) {
-        let order = permutations[0]
+        let order = PermutationSearch.expand(permutations[0], group: chain.inputGroup)
         guard order != Array(order.indices), let input = graph.inputs.first else { return }
         if let existing = chain.leadingPermute, let old = graph.operations[existing].attributes["perm"]?.intsValue {
             graph.operations[existing].attributes["perm"] = .ints(order.map { old[$0] })

@@ -53,7 +53,8 @@ public struct PermutePass: Pass {
         let chain = try PermutationChain(graph, layers: all, pass: Self.name)
         guard !chain.layers.isEmpty else { return }
         var search = PermutationSearch(layers: chain.layers, permutable: chain.permutable,
-                                       masks: chain.layers.map { layer in layer.values(in: graph).map { $0 != 0 } })
+                                       masks: chain.layers.map { layer in layer.values(in: graph).map { $0 != 0 } },
+                                       columnGroups: chain.columnGroups)
         search.run(iterations: iterations, kmeansIterations: kmeansIterations, seed: seed)
         PermutationRewriter(chain: chain, permutations: search.permutations).apply(to: &graph)
     }
