@@ -14,21 +14,25 @@ public struct CostModel: Sendable, Codable, Equatable {
     public var addition: Double
     public var rotation: Double
     public var rescale: Double
+    /// The client's encoding and encryption of one input ciphertext.
+    public var encryption: Double
     /// The ring the costs were measured at.
     public var logN: Int
     public var limbs: Int
 
     public static let `default` = CostModel(plainMultiply: 0.00024, cipherMultiply: 0.0056, constantMultiply: 0.00012,
-                                            addition: 0.000075, rotation: 0.0076, rescale: 0.0017, logN: 14, limbs: 4)
+                                            addition: 0.000075, rotation: 0.0076, rescale: 0.0017, encryption: 0.0030,
+                                            logN: 14, limbs: 4)
 
     public init(plainMultiply: Double, cipherMultiply: Double, constantMultiply: Double, addition: Double,
-                rotation: Double, rescale: Double, logN: Int, limbs: Int) {
+                rotation: Double, rescale: Double, encryption: Double, logN: Int, limbs: Int) {
         self.plainMultiply = plainMultiply
         self.cipherMultiply = cipherMultiply
         self.constantMultiply = constantMultiply
         self.addition = addition
         self.rotation = rotation
         self.rescale = rescale
+        self.encryption = encryption
         self.logN = logN
         self.limbs = limbs
     }
@@ -54,11 +58,21 @@ public struct CostModel: Sendable, Codable, Equatable {
         let plain = try cost("mul ct×pt")
         self.init(plainMultiply: plain, cipherMultiply: try cost("mul ct×ct + relin"), constantMultiply: plain / 2,
                   addition: try cost("add ct+ct"), rotation: try cost("rotate by 1 slot"), rescale: try cost("rescale"),
-                  logN: report.logN, limbs: report.limbs)
+                  encryption: try cost("encode") + cost("encrypt (public key)"), logN: report.logN, limbs: report.limbs)
+    }
+
+    /// The client's encryption of `ciphertexts` input ciphertexts.
+    public func encryptionSeconds(ciphertexts: Int, logN: Int, limbs: Int) -> Double {
+        Double(ciphertexts) * encryption * scale(logN: logN, limbs: limbs)
+    }
+
+    /// Costs grow with N·limbs from the ring they were measured at.
+    func scale(logN: Int, limbs: Int) -> Double {
+        Double(1 << logN) * Double(limbs) / (Double(1 << self.logN) * Double(self.limbs))
     }
 
     public func seconds(_ ops: OpCounts, logN: Int, limbs: Int) -> Double {
-        let factor = Double(1 << logN) * Double(limbs) / (Double(1 << self.logN) * Double(self.limbs))
+        let factor = scale(logN: logN, limbs: limbs)
         let total = Double(ops.plainMultiplies + ops.maskMultiplies) * plainMultiply
             + Double(ops.cipherMultiplies) * cipherMultiply
             + Double(ops.constantMultiplies) * constantMultiply

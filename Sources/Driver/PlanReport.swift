@@ -45,6 +45,10 @@ public struct PlanReport: Sendable, Codable, Equatable {
     public var clientTail: [String]
     /// Estimated latency of one batch ciphertext from op counts × per-op costs, seconds.
     public var estimatedSeconds: Double
+    /// Input ciphertexts the client encrypts per batch ciphertext.
+    public var inputCiphertexts: Int
+    /// Estimated client encryption time of one batch ciphertext's inputs, seconds.
+    public var estimatedEncryptSeconds: Double
     /// Estimated server memory: weight plaintexts + keys, bytes.
     public var estimatedMemoryBytes: Int
 
@@ -58,6 +62,8 @@ public struct PlanReport: Sendable, Codable, Equatable {
         case clientTail = "client_tail"
         case estimatedSeconds = "estimated_seconds"
         case estimatedMemoryBytes = "estimated_memory_bytes"
+        case inputCiphertexts = "input_ciphertexts"
+        case estimatedEncryptSeconds = "estimated_encrypt_seconds"
     }
 
     public init(_ plan: Plan, costModel: CostModel = .default) {
@@ -90,6 +96,9 @@ public struct PlanReport: Sendable, Codable, Equatable {
         let plaintextBytes = costs.reduce(0) { $0 + $1.tilesStored * (plan.parameters.logQ.count - (plan.parameters.maxLevel - $1.inputLevel)) * n * 8 }
         estimatedMemoryBytes = evaluationKeyBytes + plaintextBytes + weightTiles * 0
         estimatedSeconds = costModel.seconds(ops, logN: plan.parameters.logN, limbs: plan.parameters.logQ.count)
+        inputCiphertexts = plan.firstInputTileCount
+        estimatedEncryptSeconds = costModel.encryptionSeconds(ciphertexts: inputCiphertexts, logN: plan.parameters.logN,
+                                                              limbs: plan.parameters.logQ.count)
     }
 
     public var text: String {
@@ -117,8 +126,10 @@ public struct PlanReport: Sendable, Codable, Equatable {
         }
         lines.append("")
         lines.append("per batch ciphertext: \(ops)")
-        lines.append(String(format: "estimated: %.1f ms per batch of %d, ", estimatedSeconds * 1000, batchPerCiphertext)
-                     + "memory ≈ " + Self.mebibytes(estimatedMemoryBytes))
+        lines.append(String(format: "estimated: %.1f ms per batch of %d on the server, ", estimatedSeconds * 1000, batchPerCiphertext)
+                     + "memory ≈ " + Self.mebibytes(estimatedMemoryBytes)
+                     + String(format: "; client encryption of %d input ciphertext%@ ≈ %.1f ms", inputCiphertexts,
+                              inputCiphertexts == 1 ? "" : "s", estimatedEncryptSeconds * 1000))
         return lines.joined(separator: "\n")
     }
 

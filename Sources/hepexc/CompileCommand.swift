@@ -1,6 +1,7 @@
 import ArgumentParser
 import HepexcDriver
 import HepexcPasses
+import HepexcPlan
 
 /// `16x16`, `8x32`, or `auto`.
 struct TileArgument: ExpressibleByArgument {
@@ -18,9 +19,9 @@ struct TileArgument: ExpressibleByArgument {
         (self.t1, self.t2, isAuto) = (t1, t2, false)
     }
 
-    /// Every t1×t2 with both sides a power of two from 2 to 64.
+    /// Every t1×t2 with both sides a power of two from 1 to 64.
     static let candidates: [(Int, Int)] = {
-        let sides = [2, 4, 8, 16, 32, 64]
+        let sides = [1, 2, 4, 8, 16, 32, 64]
         return sides.flatMap { t1 in sides.map { t2 in (t1, t2) } }
     }()
 }
@@ -57,6 +58,12 @@ struct Compile: ParsableCommand {
     @Option(name: .long, help: "A `hepexc bench ckks --json` report whose per-op costs drive the estimates and --tile auto.")
     var costs: String?
 
+    @Option(name: .long, help: ArgumentHelp("Form of the first dense layer: A, B or D (diagonal; layers of at most t2 inputs and outputs). Default: the compiler's rule, or every choice with --tile auto.", valueName: "form"))
+    var firstForm: String?
+
+    @Flag(name: .long, help: "Use only the alternating Type A / Type B forms (no diagonal Type-D layers).")
+    var noDiagonal = false
+
     @Option(name: .shortAndLong, help: "Where to write the plan.")
     var output: String?
 
@@ -70,17 +77,30 @@ struct Compile: ParsableCommand {
             throw ValidationError("--tile \(tile.t1)x\(tile.t2): both dimensions must be powers of two")
         }
         if let insecureLogN, !(2...16).contains(insecureLogN) { throw ValidationError("--insecure-test-logn must be in 2…16") }
+        if let firstForm, FCForm(rawValue: firstForm.uppercased()) == nil {
+            throw ValidationError("--first-form \(firstForm): expected A, B or D")
+        }
+        if noDiagonal, firstForm?.uppercased() == "D" { throw ValidationError("--first-form D contradicts --no-diagonal") }
         try schemeOptions.validate(tileIsAuto: tile.isAuto)
     }
 
-    /// What --tile auto minimises: the latency of one batch of `--batch`
-    /// samples when given, otherwise the latency per sample (throughput).
+    /// The first forms to try: the one asked for, or with --tile auto each
+    /// choice besides the compiler's rule (nil).
+    var firstForms: [FCForm?] {
+        if let firstForm { return [FCForm(rawValue: firstForm.uppercased())] }
+        return tile.isAuto ? [nil, .typeA, .typeB] + (noDiagonal ? [] : [.diagonal]) : [nil]
+    }
+
+    /// What --tile auto minimises: the latency (client encryption plus
+    /// server execution) of one batch of `--batch` samples when given,
+    /// otherwise the latency per sample (throughput).
     func objective(_ report: PlanReport) -> Double {
+        let perCiphertext = report.estimatedSeconds + report.estimatedEncryptSeconds
         if let batch {
             let ciphertexts = (batch + report.batchPerCiphertext - 1) / report.batchPerCiphertext
-            return report.estimatedSeconds * Double(ciphertexts)
+            return perCiphertext * Double(ciphertexts)
         }
-        return report.estimatedSeconds / Double(report.batchPerCiphertext)
+        return perCiphertext / Double(report.batchPerCiphertext)
     }
 
     func run() throws {
@@ -93,7 +113,9 @@ struct Compile: ParsableCommand {
             // Load (and prune) once; only the lowering depends on the tile shape.
             let graph = try pruned?.graph ?? PlanRunner.loadForCompilation(model, passes: passes)
             for (t1, t2) in shapes {
-                let options = PlanCompiler.Options(t1: t1, t2: t2, logN: insecureLogN, insecure: insecureLogN != nil, minimumBatch: batch)
+              for first in firstForms {
+                let options = PlanCompiler.Options(t1: t1, t2: t2, logN: insecureLogN, insecure: insecureLogN != nil,
+                                                   minimumBatch: batch, firstForm: first, diagonal: !noDiagonal)
                 do {
                     let plan = try PlanRunner.compile(graph, options: options)
                     let report = PlanReport(plan, costModel: costModel)
@@ -108,6 +130,7 @@ struct Compile: ParsableCommand {
                     if !tile.isAuto { throw error }
                     failures.append(("\(t1)x\(t2)", "\(error)"))
                 }
+              }
             }
             guard let best else {
                 // One reason for every shape (the model itself cannot run encrypted) is said once.
