@@ -275,9 +275,11 @@ struct CKKSSetup {
 
     init(plan: Plan, threads: Int, needsRelinearization: Bool) throws {
         let parameters = try CKKSParameters(plan.parameters.literal)
-        // The executor already runs independent tiles on `threads` workers;
-        // limb-level threads on top of that would oversubscribe the cores.
-        let context = CKKSContext(parameters: parameters, threads: 1)
+        // The executor runs independent tiles on `threads` workers; limb-level
+        // threads help where one ciphertext is all there is (a Type-D layer,
+        // key generation). Nested `concurrentPerform` shares GCD's pool of
+        // one thread per core, so the two levels do not oversubscribe.
+        let context = CKKSContext(parameters: parameters, threads: threads)
         var generator = KeyGenerator(context: context)
         let relinearization = needsRelinearization ? generator.relinearizationKey() : nil
         let galois = plan.rotationSteps.isEmpty ? nil : generator.galoisKeys(steps: plan.rotationSteps)

@@ -9,14 +9,16 @@ extension PlanExecutor {
     func fullyConnected(_ fc: FullyConnectedLayer, layerIndex: Int, _ inputs: [Tile]) throws -> [Tile] {
         let operands = weights[layerIndex]
         let tileIndices = Dictionary(grouping: fc.tiles.indices, by: { fc.tiles[$0].outputIndex(fc.form) })
+        // Fewer output tiles than workers: split each tile's products instead.
+        let chunks = fc.outputTileCount < threads ? threads / fc.outputTileCount : 1
         return try parallelMap(Array(0..<fc.outputTileCount)) { output in
             try self.outputTile(fc, layerIndex: layerIndex, output: output, contributing: tileIndices[output] ?? [],
-                                inputs: inputs, operands: operands)
+                                inputs: inputs, operands: operands, chunks: chunks)
         }
     }
 
     private func outputTile(_ fc: FullyConnectedLayer, layerIndex: Int, output: Int, contributing: [Int],
-                            inputs: [Tile], operands: [Operand]) throws -> Tile {
+                            inputs: [Tile], operands: [Operand], chunks: Int) throws -> Tile {
         let t = plan.tile
         var cipherInputs: [Backend.Ciphertext] = []
         var cipherWeights: [Operand] = []
@@ -35,7 +37,7 @@ extension PlanExecutor {
         guard !cipherInputs.isEmpty else {
             return .plain(plainOutput(fc, output: output, sum: plainSum))
         }
-        var acc = try accumulate(cipherInputs, cipherWeights)
+        var acc = try accumulate(cipherInputs, cipherWeights, chunks: chunks)
         let level = backend.level(of: acc)
         if let plainSum {
             let extra = try backend.encode(plainSum, level: level, scale: backend.scale(of: acc), purpose: .constant)
@@ -61,6 +63,18 @@ extension PlanExecutor {
             acc = try backend.add(acc, plain: bias)
         }
         return .cipher(acc)
+    }
+
+    /// Σ inputᵢ ⊙ weightᵢ before rescaling, in `chunks` parts on the
+    /// workers (each at least two terms) added at the end.
+    func accumulate(_ inputs: [Backend.Ciphertext], _ weights: [Operand], chunks: Int) throws -> Backend.Ciphertext {
+        let size = (inputs.count + chunks - 1) / max(chunks, 1)
+        guard chunks > 1, size >= 2, inputs.count > size else { return try accumulate(inputs, weights) }
+        let ranges = stride(from: 0, to: inputs.count, by: size).map { $0..<min($0 + size, inputs.count) }
+        let partials = try parallelMap(ranges) { range in try self.accumulate(Array(inputs[range]), Array(weights[range])) }
+        var sum = partials[0]
+        for partial in partials.dropFirst() { sum = try backend.add(sum, partial) }
+        return sum
     }
 
     /// Σ inputᵢ ⊙ weightᵢ before rescaling (one lazy multiply-accumulate for
