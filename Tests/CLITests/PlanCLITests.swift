@@ -59,6 +59,31 @@ import _HepexcTestSupport
         #expect(wrongData.stderr.contains("784") && wrongData.stderr.contains("64"))
     }
 
+    @Test func layerFormsCanBeChosen() throws {
+        func kinds(_ arguments: [String]) throws -> (kinds: [String], inputs: Int?) {
+            let result = try CLIRunner.run(["compile", "models/digits_mlp_square.onnx", "--json"] + arguments)
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try #require(CLIRunner.json(result.stdout))
+            let layers = report["layers"] as? [[String: Any]] ?? []
+            return (layers.compactMap { $0["kind"] as? String }, report["input_ciphertexts"] as? Int)
+        }
+        let diagonal = try kinds(["--tile", "1x64"])
+        #expect(diagonal.kinds == ["fc-B", "poly", "fc-D"] && diagonal.inputs == 64)
+        let both = try kinds(["--tile", "1x64", "--first-form", "d"])
+        #expect(both.kinds == ["fc-D", "poly", "fc-D"] && both.inputs == 1)
+        let classic = try kinds(["--tile", "1x64", "--no-diagonal"])
+        #expect(classic.kinds == ["fc-B", "poly", "fc-A"])
+        let plan = try temporaryPath("digits-d.hepx")
+        _ = try CLIRunner.run(["compile", "models/digits_mlp_square.onnx", "--tile", "1x64", "--first-form", "D", "-o", plan])
+        let run = try CLIRunner.run(["run", plan, "--data", "models/data/digits_test.npz", "--backend", "simulated", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(CLIRunner.json(run.stdout)?["correct"] as? Int == 530)
+        let badForm = try CLIRunner.run(["compile", "models/digits_mlp_square.onnx", "--first-form", "C"])
+        #expect(badForm.status == 64 && badForm.stderr.contains("A, B or D"))
+        let contradiction = try CLIRunner.run(["compile", "models/digits_mlp_square.onnx", "--first-form", "D", "--no-diagonal"])
+        #expect(contradiction.status == 64)
+    }
+
     @Test func autoTileReportsItsChoice() throws {
         let result = try CLIRunner.run(["compile", "models/digits_mlp_square.onnx", "--tile", "auto"])
         #expect(result.status == 0, "\(result.stderr)")
