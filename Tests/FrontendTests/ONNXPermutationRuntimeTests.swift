@@ -20,15 +20,17 @@ import Testing
         var permutation: String
         /// Real inputs (`x` of an npz), else deterministic random ones.
         var data: String?
+        /// A convolution weight whose channels must have moved.
+        var convolution: String?
     }
 
     static let cases = [
         Case(path: TestPaths.path("models/mnist_mlp_square.onnx"), pruning: "prune{ratio=0.9}",
              permutation: "permute{tile=8x8}", data: TestPaths.path("models/data/mnist_test.npz")),
-        Case(path: TestPaths.path("models/mnist_cryptonets.onnx"), pruning: "prune{ratio=0.95}",
-             permutation: "permute{tile=8x8}", data: TestPaths.path("models/data/mnist_test.npz")),
+        Case(path: TestPaths.path("models/mnist_cryptonets.onnx"), pruning: "prune{ratio=0.8}",
+             permutation: "permute{tile=4x4}", data: TestPaths.path("models/data/mnist_test.npz"), convolution: "conv.weight"),
         Case(path: TestPaths.path("Tests/FrontendTests/Fixtures/keras/k2_cnn.h5"), pruning: "prune{ratio=0.7}",
-             permutation: "permute{tile=2x2}", data: nil),
+             permutation: "permute{tile=2x2}", data: nil, convolution: "conv1.weight"),
     ]
 
     static let script = """
@@ -62,6 +64,9 @@ import Testing
             let pruned = try ModelLoader.load(testCase.path, passes: testCase.pruning).graph
             let permuted = try ModelLoader.load(testCase.path, passes: testCase.pruning + "," + testCase.permutation).graph
             #expect(permuted.operations.contains { $0.kind == .permute }, "\(testCase.path): nothing was permuted")
+            if let convolution = testCase.convolution {
+                #expect(permuted.constants[convolution] != pruned.constants[convolution], "\(testCase.path): channels did not move")
+            }
             let stem = directory.appendingPathComponent(String(format: "m%02d", index)).path
             try ONNXExporter.write(permuted, to: stem + ".onnx")
             // The Gather nodes come back as the same permutes.

@@ -40,14 +40,28 @@ struct PermutationSearch {
         return seen.filter { $0 }.count
     }
 
+    /// Searches the dense axes first, as if the channels were fixed, then
+    /// every axis. Each axis step keeps only lower costs (a dense axis's
+    /// k-means cost is its two layers' non-zero tiles when their tile
+    /// extents agree; a grouped axis is guarded and refined by exact swaps),
+    /// so channel moves start from what the dense axes reach alone, along
+    /// the same trajectory as before convolutions were permuted.
     mutating func run(iterations: Int, kmeansIterations: Int, seed: UInt64) {
+        let all = permutations.indices.filter { permutable[$0] }
+        let dense = all.filter { columnGroups[$0] == 1 }
+        for axes in dense == all ? [all] : [dense, all] {
+            rounds(axes, iterations: iterations, kmeansIterations: kmeansIterations, seed: seed)
+        }
+    }
+
+    private mutating func rounds(_ axes: [Int], iterations: Int, kmeansIterations: Int, seed: UInt64) {
         var generator = SplitMix64.pruning(seed: seed)
         var best = nonZeroTiles
         var stalled = 0
         // Stop after two rounds without fewer tiles (the first rounds may
         // only order entries, which later rounds turn into empty tiles).
         for _ in 0..<iterations {
-            for axis in permutations.indices where permutable[axis] {
+            for axis in axes {
                 permuteAxis(axis, kmeansIterations: kmeansIterations, seed: seed, generator: &generator)
             }
             let now = nonZeroTiles
