@@ -1,9 +1,10 @@
 public import HepexcIR
 public import HepexcPlan
 
-/// `permute`: reorders the neurons of a dense chain so that zero weights
-/// gather into whole tiles (HE-PEx). Each permutable axis (input features,
-/// hidden neurons, outputs; ``PermutationChain``) is clustered by
+/// `permute`: reorders the neurons of dense layers and the channels of
+/// convolutions so that zero weights gather into whole tiles (HE-PEx). Each
+/// permutable axis (input features or channels, hidden neurons or channels,
+/// outputs; ``PermutationChain``) is clustered by
 /// ``BalancedKMeans`` over its grouped 0/1 masks — a neuron's row in the layer
 /// before concatenated with its column in the layer after, OR-reduced over
 /// the other axis's tile blocks — into clusters of exactly one tile extent,
@@ -16,7 +17,7 @@ public import HepexcPlan
 /// compiler hands to the client. Deterministic for a given `seed`.
 public struct PermutePass: Pass {
     public static let name = "permute"
-    public static let summary = "HE-PEx: co-permute neurons so zeros gather into whole tiles (balanced k-means)"
+    public static let summary = "HE-PEx: co-permute neurons and conv channels so zeros gather into whole tiles (balanced k-means)"
     public static let optionHelp = [
         (key: "tile", help: "tile shape t1xt2 of the plan (default 16x16)"),
         (key: "first-form", help: "the first dense layer's form A or B (default: the compiler's choice)"),
