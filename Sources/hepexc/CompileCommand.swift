@@ -19,9 +19,10 @@ struct TileArgument: ExpressibleByArgument {
         (self.t1, self.t2, isAuto) = (t1, t2, false)
     }
 
-    /// Every t1×t2 with both sides a power of two from 1 to 64.
+    /// Every t1×t2 with both sides a power of two from 1 to 256 (a Type-D
+    /// layer needs t2 ≥ its width).
     static let candidates: [(Int, Int)] = {
-        let sides = [1, 2, 4, 8, 16, 32, 64]
+        let sides = [1, 2, 4, 8, 16, 32, 64, 128, 256]
         return sides.flatMap { t1 in sides.map { t2 in (t1, t2) } }
     }()
 }

@@ -13,5 +13,6 @@ public struct BundledModel: Sendable, CustomStringConvertible {
         BundledModel(name: "mnist_mlp_square", data: "mnist_test"),
         BundledModel(name: "digits_mlp_square", data: "digits_test"),
         BundledModel(name: "mnist_autoencoder", data: "mnist_ae_test"),
+        BundledModel(name: "digits_mlp_poly2", data: "digits_test"),
     ]
 }
