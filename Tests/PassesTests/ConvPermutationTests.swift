@@ -199,4 +199,19 @@ import Testing
         #expect(permuted.constants["c2.w"] == graph.constants["c2.w"])
         #expect(try Self.relativeDifference(graph, permuted, seed: 3) < 1e-12)
     }
+
+    /// A residual connection is not a chain: one clear error, no crash.
+    @Test func branchingGraphsAreRefusedWithOneLine() throws {
+        var b = Builder(input: TensorType([nil, 2, 4, 4]), seed: 3)
+        b.conv("c1", 2, 2, kernel: 3, size: 4, zeros: 0.5)
+        b.add(.add, [.value("x")], [:], [2, 4, 4])
+        var graph = b.finish()
+        try graph.verify()
+        #expect {
+            try PassManager(parsing: "permute{tile=2x2}").run(on: &graph)
+        } throws: { error in
+            let message = "\(error)"
+            return error is PassError && message.contains("single input→output chain") && !message.contains("\n")
+        }
+    }
 }
