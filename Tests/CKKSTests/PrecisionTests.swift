@@ -40,6 +40,23 @@ struct PrecisionTests {
         }
     }
 
+    @Test("Encode+encrypt in one step equals encode-then-encrypt, bit for bit (both keys)")
+    func fusedEncryption() throws {
+        var f = try Fixture(.insecureN1024)
+        var values = TestValues(seed: 3)
+        let x = values.vector(512)
+        let pk = f.keygen.publicKey()
+        let (context, secretKey) = (f.context, f.keygen.secretKey)
+        for make in [{ try Encryptor(context: context, publicKey: pk, seed: 9) },
+                     { try Encryptor(context: context, secretKey: secretKey, seed: 9) }] {
+            var separate = try make(), fused = try make()
+            let expected = separate.encrypt(try f.encoder.encode(x, level: 1))
+            let actual = try fused.encrypt(x, encoder: f.encoder, level: 1)
+            #expect(actual.polys == expected.polys && actual.scale == expected.scale)
+            #expect(precisionBits(f.decrypt(actual), x) >= 25)
+        }
+    }
+
     @Test("Encrypt/decrypt, add, subtract, constants", arguments: [1, 2])
     func linear(threads: Int) throws {
         var f = try Fixture(.insecureN1024, threads: threads)

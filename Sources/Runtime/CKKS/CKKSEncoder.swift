@@ -19,6 +19,13 @@ public struct CKKSEncoder: Sendable {
     /// Encodes complex values given as real and imaginary parts.
     /// - Throws: `tooManyValues`, `encodingOverflow`, `invalidLevel`.
     public func encode(real: [Double], imaginary: [Double], scale: Double? = nil, level: Int? = nil) throws -> Plaintext {
+        let (poly, scale) = try encodeCoefficients(real: real, imaginary: imaginary, scale: scale, level: level)
+        return Plaintext(poly: poly.forwardNTT(), scale: scale)
+    }
+
+    /// The plaintext polynomial before its NTT, and its scale: encryption adds
+    /// its error here, so message and error share one NTT.
+    func encodeCoefficients(real: [Double], imaginary: [Double], scale: Double?, level: Int?) throws -> (Poly<Coeff>, Double) {
         let params = context.parameters
         let slots = params.slotCount
         let scale = scale ?? params.defaultScale
@@ -47,13 +54,13 @@ public struct CKKSEncoder: Sendable {
         if largest < 9.2e18 {
             // Every coefficient fits an Int64: convert once, reduce per limb.
             let integers = coefficients.map { Int64($0) }
-            return Plaintext(poly: Poly<Coeff>(context: ring, signedCoefficients: integers).forwardNTT(), scale: scale)
+            return (Poly<Coeff>(context: ring, signedCoefficients: integers), scale)
         }
         var poly = Poly<Coeff>(zeroIn: ring)
         for (limb, q) in ring.moduli.enumerated() {
             for k in 0..<n { poly.data[limb * n + k] = Self.residue(coefficients[k], q) }
         }
-        return Plaintext(poly: poly.forwardNTT(), scale: scale)
+        return (poly, scale)
     }
 
     /// Decodes the real parts of the slots.

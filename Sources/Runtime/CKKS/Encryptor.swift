@@ -3,15 +3,20 @@ import HepexcRing
 /// Encrypts plaintexts with the public key (or, for tests and clients, the secret key).
 public struct Encryptor: Sendable {
     public let context: CKKSContext
-    private let publicKey: PublicKey?
-    private let secretKey: SecretKey?
-    private var rng: SecureRandom
+    enum Key: Sendable {
+        case publicKey(PublicKey)
+        case secretKey(SecretKey)
+    }
+
+    let key: Key
+    var rng: SecureRandom
 
     /// Public-key encryption.
     /// - Throws: `parameterMismatch`.
     public init(context: CKKSContext, publicKey: PublicKey, seed: UInt64? = nil) throws {
         guard publicKey.parameterHash == context.parameters.parameterHash else { throw HEError.parameterMismatch }
-        self.context = context; self.publicKey = publicKey; self.secretKey = nil
+        self.context = context
+        self.key = .publicKey(publicKey)
         self.rng = seed.map { SecureRandom(seed: $0) } ?? SecureRandom()
     }
 
@@ -19,31 +24,54 @@ public struct Encryptor: Sendable {
     /// - Throws: `parameterMismatch`.
     public init(context: CKKSContext, secretKey: SecretKey, seed: UInt64? = nil) throws {
         guard secretKey.parameterHash == context.parameters.parameterHash else { throw HEError.parameterMismatch }
-        self.context = context; self.publicKey = nil; self.secretKey = secretKey
+        self.context = context
+        self.key = .secretKey(secretKey)
         self.rng = seed.map { SecureRandom(seed: $0) } ?? SecureRandom()
     }
 
     /// Encrypts at the plaintext's level and scale.
     /// - Public key: `(b·u + e_0 + m, a·u + e_1)` with ternary `u`; secret key: `(−a·s + e + m, a)`.
     public mutating func encrypt(_ plaintext: Plaintext) -> Ciphertext {
-        let ring = plaintext.poly.context
-        if let pk = publicKey {
-            let u = Sampling.ternary(ring, &rng).forwardNTT()
-            var c0 = Sampling.error(ring, &rng).forwardNTT()
-            var c1 = Sampling.error(ring, &rng).forwardNTT()
-            let b = pk.b.restricted(to: ring), a = pk.a.restricted(to: ring)
-            c0.multiplyAdd(b, u)
+        encrypt(in: plaintext.poly.context, scale: plaintext.scale) { error in
+            var c0 = error.forwardNTT()
             c0 += plaintext.poly
-            c1.multiplyAdd(a, u)
-            return Ciphertext(polys: [c0, c1], scale: plaintext.scale)
+            return c0
         }
-        let sk = secretKey!
-        let s = sk.poly.restricted(to: ring)
-        let a = Sampling.uniform(ring, &rng)
-        var c0 = Sampling.error(ring, &rng).forwardNTT()
-        c0 -= a * s
-        c0 += plaintext.poly
-        return Ciphertext(polys: [c0, a], scale: plaintext.scale)
+    }
+
+    /// Encodes `values` and encrypts them, adding the error to the message
+    /// before the NTT they then share (NTT(m) + NTT(e) = NTT(m + e): the same
+    /// ciphertext as encode-then-encrypt, one NTT fewer per limb).
+    /// - Throws: the encoder's errors (`tooManyValues`, `encodingOverflow`, `invalidLevel`).
+    public mutating func encrypt(_ values: [Double], encoder: CKKSEncoder, scale: Double? = nil,
+                                 level: Int? = nil) throws -> Ciphertext {
+        let (message, scale) = try encoder.encodeCoefficients(real: values, imaginary: [], scale: scale, level: level)
+        return encrypt(in: message.context, scale: scale) { error in
+            var c0 = message
+            c0 += error
+            return c0.forwardNTT()
+        }
+    }
+
+    /// The encryption of what `messagePlus` makes of the error `e_0`: the
+    /// message added and in evaluation form. Randomness is drawn in the same
+    /// order for both entry points (public key: u, e_0, e_1; secret key: a, e).
+    private mutating func encrypt(in ring: RingContext, scale: Double,
+                                  messagePlus: (Poly<Coeff>) -> Poly<Eval>) -> Ciphertext {
+        switch key {
+        case .publicKey(let pk):
+            let u = Sampling.ternary(ring, &rng).forwardNTT()
+            var c0 = messagePlus(Sampling.error(ring, &rng))
+            var c1 = Sampling.error(ring, &rng).forwardNTT()
+            c0.multiplyAdd(pk.b.restricted(to: ring), u)
+            c1.multiplyAdd(pk.a.restricted(to: ring), u)
+            return Ciphertext(polys: [c0, c1], scale: scale)
+        case .secretKey(let sk):
+            let a = Sampling.uniform(ring, &rng)
+            var c0 = messagePlus(Sampling.error(ring, &rng))
+            c0 -= a * sk.poly.restricted(to: ring)
+            return Ciphertext(polys: [c0, a], scale: scale)
+        }
     }
 }
 

@@ -53,7 +53,7 @@ public struct CKKSBackend: HEBackend {
             case .publicKey(let key): encryptor = try Encryptor(context: context, publicKey: key)
             case .secretKey(let key): encryptor = try Encryptor(context: context, secretKey: key)
             }
-            return encryptor.encrypt(try encoder.encode(values, scale: scale, level: level))
+            return try encryptor.encrypt(values, encoder: encoder, scale: scale, level: level)
         }
     }
 
