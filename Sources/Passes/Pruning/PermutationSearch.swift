@@ -48,7 +48,7 @@ struct PermutationSearch {
     /// the same trajectory as before convolutions were permuted.
     mutating func run(iterations: Int, kmeansIterations: Int, seed: UInt64) {
         let all = permutations.indices.filter { permutable[$0] }
-        let dense = all.filter { columnGroups[$0] == 1 }
+        let dense = all.filter { !isGrouped($0) }
         for axes in dense == all ? [all] : [dense, all] {
             rounds(axes, iterations: iterations, kmeansIterations: kmeansIterations, seed: seed)
         }
@@ -73,6 +73,16 @@ struct PermutationSearch {
                 if stalled == 2 { break }
             }
         }
+    }
+
+    /// True when a cluster of points is not exactly one tile block of both
+    /// layers around `axis`: column groups wider than one column, or two
+    /// convolutions whose row and column tile extents differ (forms A and B
+    /// with t1 ≠ t2). The k-means cost is then an estimate.
+    private func isGrouped(_ axis: Int) -> Bool {
+        guard columnGroups[axis] == 1 else { return true }
+        guard axis > 0, axis < layers.count else { return false }
+        return layers[axis - 1].rowBlock != layers[axis].columnBlock
     }
 
     /// Points per cluster along `axis`: the tile extent along the rows of
@@ -142,7 +152,7 @@ struct PermutationSearch {
             if kmeans.cost(alternative) < kmeans.cost(assignment) { assignment = alternative }
         }
         let order = BalancedKMeans.order(assignment, clusters: kmeans.clusterCount)
-        guard group > 1 else { return reorder(axis, order) }
+        guard isGrouped(axis) else { return reorder(axis, order) }
         // The OR of a group only estimates the tiles a cluster of groups
         // covers, so a grouped axis keeps the exact count from growing and
         // then refines the order by exact swaps.
