@@ -47,11 +47,17 @@ extension Evaluator {
                     let q = ring.moduli[limb]
                     let chunk = 1 << min(20, max(0, 128 - 2 * q.bitWidth))
                     let start = limb * n
-                    var low0 = [UInt64](repeating: 0, count: n), high0 = low0, low1 = low0, high1 = low0
+                    // 128-bit accumulators (low, high) for both output polynomials, in raw
+                    // memory: array subscripts would bounds-check in the innermost loop.
+                    let accumulators = UnsafeMutablePointer<UInt64>.allocate(capacity: 4 * n)
+                    defer { accumulators.deallocate() }
+                    accumulators.initialize(repeating: 0, count: 4 * n)
+                    let low0 = accumulators, high0 = accumulators + n, low1 = accumulators + 2 * n, high1 = accumulators + 3 * n
                     for (t, (ct, pt)) in zip(cts, pts).enumerated() {
                         ct.polys[0].data.withUnsafeBufferPointer { c0 in
                         ct.polys[1].data.withUnsafeBufferPointer { c1 in
                         pt.poly.data.withUnsafeBufferPointer { p in
+                            guard let c0 = c0.baseAddress, let c1 = c1.baseAddress, let p = p.baseAddress else { return }
                             for k in 0..<n {
                                 let w = p[start + k]
                                 let m0 = c0[start + k].multipliedFullWidth(by: w)
