@@ -44,7 +44,9 @@ extension PlanCompiler {
 
         for operation in graph.operations {
             if !tail.isEmpty || operation.kind == .softmax || operation.kind == .argmax {
-                if operation.kind == .softmax || operation.kind == .argmax {
+                // Post-processing of the client's decrypted outputs: the
+                // softmax/argmax and reshapes of their result (skl2onnx's label).
+                if operation.kind == .softmax || operation.kind == .argmax || operation.kind == .reshape {
                     tail.append("\(operation.kind.rawValue) %\(operation.result)")
                 } else {
                     problems.append("%\(operation.result) (\(operation.kind.rawValue)) follows the client-side softmax/argmax")
