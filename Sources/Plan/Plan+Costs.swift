@@ -46,14 +46,15 @@ extension Plan {
                     ops.additions += cipherTerms - 1
                     if cipherTerms < contributing.count { ops.plainAdditions += 1 }
                     ops.rescales += 1
-                    let reduce = TileShape.log2(fc.form == .typeA ? t.t2 : t.t1)
-                    ops.rotations += reduce
-                    ops.additions += reduce
-                    if fc.form == .typeA && !fc.isLast {
-                        ops.maskMultiplies += 1
-                        ops.rescales += 1
-                        ops.rotations += TileShape.log2(t.t2)
-                        ops.additions += TileShape.log2(t.t2)
+                    for step in fc.reductionSteps(tile: t) {
+                        switch step {
+                        case .rotateAndAdd:
+                            ops.rotations += 1
+                            ops.additions += 1
+                        case .mask:
+                            ops.maskMultiplies += 1
+                            ops.rescales += 1
+                        }
                     }
                     if fc.bias != nil { ops.plainAdditions += 1 }
                 }
@@ -129,13 +130,8 @@ extension Plan {
         for case .fullyConnected(let fc) in layers {
             if fc.form == .diagonal {
                 steps.formUnion(fc.diagonalSchedule(t2: tile.t2).rotationSlots(stored: fc.storedDiagonals, t3: tile.t3))
-            } else if fc.form == .typeA {
-                for k in 0..<TileShape.log2(tile.t2) {
-                    steps.insert(tile.t3 << k)
-                    if !fc.isLast { steps.insert(slots - (tile.t3 << k)) }
-                }
             } else {
-                for k in 0..<TileShape.log2(tile.t1) { steps.insert((tile.t2 * tile.t3) << k) }
+                for case .rotateAndAdd(let step) in fc.reductionSteps(tile: tile) { steps.insert(step) }
             }
         }
         return steps.sorted()

@@ -2,10 +2,9 @@ public import HepexcPlan
 
 extension PlanExecutor {
     /// One fully connected layer: for each output tile, multiply-accumulate
-    /// the contributing weight tiles, rescale, reduce inside the tile
-    /// (rotate-and-add over dim 1 for Type A, dim 0 for Type B), then for a
-    /// Type-A layer that is not last clear the unknown slots and duplicate,
-    /// and add the bias.
+    /// the contributing weight tiles, rescale, run the layer's
+    /// ``ReductionStep``s (reduce inside the tile; for a Type-A layer that is
+    /// not last, mask and duplicate), and add the bias.
     func fullyConnected(_ fc: FullyConnectedLayer, layerIndex: Int, _ inputs: [Tile]) throws -> [Tile] {
         let operands = weights[layerIndex]
         let tileIndices = Dictionary(grouping: fc.tiles.indices, by: { fc.tiles[$0].outputIndex(fc.form) })
@@ -44,16 +43,14 @@ extension PlanExecutor {
             acc = try backend.add(acc, plain: extra)
         }
         acc = try backend.rescale(acc)
-        if fc.form == .typeA {
-            for k in 0..<TileShape.log2(t.t2) { acc = try backend.add(acc, backend.rotate(acc, by: t.t3 << k)) }
-            if let mask = masks[layerIndex] {
+        for step in fc.reductionSteps(tile: t) {
+            switch step {
+            case .rotateAndAdd(let steps):
+                acc = try backend.add(acc, backend.rotate(acc, by: steps))
+            case .mask:
+                guard let mask = masks[layerIndex] else { throw ExecutorError.input("internal: layer \(fc.name) has no mask") }
                 acc = try backend.rescale(backend.multiply(acc, plain: mask))
-                for k in 0..<TileShape.log2(t.t2) {
-                    acc = try backend.add(acc, backend.rotate(acc, by: t.slotCount - (t.t3 << k)))
-                }
             }
-        } else {
-            for k in 0..<TileShape.log2(t.t1) { acc = try backend.add(acc, backend.rotate(acc, by: (t.t2 * t.t3) << k)) }
         }
         if let biasSlots = layout.biasSlots(fc, output: output) {
             let current = acc
@@ -97,19 +94,11 @@ extension PlanExecutor {
 
     /// The same computation on a tile known in the clear.
     private func plainOutput(_ fc: FullyConnectedLayer, output: Int, sum: [Double]?) -> [Double] {
-        let t = plan.tile
-        var values = sum ?? [Double](repeating: 0, count: t.slotCount)
-        if fc.form == .typeA {
-            for k in 0..<TileShape.log2(t.t2) { values = SlotMath.add(values, SlotMath.rotate(values, by: t.t3 << k)) }
-            if !fc.isLast {
-                values = SlotMath.multiply(values, layout.maskSlots)
-                for k in 0..<TileShape.log2(t.t2) {
-                    values = SlotMath.add(values, SlotMath.rotate(values, by: t.slotCount - (t.t3 << k)))
-                }
-            }
-        } else {
-            for k in 0..<TileShape.log2(t.t1) {
-                values = SlotMath.add(values, SlotMath.rotate(values, by: (t.t2 * t.t3) << k))
+        var values = sum ?? [Double](repeating: 0, count: plan.tile.slotCount)
+        for step in fc.reductionSteps(tile: plan.tile) {
+            switch step {
+            case .rotateAndAdd(let steps): values = SlotMath.add(values, SlotMath.rotate(values, by: steps))
+            case .mask: values = SlotMath.multiply(values, layout.maskSlots)
             }
         }
         if let bias = layout.biasSlots(fc, output: output) { values = SlotMath.add(values, bias) }
