@@ -34,7 +34,7 @@ struct GroupSwapSearch {
         for _ in 0..<passes {
             var improved = false
             for i in 0..<count {
-                for j in (i + 1)..<max(count, i + 1) where !unchanged(i, j) {
+                for j in (i + 1)..<count where !unchanged(i, j) {
                     let cost = localTiles(i, j, work: &work)
                     swap(i, j)
                     if localTiles(i, j, work: &work) < cost {
