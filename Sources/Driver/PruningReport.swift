@@ -74,7 +74,10 @@ public struct PruningReport: Sendable, Codable, Equatable {
     public var metric: String
     public var trainingSamples: Int
     public var validationSamples: Int
+    /// Retraining epochs per round.
     public var epochs: Int
+    /// Gradual pruning rounds (``PruningRunner/Options/rounds``), when more than one.
+    public var rounds: Int?
     /// The metric of the unpruned input model on the validation set.
     public var baseline: Double
     /// The metric of the final (pruned, retrained) model.
@@ -89,9 +92,28 @@ public struct PruningReport: Sendable, Codable, Equatable {
     public var search: [Probe]?
     /// The budget of the search: accuracy percentage points (or MSE percent).
     public var maxDrop: Double?
+    /// The separate test set's evaluation, when one was given
+    /// (``PruningRunner/test(_:pruned:on:threads:)``).
+    public var test: TestResult?
+
+    /// The unpruned and the final model's metric on a separate test set
+    /// (the scheme never sees it: it retrains and validates on other data).
+    public struct TestResult: Sendable, Codable, Equatable {
+        public var samples: Int
+        /// The unpruned input model's metric.
+        public var baseline: Double
+        /// The pruned, retrained model's metric.
+        public var final: Double
+
+        public init(samples: Int, baseline: Double, final: Double) {
+            self.samples = samples
+            self.baseline = baseline
+            self.final = final
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case model, scheme, ratio, tile, metric, epochs, baseline, final, steps, layers, search
+        case model, scheme, ratio, tile, metric, epochs, rounds, baseline, final, steps, layers, search, test
         case trainingSamples = "training_samples"
         case validationSamples = "validation_samples"
         case tileSparsity = "tile_sparsity"
@@ -113,10 +135,14 @@ public struct PruningReport: Sendable, Codable, Equatable {
         }
         func percent(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
         var lines = ["scheme \(scheme.uppercased()) on \(model): ratio \(String(format: "%.3g", ratio)), tile \(tile.map(String.init).joined(separator: "x")), "
-                     + "\(epochs) retraining epoch(s) on \(trainingSamples) samples, \(metric) on \(validationSamples) validation samples"]
+                     + "\(epochs) retraining epoch(s)" + (rounds.map { " in each of \($0) rounds" } ?? "") + " on \(trainingSamples) samples, \(metric) on \(validationSamples) validation samples"]
         let unit = metric == "accuracy" ? " points" : "%"
         lines.append("\(metric): unpruned \(number(baseline)), final \(number(final))"
                      + String(format: " (drop %.2f", Self.drop(from: baseline, to: final, metric: metric)) + unit + ")")
+        if let test {
+            lines.append("\(metric) on \(test.samples) test samples: unpruned \(number(test.baseline)), final \(number(test.final))"
+                         + String(format: " (drop %.2f", Self.drop(from: test.baseline, to: test.final, metric: metric)) + unit + ")")
+        }
         lines.append(String(format: "tile sparsity %.1f%% (%d tiles removed), weight sparsity %.1f%%",
                             tileSparsity * 100, tilesRemoved, weightSparsity * 100))
         lines.append("")

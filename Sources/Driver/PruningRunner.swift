@@ -4,6 +4,7 @@ internal import HepexcPasses
 public import HepexcPlan
 internal import HepexcTraining
 internal import Dispatch
+internal import Foundation
 
 /// Runs a HE-PEx scheme (``PruningScheme``) on a graph: its passes, then
 /// retraining with the masks fixed (`Trainer.train`) on a training split,
@@ -21,6 +22,23 @@ public enum PruningRunner {
         public var firstForm: FCForm?
         /// `prune-pack`'s threshold (P4, P4E).
         public var packThreshold: Double
+        /// P4, P4E: `permute` also optimises for `packThreshold`
+        /// (``PruningScheme/steps(ratio:t1:t2:firstForm:packThreshold:packAware:)``).
+        public var packAwarePermutation = true
+        /// Gradual pruning: the scheme's passes and the retraining run this
+        /// many times, round i at density (1 − ratio)^(i/rounds), so the
+        /// last round reaches `ratio`. Every round retrains `epochs` epochs.
+        public var rounds = 1
+        /// Multiply the learning rate by this after every retraining epoch
+        /// (`nil`: constant).
+        public var learningRateDecay: Double?
+        /// Prune by one ranking over all layers (`scope=global`) instead of
+        /// every layer by the ratio.
+        public var globalScope = false
+        /// The output layer's (the last prunable layer's) first pruning step
+        /// prunes at most this fraction (`nil`: `ratio` like every layer): it
+        /// holds few tiles, and emptying it leaves a constant output.
+        public var outputRatio: Double?
         /// Retraining epochs (≥ 1).
         public var epochs: Int
         public var batchSize: Int
@@ -93,36 +111,47 @@ public enum PruningRunner {
         var steps: [PruningReport.Step] = []
         var before = baseline
         var permutation: (before: TileStatistics, after: TileStatistics)?
-        for step in options.scheme.steps(ratio: options.ratio, t1: options.t1, t2: options.t2,
-                                         firstForm: options.firstForm, packThreshold: options.packThreshold) {
+        let rounds = max(options.rounds, 1)
+        var value = baseline
+        var final = initial
+        for round in 1...rounds {
+            let ratio = round == rounds ? options.ratio : Self.roundRatio(options.ratio, round: round, of: rounds)
+            let tag = rounds == 1 ? "" : " (round \(round)/\(rounds))"
+            let output = try statistics(current, options).layers.last?.name
+            let schedule = options.outputRatio.flatMap { cap in output.map { "\($0):\(min(cap, ratio))" } }
+            for step in options.scheme.steps(ratio: ratio, t1: options.t1, t2: options.t2,
+                                             firstForm: options.firstForm, packThreshold: options.packThreshold,
+                                             schedule: schedule, globalScope: options.globalScope, packAware: options.packAwarePermutation) {
+                let start = DispatchTime.now()
+                let prior = try statistics(current, options)
+                do {
+                    try PassManager(parsing: step.pipeline).run(on: &current)
+                } catch {
+                    throw .pass(error)
+                }
+                let seconds = elapsed(since: start)
+                let after = try statistics(current, options)
+                if step.name == "permute" { permutation = (permutation?.before ?? prior, after) }
+                let value = try metric(current, on: validation, threads: options.threads)
+                steps.append(PruningReport.Step(name: step.name, pipeline: step.pipeline, metricBefore: before,
+                                                metricAfter: value, seconds: seconds, statistics: after))
+                progress("\(step.pipeline)\(tag): \(metricName) \(value), tile sparsity \(after.tileSparsity)")
+                before = value
+            }
             let start = DispatchTime.now()
-            let prior = try statistics(current, options)
             do {
-                try PassManager(parsing: step.pipeline).run(on: &current)
+                current = try retrain(current, on: training, options: options)
             } catch {
-                throw .pass(error)
+                throw .execution("retraining: \(error)")
             }
             let seconds = elapsed(since: start)
-            let after = try statistics(current, options)
-            if step.name == "permute" { permutation = (prior, after) }
-            let value = try metric(current, on: validation, threads: options.threads)
-            steps.append(PruningReport.Step(name: step.name, pipeline: step.pipeline, metricBefore: before,
-                                            metricAfter: value, seconds: seconds, statistics: after))
-            progress("\(step.pipeline): \(metricName) \(value), tile sparsity \(after.tileSparsity)")
+            final = try statistics(current, options)
+            value = try metric(current, on: validation, threads: options.threads)
+            steps.append(PruningReport.Step(name: "retrain", pipeline: nil, metricBefore: before, metricAfter: value,
+                                            seconds: seconds, statistics: final))
+            progress("retrain\(tag): \(metricName) \(value)")
             before = value
         }
-        let start = DispatchTime.now()
-        do {
-            current = try retrain(current, on: training, options: options)
-        } catch {
-            throw .execution("retraining: \(error)")
-        }
-        let seconds = elapsed(since: start)
-        let final = try statistics(current, options)
-        let value = try metric(current, on: validation, threads: options.threads)
-        steps.append(PruningReport.Step(name: "retrain", pipeline: nil, metricBefore: before, metricAfter: value,
-                                        seconds: seconds, statistics: final))
-        progress("retrain: \(metricName) \(value)")
 
         // Passes keep the prunable layers in order (permute may rename the last one), so match by position.
         func counterpart(_ statistics: TileStatistics?, _ index: Int, _ name: String) -> TileStatistics.Layer? {
@@ -138,12 +167,20 @@ public enum PruningRunner {
                                 tileSparsity: layer.tileSparsity,
                                 tilesRemoved: layer.zeroTiles - (counterpart(initial, index, layer.name)?.zeroTiles ?? 0))
         }
-        let report = PruningReport(model: graph.name, scheme: options.scheme.rawValue, ratio: options.ratio,
+        var report = PruningReport(model: graph.name, scheme: options.scheme.rawValue, ratio: options.ratio,
                                    tile: [options.t1, options.t2], metric: metricName, trainingSamples: training.count,
                                    validationSamples: validation.count, epochs: options.epochs, baseline: baseline,
                                    final: value, steps: steps, layers: layers, tileSparsity: final.tileSparsity,
                                    weightSparsity: final.weightSparsity, tilesRemoved: final.zeroTiles - initial.zeroTiles)
+        if rounds > 1 { report.rounds = rounds }
         return (current, report)
+    }
+
+    /// The pruning ratio of gradual round `round` (1-based) of `rounds`:
+    /// density (1 − ratio)^(round/rounds), rounded to 1e-4.
+    static func roundRatio(_ ratio: Double, round: Int, of rounds: Int) -> Double {
+        let density = Foundation.pow(max(1 - ratio, 0), Double(round) / Double(rounds))
+        return ((1 - density) * 10_000).rounded() / 10_000
     }
 
     /// Retrains `graph` with its masks fixed (and, by default, its polynomial
@@ -151,12 +188,29 @@ public enum PruningRunner {
     /// deeper in the plan).
     static func retrain(_ graph: Graph, on data: Dataset, options: Options) throws(TrainingError) -> Graph {
         let trainingOptions = TrainingOptions(epochs: options.epochs, batchSize: options.batchSize,
-                                              learningRate: options.learningRate, seed: options.seed)
+                                              learningRate: options.learningRate,
+                                              schedule: options.learningRateDecay.map { .exponential(gamma: $0) } ?? .constant,
+                                              seed: options.seed)
         let usesLabels = data.labels != nil
         let network = try Network(graph, options: .init(freezePolynomials: options.freezePolynomials,
                                                          output: usesLabels ? graph.logitsValue : nil, seed: options.seed))
         _ = try Trainer(network: network, options: trainingOptions).train(on: data)
         return network.exportedGraph()
+    }
+
+    /// The unpruned `graph`'s and the `pruned` one's metric on a separate
+    /// test set, for ``PruningReport/test``.
+    /// - Throws: ``DriverError/dataMismatch(_:)`` when the test set's kind
+    ///   (class labels or not) differs from the validation set's.
+    public static func test(_ graph: Graph, pruned: Graph, on dataset: Dataset, metric name: String,
+                            threads: Int? = nil) throws(DriverError) -> PruningReport.TestResult {
+        guard (dataset.labels != nil) == (name == "accuracy") else {
+            throw .dataMismatch("the test set \(dataset.source.path) "
+                                + (dataset.labels != nil ? "has class labels" : "has no class labels")
+                                + " but the scheme measured \(name)")
+        }
+        return PruningReport.TestResult(samples: dataset.count, baseline: try metric(graph, on: dataset, threads: threads),
+                                        final: try metric(pruned, on: dataset, threads: threads))
     }
 
     /// Accuracy (class labels) or MSE of `graph` on `dataset`.

@@ -36,17 +36,27 @@ public enum PruningScheme: String, Sendable, Codable, CaseIterable {
     ///   - t2: tile columns.
     ///   - firstForm: the first dense layer's form, `nil` for the compiler's choice.
     ///   - packThreshold: `prune-pack` prunes tiles with fewer non-zeros than this fraction.
+    ///   - schedule: per-layer ratios for the first pruning step
+    ///     (`prune`/`prune-tiles` `schedule`, local scope), e.g. `logits:0.5`.
+    ///   - globalScope: rank the weights (P2T: tiles) of all layers
+    ///     together instead of pruning every layer by `ratio`.
+    ///   - packAware: P4/P4E: `permute` also gathers non-zeros into tiles
+    ///     that survive `packThreshold` (its `pack-threshold` option).
     public func steps(ratio: Double, t1: Int, t2: Int, firstForm: FCForm? = nil,
-                      packThreshold: Double = 0.0625) -> [Step] {
+                      packThreshold: Double = 0.0625, schedule: String? = nil, globalScope: Bool = false,
+                      packAware: Bool = true) -> [Step] {
         let form = firstForm.map { ",first-form=\($0.rawValue)" } ?? ""
         let tile = "tile=\(t1)x\(t2)\(form)"
-        let prune = Step(name: "prune", pipeline: "prune{ratio=\(ratio)}")
-        let permute = Step(name: "permute", pipeline: "permute{\(tile)}")
+        let scope = (globalScope ? ",scope=global" : "") + (schedule.map { ",schedule=\($0)" } ?? "")
+        let prune = Step(name: "prune", pipeline: "prune{ratio=\(ratio)\(scope)}")
+        let packs = self == .p4 || self == .p4e
+        let permute = Step(name: "permute",
+                           pipeline: "permute{\(tile)" + (packs && packAware ? ",pack-threshold=\(packThreshold)}" : "}"))
         let pack = Step(name: "prune-pack", pipeline: "prune-pack{threshold=\(packThreshold),\(tile)}")
         let expand = Step(name: "expand", pipeline: "expand{\(tile)}")
         switch self {
         case .p2: return [prune]
-        case .p2t: return [Step(name: "prune-tiles", pipeline: "prune-tiles{ratio=\(ratio),\(tile)}")]
+        case .p2t: return [Step(name: "prune-tiles", pipeline: "prune-tiles{ratio=\(ratio)\(scope),\(tile)}")]
         case .p3: return [prune, permute]
         case .p3e: return [prune, permute, expand]
         case .p4: return [prune, permute, pack]

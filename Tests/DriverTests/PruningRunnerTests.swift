@@ -109,7 +109,10 @@ import _HepexcTestSupport
         #expect(steps(.p2t) == ["prune-tiles{ratio=0.8,tile=8x16}"])
         #expect(steps(.p3) == ["prune{ratio=0.8}", "permute{tile=8x16}"])
         #expect(steps(.p3e) == ["prune{ratio=0.8}", "permute{tile=8x16}", "expand{tile=8x16}"])
-        #expect(steps(.p4) == ["prune{ratio=0.8}", "permute{tile=8x16}", "prune-pack{threshold=0.0625,tile=8x16}"])
+        #expect(steps(.p4) == ["prune{ratio=0.8}", "permute{tile=8x16,pack-threshold=0.0625}",
+                               "prune-pack{threshold=0.0625,tile=8x16}"])
+        #expect(PruningScheme.p4.steps(ratio: 0.8, t1: 8, t2: 16, packThreshold: 0.1, packAware: false)[1].pipeline
+                == "permute{tile=8x16}")
         #expect(steps(.p4e) == steps(.p4) + ["expand{tile=8x16}"])
         #expect(PruningScheme.p4e.steps(ratio: 0.5, t1: 4, t2: 4, firstForm: .typeB).last?.pipeline == "expand{tile=4x4,first-form=B}")
         for scheme in PruningScheme.allCases {

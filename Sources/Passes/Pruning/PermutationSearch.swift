@@ -16,6 +16,10 @@ struct PermutationSearch {
     /// Current (permuted) non-zero pattern of each layer, row-major.
     private(set) var masks: [[Bool]]
     private(set) var permutations: [[Int]]
+    /// `prune-pack`'s threshold when one follows: each axis is then also
+    /// refined for it (``PackAwareSwaps``) and rounds continue while its
+    /// cost falls.
+    var packThreshold: Double?
 
     init(layers: [PrunableLayer], permutable: [Bool], masks: [[Bool]], columnGroups: [Int]? = nil) {
         self.layers = layers
@@ -56,7 +60,8 @@ struct PermutationSearch {
 
     private mutating func rounds(_ axes: [Int], iterations: Int, kmeansIterations: Int, seed: UInt64) {
         var generator = SplitMix64.pruning(seed: seed)
-        var best = nonZeroTiles
+        let objective = { (search: PermutationSearch) in search.packThreshold.map(search.packCost) ?? search.nonZeroTiles }
+        var best = objective(self)
         var stalled = 0
         // Stop after two rounds without fewer tiles (the first rounds may
         // only order entries, which later rounds turn into empty tiles).
@@ -64,7 +69,7 @@ struct PermutationSearch {
             for axis in axes {
                 permuteAxis(axis, kmeansIterations: kmeansIterations, seed: seed, generator: &generator)
             }
-            let now = nonZeroTiles
+            let now = objective(self)
             if now < best {
                 best = now
                 stalled = 0
@@ -150,6 +155,9 @@ struct PermutationSearch {
             for (position, point) in shuffled.enumerated() { start[point] = position / size }
             let alternative = kmeans.run(initial: start, iterations: kmeansIterations)
             if kmeans.cost(alternative) < kmeans.cost(assignment) { assignment = alternative }
+        }
+        if let packThreshold {
+            assignment = packAwareAssignment(axis: axis, size: size, from: assignment, threshold: packThreshold)
         }
         let order = BalancedKMeans.order(assignment, clusters: kmeans.clusterCount)
         guard isGrouped(axis) else { return reorder(axis, order) }

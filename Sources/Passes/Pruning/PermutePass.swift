@@ -24,6 +24,7 @@ public struct PermutePass: Pass {
         (key: "iterations", help: "at most this many rounds over all axes (default 5)"),
         (key: "kmeans-iterations", help: "at most this many k-means iterations per axis (default 20)"),
         (key: "seed", help: "0 (default): start from the current order; otherwise also try a seeded random start per axis"),
+        (key: "pack-threshold", help: "the prune-pack threshold that follows: also gather non-zeros into tiles that survive it"),
     ]
 
     public var tile: (t1: Int, t2: Int)
@@ -31,6 +32,8 @@ public struct PermutePass: Pass {
     public var iterations: Int
     public var kmeansIterations: Int
     public var seed: UInt64
+    /// `prune-pack`'s threshold when one follows (``PackAwareSwaps``).
+    public var packThreshold: Double?
 
     public init(options: [String: String]) throws(PassError) {
         try Self.checkKeys(options)
@@ -40,12 +43,16 @@ public struct PermutePass: Pass {
         kmeansIterations = try PruningOptions.integer(options["kmeans-iterations"], key: "kmeans-iterations",
                                                       pass: Self.name, default: 20)
         seed = UInt64(try PruningOptions.integer(options["seed"], key: "seed", pass: Self.name, default: 0))
+        if let text = options["pack-threshold"] {
+            packThreshold = try PruningOptions.ratio(text, key: "pack-threshold", pass: Self.name, default: 0)
+        }
     }
 
     public var options: [String: String] {
         var result = ["tile": "\(tile.t1)x\(tile.t2)", "iterations": "\(iterations)",
                       "kmeans-iterations": "\(kmeansIterations)", "seed": "\(seed)"]
         if let firstForm { result["first-form"] = firstForm.rawValue }
+        if let packThreshold { result["pack-threshold"] = "\(packThreshold)" }
         return result
     }
 
@@ -56,6 +63,7 @@ public struct PermutePass: Pass {
         var search = PermutationSearch(layers: chain.layers, permutable: chain.permutable,
                                        masks: chain.layers.map { layer in layer.values(in: graph).map { $0 != 0 } },
                                        columnGroups: chain.columnGroups)
+        search.packThreshold = packThreshold
         search.run(iterations: iterations, kmeansIterations: kmeansIterations, seed: seed)
         PermutationRewriter(chain: chain, permutations: search.permutations).apply(to: &graph)
     }

@@ -39,19 +39,7 @@ public struct PrunePass: Pass {
         criterion = try PruningOptions.choice(options["criterion"], key: "criterion", allowed: ["l1", "random"], pass: Self.name)
         target = try PruningOptions.choice(options["target"], key: "target", allowed: ["weight", "neuron"], pass: Self.name)
         seed = UInt64(try PruningOptions.integer(options["seed"], key: "seed", pass: Self.name, default: 0))
-        schedule = [:]
-        if let text = options["schedule"] {
-            for item in text.split(separator: ";") {
-                let parts = item.split(separator: ":")
-                guard parts.count == 2, let value = Double(parts[1]), value >= 0, value <= 1 else {
-                    throw .invalidOption(pass: Self.name, option: "schedule", reason: "'\(item)' is not layer:ratio")
-                }
-                schedule[String(parts[0])] = value
-            }
-            if scope == "global" {
-                throw .invalidOption(pass: Self.name, option: "schedule", reason: "a per-layer schedule needs scope=local")
-            }
-        }
+        schedule = try PruningOptions.schedule(options["schedule"], scope: scope, pass: Self.name)
     }
 
     public var options: [String: String] {
@@ -65,9 +53,7 @@ public struct PrunePass: Pass {
 
     public func run(on graph: inout Graph) throws(PassError) {
         let layers = try PrunableLayer.layers(in: graph, tile: nil, pass: Self.name)
-        for name in schedule.keys where !layers.contains(where: { $0.name == name || $0.weight == name }) {
-            throw .failed(pass: Self.name, position: 0, reason: "schedule names '\(name)', which is not a dense/conv2d layer")
-        }
+        try PruningOptions.checkSchedule(schedule, layers, pass: Self.name)
         var generator = SplitMix64.pruning(seed: seed)
         // One item per prunable unit: (layer, unit, already masked, score).
         var items: [[(unit: Int, masked: Bool, score: Double)]] = []

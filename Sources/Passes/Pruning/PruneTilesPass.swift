@@ -12,6 +12,7 @@ public struct PruneTilesPass: Pass {
         (key: "ratio", help: "fraction of tiles to prune, in [0, 1] (default 0.5)"),
         (key: "metric", help: "avg (default), max or min of |w| over a tile"),
         (key: "scope", help: "local (per layer, default) or global"),
+        (key: "schedule", help: "per-layer ratios for local scope, e.g. fc1:0.9;fc2:0.5 (layers not named use ratio)"),
         (key: "tile", help: "tile shape t1xt2 of the plan (default 16x16)"),
         (key: "first-form", help: "the first dense layer's form A or B (default: the compiler's choice)"),
     ]
@@ -19,6 +20,8 @@ public struct PruneTilesPass: Pass {
     public var ratio: Double
     public var metric: String
     public var scope: String
+    /// Per-layer ratios (local scope) by layer name; other layers use `ratio`.
+    public var schedule: [String: Double]
     public var tile: (t1: Int, t2: Int)
     public var firstForm: FCForm?
 
@@ -27,6 +30,7 @@ public struct PruneTilesPass: Pass {
         ratio = try PruningOptions.ratio(options["ratio"], pass: Self.name, default: 0.5)
         metric = try PruningOptions.choice(options["metric"], key: "metric", allowed: ["avg", "max", "min"], pass: Self.name)
         scope = try PruningOptions.choice(options["scope"], key: "scope", allowed: ["local", "global"], pass: Self.name)
+        schedule = try PruningOptions.schedule(options["schedule"], scope: scope, pass: Self.name)
         tile = try PruningOptions.tile(options["tile"], pass: Self.name)
         firstForm = try PruningOptions.form(options["first-form"], pass: Self.name)
     }
@@ -34,11 +38,15 @@ public struct PruneTilesPass: Pass {
     public var options: [String: String] {
         var result = ["ratio": "\(ratio)", "metric": metric, "scope": scope, "tile": "\(tile.t1)x\(tile.t2)"]
         if let form = firstForm { result["first-form"] = form.rawValue }
+        if !schedule.isEmpty {
+            result["schedule"] = schedule.keys.sorted().map { "\($0):\(schedule[$0] ?? 0)" }.joined(separator: ";")
+        }
         return result
     }
 
     public func run(on graph: inout Graph) throws(PassError) {
         let layers = try PrunableLayer.layers(in: graph, tile: tile, firstForm: firstForm, pass: Self.name)
+        try PruningOptions.checkSchedule(schedule, layers, pass: Self.name)
         var scores: [[Double]] = []
         for layer in layers {
             let values = layer.values(in: graph)
@@ -66,7 +74,7 @@ public struct PruneTilesPass: Pass {
         var pruned: [Set<Int>] = Array(repeating: [], count: layers.count)
         if scope == "local" {
             for l in layers.indices {
-                let count = Int((Double(scores[l].count) * ratio).rounded())
+                let count = Int((Double(scores[l].count) * (schedule[layers[l].name] ?? schedule[layers[l].weight] ?? ratio)).rounded())
                 let order = scores[l].indices.sorted { (scores[l][$0], $0) < (scores[l][$1], $1) }
                 pruned[l] = Set(order.prefix(count))
             }
