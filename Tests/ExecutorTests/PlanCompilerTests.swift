@@ -110,6 +110,18 @@ import _HepexcTestSupport
         #expect(!plan.parameters.insecure)
         #expect(plan.parameters.logQ.reduce(0, +) + plan.parameters.logP.reduce(0, +) <= bound)
     }
+
+    /// CryptoNets at 16×16: Q = 60 + 6 × 40 = 300 bits under the 438-bit
+    /// bound of N = 2^14 leaves room for a second 60-bit special prime
+    /// (two-prime key-switching digits instead of one per prime).
+    @Test func spareSecurityBudgetBuysSpecialPrimes() throws {
+        let graph = try ModelLoader.load(TestPaths.path("models/mnist_cryptonets.onnx")).graph
+        let plan = try PlanCompiler(options: .init(t1: 16, t2: 16)).compile(graph)
+        #expect(plan.parameters.logN == 14 && plan.parameters.logQ.reduce(0, +) == 300)
+        #expect(plan.parameters.logP == [60, 60])
+        let small = try PlanCompiler(options: .init(t1: 16, t2: 16, logN: 10, insecure: true)).compile(graph)
+        #expect(small.parameters.logP == [60])
+    }
 }
 
 @Suite struct ParameterChoiceTests {

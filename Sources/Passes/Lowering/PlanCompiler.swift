@@ -136,10 +136,17 @@ public struct PlanCompiler: Sendable {
             for tier in Self.primeTiers {
                 let logQ = [tier.first] + Array(repeating: tier.scale, count: depth)
                 let logQP = logQ.reduce(0, +) + tier.special
+                var specialPrimes = 1
                 if !options.insecure {
                     guard let bound = Self.maxLogQP[logN], logQP <= bound else { continue }
+                    // Spare security budget buys more special primes: wider
+                    // key-switching digits, so fewer of them — smaller
+                    // rotation keys and cheaper rotations — up to one digit.
+                    let useful = (logQ.reduce(0, +) + tier.special - 1) / tier.special
+                    specialPrimes = max(1, min(useful, 1 + (bound - logQP) / tier.special))
                 }
-                return CKKSParameterChoice(logN: logN, logQ: logQ, logP: [tier.special], logScale: tier.scale,
+                return CKKSParameterChoice(logN: logN, logQ: logQ, logP: Array(repeating: tier.special, count: specialPrimes),
+                                           logScale: tier.scale,
                                            insecure: options.insecure)
             }
         }
