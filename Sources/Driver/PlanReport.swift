@@ -1,4 +1,5 @@
 public import HepexcPlan
+internal import HepexcCKKS
 
 /// What `hepexc compile` and `hepexc inspect model.hepx` report about a plan.
 public struct PlanReport: Sendable, Codable, Equatable {
@@ -89,8 +90,10 @@ public struct PlanReport: Sendable, Codable, Equatable {
         ops = costs.reduce(OpCounts()) { $0 + $1.ops }
         let n = 1 << plan.parameters.logN
         let limbs = plan.parameters.logQ.count + plan.parameters.logP.count
-        // A key-switching key: one digit per ciphertext prime, two polynomials over Q·P each.
-        let keyBytes = plan.parameters.logQ.count * 2 * limbs * n * 8
+        // A key-switching key: two polynomials over Q·P per digit; the runtime
+        // groups the ciphertext primes into as few digits as P covers.
+        let digits = (try? CKKSParameters(plan.parameters.literal))?.digitCount ?? plan.parameters.logQ.count
+        let keyBytes = digits * 2 * limbs * n * 8
         evaluationKeyBytes = keyBytes * (plan.rotationSteps.count + 1)
         let weightTiles = costs.reduce(0) { $0 + $1.tilesStored }
         let plaintextBytes = costs.reduce(0) { $0 + $1.tilesStored * (plan.parameters.logQ.count - (plan.parameters.maxLevel - $1.inputLevel)) * n * 8 }
