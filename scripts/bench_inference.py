@@ -31,7 +31,7 @@ CASES = [
     ("digits 64-64-10 x², 1x64 D→D", "models/digits_mlp_square.onnx", "models/data/digits_test.npz",
      ["--tile", "1x64", "--first-form", "D"], 64),
     ("digits 64-128-64-10 poly2, 1x128 B→D→D", "models/digits_mlp_poly2.onnx", "models/data/digits_test.npz",
-     ["--tile", "1x128"], 64),
+     ["--tile", "1x128", "--first-form", "B"], 64),
     ("digits 64-128-64-10 poly2, 1x128 D→D→D", "models/digits_mlp_poly2.onnx", "models/data/digits_test.npz",
      ["--tile", "1x128", "--first-form", "D"], 64),
 ]
