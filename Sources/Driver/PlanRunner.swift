@@ -78,6 +78,16 @@ public enum PlanRunner {
         do { return try PlanCompiler(options: options).compile(graph) } catch { throw .pass(error) }
     }
 
+    /// The tile-independent lowering of a loaded graph, to compile under many tile shapes.
+    public static func lower(_ graph: Graph) throws(DriverError) -> PlanCompiler.Lowered {
+        do { return try PlanCompiler.lower(graph) } catch { throw .pass(error) }
+    }
+
+    /// Packs a lowered graph under `options`.
+    public static func compile(_ lowered: PlanCompiler.Lowered, options: PlanCompiler.Options) throws(DriverError) -> Plan {
+        do { return try PlanCompiler(options: options).compile(lowered) } catch { throw .pass(error) }
+    }
+
     public static func write(_ plan: Plan, to path: String) throws(DriverError) {
         do {
             try plan.serialized().write(to: URL(fileURLWithPath: path), options: .atomic)

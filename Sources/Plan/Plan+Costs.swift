@@ -37,9 +37,10 @@ extension Plan {
                 level -= fc.depth
             case .fullyConnected(let fc):
                 var outputs = Array(repeating: false, count: fc.outputTileCount)
+                let producing = fc.tileIndicesByOutput
                 for output in 0..<fc.outputTileCount {
-                    let contributing = fc.tiles(producing: output)
-                    let cipherTerms = contributing.filter { cipher[$0.inputIndex(fc.form)] }.count
+                    let contributing = producing[output]
+                    let cipherTerms = contributing.filter { cipher[fc.tiles[$0].inputIndex(fc.form)] }.count
                     guard cipherTerms > 0 else { continue }
                     outputs[output] = true
                     ops.plainMultiplies += cipherTerms
@@ -146,8 +147,13 @@ extension WeightTile {
 }
 
 extension FullyConnectedLayer {
-    /// The tiles contributing to output tile `output`, in storage order.
-    public func tiles(producing output: Int) -> [WeightTile] {
-        tiles.filter { $0.outputIndex(form) == output }
+    /// For each output tile, the indices in `tiles` of the tiles contributing
+    /// to it, in storage order (one pass over the tiles).
+    public var tileIndicesByOutput: [[Int]] {
+        var result = [[Int]](repeating: [], count: outputTileCount)
+        for (index, tile) in tiles.enumerated() where tile.outputIndex(form) < result.count {
+            result[tile.outputIndex(form)].append(index)
+        }
+        return result
     }
 }

@@ -113,12 +113,14 @@ struct Compile: ParsableCommand {
             let pruned = try schemeOptions.prune(model: model, passes: passes, t1: tile.t1, t2: tile.t2, quiet: outputOptions.json)
             // Load (and prune) once; only the lowering depends on the tile shape.
             let graph = try pruned?.graph ?? PlanRunner.loadForCompilation(model, passes: passes)
+            // Affine segments (a convolution's Toeplitz matrix) are measured once for every shape.
+            let lowered = try PlanRunner.lower(graph)
             for (t1, t2) in shapes {
               for first in firstForms {
                 let options = PlanCompiler.Options(t1: t1, t2: t2, logN: insecureLogN, insecure: insecureLogN != nil,
                                                    minimumBatch: batch, firstForm: first, diagonal: !noDiagonal)
                 do {
-                    let plan = try PlanRunner.compile(graph, options: options)
+                    let plan = try PlanRunner.compile(lowered, options: options)
                     let report = PlanReport(plan, costModel: costModel)
                     if tile.isAuto && report.estimatedMemoryBytes > maxMemoryMib << 20 {
                         failures.append(("\(t1)x\(t2)", "estimated memory above \(maxMemoryMib) MiB"))

@@ -27,7 +27,7 @@ extension PlanCompiler {
 
     /// The steps from the input to the output, and the client-side tail;
     /// reports every operation encrypted execution cannot run.
-    func linearChain(_ graph: Graph, from input: String, _ fail: (String) -> PassError) throws(PassError) -> ([Step], [String]) {
+    static func linearChain(_ graph: Graph, from input: String, _ fail: (String) -> PassError) throws(PassError) -> ([Step], [String]) {
         var steps: [Step] = []
         var tail: [String] = []
         var segment: [Operation] = []
@@ -79,7 +79,7 @@ extension PlanCompiler {
     }
 
     /// One dense step for an affine segment.
-    func affineStep(_ segment: [Operation], input: String, inputType: TensorType?, graph: Graph,
+    static func affineStep(_ segment: [Operation], input: String, inputType: TensorType?, graph: Graph,
                     _ fail: (String) -> PassError) throws(PassError) -> Step {
         guard let last = segment.last else { throw fail("internal: empty segment") }
         // Reshapes do not move values in the flat per-sample vector the plan

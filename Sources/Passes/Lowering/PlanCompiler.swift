@@ -50,23 +50,49 @@ public struct PlanCompiler: Sendable {
 
     public init(options: Options) { self.options = options }
 
+    /// A graph reduced to what the plan needs, independent of the tile
+    /// shape: the chain of dense and polynomial steps (affine segments
+    /// measured once), the client's permutations and tail.
+    public struct Lowered: Sendable {
+        let name: String
+        let features: Int
+        let steps: [Step]
+        let tail: [String]
+        let permutations: (input: [Int]?, output: [Int]?)
+    }
+
     /// - Throws: `PassError.failed` naming each operation that cannot run
     ///   encrypted, with what to do about it, or an impossible tile shape.
     public func compile(_ graph: Graph) throws(PassError) -> Plan {
+        try compile(Self.lower(graph))
+    }
+
+    /// The tile-independent half of `compile` (``Lowered``), for compiling
+    /// one model under many tile shapes.
+    /// - Throws: `PassError.failed` naming each operation that cannot run encrypted.
+    public static func lower(_ graph: Graph) throws(PassError) -> Lowered {
         func fail(_ message: String) -> PassError { .failed(pass: "lower-to-plan", position: 0, reason: message) }
-        guard TileShape.isPowerOfTwo(options.t1), TileShape.isPowerOfTwo(options.t2) else {
-            throw fail("tile \(options.t1)x\(options.t2): both dimensions must be powers of two")
-        }
         guard graph.inputs.count == 1, let input = graph.inputs.first, graph.outputs.count >= 1 else {
             throw fail("the model must have exactly one input")
         }
         // A leading/trailing `permute` runs on the client (HE-PEx Π_in/Π_out).
         var graph = graph
-        let permutations = Self.extractClientPermutations(&graph)
+        let permutations = extractClientPermutations(&graph)
         let (steps, tail) = try linearChain(graph, from: input.name, fail)
         guard let features = input.type.elementsPerItem, features > 0 else {
             throw fail("input %\(input.name) needs a static shape per item, got \(input.type)")
         }
+        return Lowered(name: graph.name, features: features, steps: steps, tail: tail, permutations: permutations)
+    }
+
+    /// Packs a lowered graph under this compiler's tile shape and options.
+    /// - Throws: `PassError.failed` for an impossible tile shape or parameters.
+    public func compile(_ lowered: Lowered) throws(PassError) -> Plan {
+        func fail(_ message: String) -> PassError { .failed(pass: "lower-to-plan", position: 0, reason: message) }
+        guard TileShape.isPowerOfTwo(options.t1), TileShape.isPowerOfTwo(options.t2) else {
+            throw fail("tile \(options.t1)x\(options.t2): both dimensions must be powers of two")
+        }
+        let (steps, tail, permutations, features) = (lowered.steps, lowered.tail, lowered.permutations, lowered.features)
         var shapes: [(inFeatures: Int, outFeatures: Int)] = []
         var inFeatures = features
         for case let .dense(name, weight, _) in steps {
@@ -106,7 +132,7 @@ public struct PlanCompiler: Sendable {
                 layers.append(.polynomial(PolynomialLayer(name: name, coefficients: coefficients)))
             }
         }
-        let plan = Plan(model: graph.name, tile: tile, parameters: parameters, inputFeatures: features,
+        let plan = Plan(model: lowered.name, tile: tile, parameters: parameters, inputFeatures: features,
                         outputFeatures: inFeatures, layers: layers,
                         rotationSteps: Plan.rotationSteps(for: layers, tile: tile), depth: depth,
                         inputPermutation: permutations.input, outputPermutation: permutations.output, clientTail: tail)
@@ -114,7 +140,7 @@ public struct PlanCompiler: Sendable {
         return plan
     }
 
-    enum Step {
+    enum Step: Sendable {
         case dense(name: String, weight: Tensor, bias: Tensor?)
         case poly(coefficients: [Double], name: String)
     }

@@ -7,11 +7,11 @@ extension PlanExecutor {
     /// not last, mask and duplicate), and add the bias.
     func fullyConnected(_ fc: FullyConnectedLayer, layerIndex: Int, _ inputs: [Tile]) throws -> [Tile] {
         let operands = weights[layerIndex]
-        let tileIndices = Dictionary(grouping: fc.tiles.indices, by: { fc.tiles[$0].outputIndex(fc.form) })
+        let tileIndices = fc.tileIndicesByOutput
         // Fewer output tiles than workers: split each tile's products instead.
         let chunks = fc.outputTileCount < threads ? threads / fc.outputTileCount : 1
         return try parallelMap(Array(0..<fc.outputTileCount)) { output in
-            try self.outputTile(fc, layerIndex: layerIndex, output: output, contributing: tileIndices[output] ?? [],
+            try self.outputTile(fc, layerIndex: layerIndex, output: output, contributing: tileIndices[output],
                                 inputs: inputs, operands: operands, chunks: chunks)
         }
     }
