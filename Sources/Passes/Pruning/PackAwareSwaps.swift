@@ -38,7 +38,7 @@ struct PackAwareSwaps {
     let budget: Int
 
     init(counts: [Int32], count: Int, groups: Int, extents: [Int], size: Int, threshold: Double,
-         passBudget: Int = 100_000_000, budget: Int = 400_000_000) {
+         passBudget: Int = 100_000_000, budget: Int = 200_000_000) {
         self.counts = counts
         self.count = count
         self.groups = groups
