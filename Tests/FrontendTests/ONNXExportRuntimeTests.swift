@@ -10,6 +10,20 @@ import Testing
 /// else `.venv-test` (made by scripts/setup.sh), else `.venv-tools`, else
 /// `python3` on the PATH.
 enum OnnxRuntimePython {
+    /// Runs every `X.onnx` of the directory in argv[1] on `X.in.npz` (inputs
+    /// `in0`, `in1`, … in the model's input order) and writes `X.ort.npz`.
+    static let runDirectory = """
+    import sys, glob, os, numpy as np, onnxruntime as ort
+    options = ort.SessionOptions(); options.intra_op_num_threads = 1
+    for model in sorted(glob.glob(os.path.join(sys.argv[1], "*.onnx"))):
+        stem = model[:-5]
+        session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+        with np.load(stem + ".in.npz") as data:
+            feeds = {i.name: data["in%d" % k] for k, i in enumerate(session.get_inputs())}
+        outputs = session.run(None, feeds)
+        np.savez(stem + ".ort.npz", **{"out%d" % k: o for k, o in enumerate(outputs)})
+    """
+
     static let path: String? = {
         var candidates: [String] = []
         if let configured = ProcessInfo.processInfo.environment["HEPEXC_PYTHON"], !configured.isEmpty {
@@ -45,17 +59,6 @@ enum OnnxRuntimePython {
 /// computes (|ours − ort| ≤ 1e-4 + 1e-4·|ort|): every bundled model and
 /// every Keras fixture, in one Python run.
 @Suite struct ONNXExportRuntimeTests {
-    static let script = """
-    import sys, glob, os, numpy as np, onnxruntime as ort
-    options = ort.SessionOptions(); options.intra_op_num_threads = 1
-    for model in sorted(glob.glob(os.path.join(sys.argv[1], "*.onnx"))):
-        stem = model[:-5]
-        session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-        with np.load(stem + ".in.npz") as data:
-            feeds = {i.name: data["in%d" % k] for k, i in enumerate(session.get_inputs())}
-        outputs = session.run(None, feeds)
-        np.savez(stem + ".ort.npz", **{"out%d" % k: o for k, o in enumerate(outputs)})
-    """
 
     @Test(.enabled(if: OnnxRuntimePython.path != nil, OnnxRuntimePython.skipMessage))
     func onnxRuntimeAgreesWithTheInterpreter() throws {
@@ -78,7 +81,7 @@ enum OnnxRuntimePython {
             let outputs = try Interpreter(graph).run(inputs)
             expected[stem] = try graph.outputs.map { try #require(outputs[$0]) }
         }
-        let status = OnnxRuntimePython.run(python, ["-c", Self.script, directory.path])
+        let status = OnnxRuntimePython.run(python, ["-c", OnnxRuntimePython.runDirectory, directory.path])
         #expect(status == 0, "onnxruntime failed on an exported model (\(python))")
         guard status == 0 else { return }
         for (stem, tensors) in expected.sorted(by: { $0.key < $1.key }) {

@@ -33,17 +33,6 @@ import Testing
              permutation: "permute{tile=2x2}", data: nil, convolution: "conv1.weight"),
     ]
 
-    static let script = """
-    import sys, glob, os, numpy as np, onnxruntime as ort
-    options = ort.SessionOptions(); options.intra_op_num_threads = 1
-    for model in sorted(glob.glob(os.path.join(sys.argv[1], "*.onnx"))):
-        stem = model[:-5]
-        session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-        with np.load(stem + ".in.npz") as data:
-            outputs = session.run(None, {session.get_inputs()[0].name: data["in0"]})
-        np.savez(stem + ".ort.npz", **{"out%d" % k: o for k, o in enumerate(outputs)})
-    """
-
     static func inputs(_ testCase: Case, graph: Graph) throws -> Tensor {
         let input = try #require(graph.inputs.first)
         let dims = input.type.dimensions.dropFirst().map { $0 ?? 1 }
@@ -82,7 +71,7 @@ import Testing
             #expect(drift <= 1e-12 * scale, "\(testCase.path): permuted model differs by \(drift)")
             expected[stem] = ours
         }
-        let status = OnnxRuntimePython.run(python, ["-c", Self.script, directory.path])
+        let status = OnnxRuntimePython.run(python, ["-c", OnnxRuntimePython.runDirectory, directory.path])
         #expect(status == 0, "onnxruntime failed on an exported permuted model (\(python))")
         guard status == 0 else { return }
         for (stem, tensor) in expected.sorted(by: { $0.key < $1.key }) {

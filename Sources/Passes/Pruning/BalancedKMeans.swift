@@ -17,7 +17,7 @@
 /// exchange: the point moves there in exchange for the member whose swap
 /// lowers the two clusters' exact cost the most (none: it stays). The result
 /// is accepted only while the total cost decreases.
-struct BalancedKMeans {
+struct BalancedKMeans: TileSizedClusters {
     /// Points as bitsets, `words` UInt64 per point.
     let bits: [UInt64]
     let count: Int
@@ -36,11 +36,6 @@ struct BalancedKMeans {
         self.size = size
     }
 
-    var clusterCount: Int { (count + size - 1) / size }
-
-    func capacity(_ cluster: Int) -> Int {
-        cluster == clusterCount - 1 ? count - size * (clusterCount - 1) : size
-    }
 
     /// Σ over clusters of popcount(OR of members) for `assignment[point] =
     /// cluster`: grouped (the non-zero tiles), then ungrouped.
@@ -224,5 +219,20 @@ struct ClusterState {
                 if counts[index] >= 2 { twice[slot] |= flag } else { twice[slot] &= ~flag }
             }
         }
+    }
+}
+
+/// `count` points in clusters of exactly `size` (one tile extent), the last
+/// cluster holding the remainder: the balance both permutation searches keep.
+protocol TileSizedClusters {
+    var count: Int { get }
+    var size: Int { get }
+}
+
+extension TileSizedClusters {
+    var clusterCount: Int { (count + size - 1) / size }
+
+    func capacity(_ cluster: Int) -> Int {
+        cluster == clusterCount - 1 ? count - size * (clusterCount - 1) : size
     }
 }

@@ -19,7 +19,7 @@
 /// until none improves. Exchanges keep every cluster's size. The work is
 /// bounded (``passBudget``, ``budget``): large axes look at fewer candidate
 /// clusters per point and run fewer passes.
-struct PackAwareSwaps {
+struct PackAwareSwaps: TileSizedClusters {
     /// Non-zero counts, `groups` per point.
     let counts: [Int32]
     let count: Int
@@ -49,11 +49,6 @@ struct PackAwareSwaps {
         self.budget = budget
     }
 
-    var clusterCount: Int { (count + size - 1) / size }
-
-    func capacity(_ cluster: Int) -> Int {
-        cluster == clusterCount - 1 ? count - size * (clusterCount - 1) : size
-    }
 
     /// The smallest non-zero count with which a tile of `entries` entries
     /// survives `prune-pack` (its rule: prune when count < threshold · entries).
