@@ -82,6 +82,8 @@ import _HepexcTestSupport
         #expect(badForm.status == 64 && badForm.stderr.contains("A, B or D"))
         let contradiction = try CLIRunner.run(["compile", "models/digits_mlp_square.onnx", "--first-form", "D", "--no-diagonal"])
         #expect(contradiction.status == 64)
+        let tooWide = try CLIRunner.run(["compile", "models/digits_mlp_square.onnx", "--tile", "8x8", "--first-form", "D"])
+        #expect(tooWide.status == 1 && tooWide.stderr.contains("Type D") && tooWide.stderr.split(separator: "\n").count == 1)
     }
 
     @Test func autoTileReportsItsChoice() throws {

@@ -103,6 +103,11 @@ public struct PlanCompiler: Sendable {
             inFeatures = weight.shape[0]
         }
         guard !shapes.isEmpty else { throw fail("the model has no dense layer to run encrypted") }
+        if options.firstForm == .diagonal, let first = shapes.first,
+           !DiagonalSchedule.fits(inFeatures: first.inFeatures, outFeatures: first.outFeatures, t2: options.t2) {
+            throw fail("the first dense layer (\(first.inFeatures) → \(first.outFeatures)) cannot be Type D under "
+                       + "\(options.t1)x\(options.t2) tiles: the diagonal form needs at most t2 = \(options.t2) inputs and outputs")
+        }
         let forms = Self.chooseForms(shapes, t1: options.t1, t2: options.t2, firstForm: options.firstForm,
                                      diagonal: options.diagonal)
         var depth = 0
