@@ -98,7 +98,11 @@ public struct PlanReport: Sendable, Codable, Equatable {
         let weightTiles = costs.reduce(0) { $0 + $1.tilesStored }
         let plaintextBytes = costs.reduce(0) { $0 + $1.tilesStored * (plan.parameters.logQ.count - (plan.parameters.maxLevel - $1.inputLevel)) * n * 8 }
         estimatedMemoryBytes = evaluationKeyBytes + plaintextBytes + weightTiles * 0
-        estimatedSeconds = costModel.seconds(ops, logN: plan.parameters.logN, limbs: plan.parameters.logQ.count)
+        // Each layer's operations at the limbs its input has: work shrinks
+        // as levels are consumed.
+        estimatedSeconds = costs.reduce(0) { total, cost in
+            total + costModel.seconds(cost.ops, logN: plan.parameters.logN, limbs: cost.inputLevel + 1)
+        }
         inputCiphertexts = plan.firstInputTileCount
         estimatedEncryptSeconds = costModel.encryptionSeconds(ciphertexts: inputCiphertexts, logN: plan.parameters.logN,
                                                               limbs: plan.parameters.logQ.count)
