@@ -50,6 +50,10 @@ public struct RunReport: Sendable, Codable, Equatable {
         let order = ["keygen", "encode_weights", "encrypt", "execute", "decrypt", "total"]
         lines.append("time: " + order.compactMap { key in timings[key].map { key + String(format: " %.1f ms", $0 * 1000) } }.joined(separator: ", "))
         lines.append("cpu:  " + order.compactMap { key in cpuTimings[key].map { key + String(format: " %.1f ms", $0 * 1000) } }.joined(separator: ", "))
+        if batchCiphertexts > 0, let execute = timings["execute"], let encrypt = timings["encrypt"] {
+            lines.append(String(format: "per batch ciphertext: client encrypt %.1f ms, server execute %.1f ms",
+                                encrypt * 1000 / Double(batchCiphertexts), execute * 1000 / Double(batchCiphertexts)))
+        }
         lines.append(String(format: "peak memory: %.1f MiB", Double(peakMemoryBytes) / 1_048_576))
         lines.append("ops executed: \(ops)")
         return lines.joined(separator: "\n")
