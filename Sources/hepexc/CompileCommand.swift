@@ -65,6 +65,9 @@ struct Compile: ParsableCommand {
     @Flag(name: .long, help: "Use only the alternating Type A / Type B forms (no diagonal Type-D layers).")
     var noDiagonal = false
 
+    @Option(name: .long, help: "CKKS scale bits: 40 (precise) or 35 (smaller keys and rings, errors up to ~1e-4…1e-3); default 40 where it fits the ring.")
+    var scaleBits: Int?
+
     @Option(name: .shortAndLong, help: "Where to write the plan.")
     var output: String?
 
@@ -81,6 +84,7 @@ struct Compile: ParsableCommand {
         if let firstForm, FCForm(rawValue: firstForm.uppercased()) == nil {
             throw ValidationError("--first-form \(firstForm): expected A, B or D")
         }
+        if let scaleBits, ![35, 40].contains(scaleBits) { throw ValidationError("--scale-bits must be 35 or 40") }
         if noDiagonal, firstForm?.uppercased() == "D" { throw ValidationError("--first-form D contradicts --no-diagonal") }
         try schemeOptions.validate(tileIsAuto: tile.isAuto)
     }
@@ -118,7 +122,8 @@ struct Compile: ParsableCommand {
             for (t1, t2) in shapes {
               for first in firstForms {
                 let options = PlanCompiler.Options(t1: t1, t2: t2, logN: insecureLogN, insecure: insecureLogN != nil,
-                                                   minimumBatch: batch, firstForm: first, diagonal: !noDiagonal)
+                                                   minimumBatch: batch, firstForm: first, diagonal: !noDiagonal,
+                                                   scaleBits: scaleBits)
                 do {
                     let plan = try PlanRunner.compile(lowered, options: options)
                     let report = PlanReport(plan, costModel: costModel)

@@ -142,4 +142,15 @@ import _HepexcTestSupport
         #expect(plan.parameters.logQ.reduce(0, +) + plan.parameters.logP.reduce(0, +) <= bound)
         #expect(plan.parameters.logN >= 14)
     }
+
+    /// `scaleBits` keeps one tier: poly2 at 1×128 fits N = 2^14 with 40-bit
+    /// scales (one special prime) or, asked for, 35-bit ones (room for two).
+    @Test func scaleBitsChooseTheTier() throws {
+        let graph = try ModelLoader.load(TestPaths.path("models/digits_mlp_poly2.onnx")).graph
+        let precise = try PlanCompiler(options: .init(t1: 1, t2: 128)).compile(graph)
+        #expect(precise.parameters.logScale == 40 && precise.parameters.logP == [60])
+        let small = try PlanCompiler(options: .init(t1: 1, t2: 128, scaleBits: 35)).compile(graph)
+        #expect(small.parameters.logN == 14 && small.parameters.logScale == 35 && small.parameters.logP == [60, 60])
+        #expect(throws: PassError.self) { try PlanCompiler(options: .init(t1: 1, t2: 128, scaleBits: 30)).compile(graph) }
+    }
 }

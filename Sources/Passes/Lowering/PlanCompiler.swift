@@ -29,9 +29,12 @@ public struct PlanCompiler: Sendable {
         /// Let layers that fit one tile use the diagonal form (Type D) where
         /// it is cheaper than Type A (see ``chooseForms``).
         public var diagonal: Bool
+        /// Use only the prime tier with these scale bits (35 or 40, see
+        /// ``primeTiers``); `nil` takes 40 where it fits the ring, else 35.
+        public var scaleBits: Int?
 
         public init(t1: Int, t2: Int, logN: Int? = nil, insecure: Bool = false, minimumBatch: Int? = nil,
-                    firstForm: FCForm? = nil, diagonal: Bool = true) {
+                    firstForm: FCForm? = nil, diagonal: Bool = true, scaleBits: Int? = nil) {
             self.t1 = t1
             self.t2 = t2
             self.logN = logN
@@ -39,6 +42,7 @@ public struct PlanCompiler: Sendable {
             self.minimumBatch = minimumBatch
             self.firstForm = firstForm
             self.diagonal = diagonal
+            self.scaleBits = scaleBits
         }
     }
 
@@ -161,10 +165,13 @@ public struct PlanCompiler: Sendable {
     /// The smallest secure ring (or the requested one) whose slots hold a
     /// tile and whose modulus chain covers the depth.
     func chooseParameters(depth: Int, _ fail: (String) -> PassError) throws(PassError) -> CKKSParameterChoice {
+        if let bits = options.scaleBits, !Self.primeTiers.contains(where: { $0.scale == bits }) {
+            throw fail("scale bits \(bits): expected " + Self.primeTiers.map { String($0.scale) }.joined(separator: " or "))
+        }
         let tileSlots = options.t1 * options.t2 * max(options.minimumBatch ?? 1, 1)
         let candidates = options.logN.map { [$0] } ?? Array(10...16)
         for logN in candidates where 1 << (logN - 1) >= tileSlots {
-            for tier in Self.primeTiers {
+            for tier in Self.primeTiers where options.scaleBits.map({ $0 == tier.scale }) ?? true {
                 let logQ = [tier.first] + Array(repeating: tier.scale, count: depth)
                 let logQP = logQ.reduce(0, +) + tier.special
                 var specialPrimes = 1
