@@ -14,6 +14,12 @@
 /// partial sums rescaled before their rotation (a rotation is cheaper one
 /// level lower); the second sum takes log2(t2/d) rotations. All-zero
 /// diagonals are not stored, and rotations only they would need are skipped.
+///
+/// A layer with more than t2 inputs reads ⌈n/t2⌉ input tiles x_c (features
+/// c·t2 … c·t2 + t2 − 1, as for Type A): diagonal (c, r) holds
+/// `W[j mod d, c·t2 + (j + r) mod t2]`, every input tile gets its own baby
+/// rotations, and the giant steps, the replication and the rescales are
+/// shared.
 public struct DiagonalSchedule: Sendable, Equatable {
     /// d: diagonals, the period of the output along t2.
     public let width: Int
@@ -32,10 +38,14 @@ public struct DiagonalSchedule: Sendable, Equatable {
         giantSteps = self.width / babySteps
     }
 
-    /// Whether a dense layer fits the diagonal form under tile width t2.
+    /// Whether a dense layer fits the diagonal form under tile width t2:
+    /// its outputs must fit one tile (its inputs may span several).
     public static func fits(inFeatures: Int, outFeatures: Int, t2: Int) -> Bool {
-        inFeatures <= t2 && outFeatures <= t2
+        inFeatures > 0 && outFeatures <= t2
     }
+
+    /// Input tiles a layer of `inFeatures` inputs reads.
+    public func inputTiles(inFeatures: Int) -> Int { (inFeatures + t2 - 1) / t2 }
 
     /// Diagonal r = g·B + b.
     public func diagonal(giant g: Int, baby b: Int) -> Int { g * babySteps + b }
@@ -53,18 +63,23 @@ public struct DiagonalSchedule: Sendable, Equatable {
     /// Rotate-and-add steps that replicate the result over the t2/d periods.
     public var replicationSteps: Int { TileShape.log2(t2 / width) }
 
-    /// W[o, f] ([out, in], row-major) as the t2 values of diagonal r.
-    public func diagonalValues(_ r: Int, weight: (Int, Int) -> Float, outFeatures: Int, inFeatures: Int) -> [Float] {
+    /// W[o, f] ([out, in], row-major) as the t2 values of diagonal r of
+    /// input tile `inputTile`.
+    public func diagonalValues(_ r: Int, inputTile: Int = 0, weight: (Int, Int) -> Float, outFeatures: Int,
+                               inFeatures: Int) -> [Float] {
         (0..<t2).map { j in
-            let (o, f) = (j % width, (j + r) % t2)
+            let (o, f) = (j % width, inputTile * t2 + (j + r) % t2)
             return o < outFeatures && f < inFeatures ? weight(o, f) : 0
         }
     }
 
-    /// Left-rotation steps in slots (tile with `t3` samples): baby, giant, replication.
-    public func rotationSlots(stored: Set<Int>, t3: Int) -> [Int] {
-        babyRotations(stored: stored).map { $0 * t3 }
-            + giantGroups(stored: stored).filter { $0 > 0 }.map { $0 * babySteps * t3 }
+    /// Left-rotation steps in slots (tile with `t3` samples): every input
+    /// tile's baby steps, the giant steps, the replication.
+    public func rotationSlots(storedByTile: [Set<Int>], t3: Int) -> [Int] {
+        let babies = Set(storedByTile.flatMap { babyRotations(stored: $0) })
+        let all = storedByTile.reduce(into: Set<Int>()) { $0.formUnion($1) }
+        return babies.sorted().map { $0 * t3 }
+            + giantGroups(stored: all).filter { $0 > 0 }.map { $0 * babySteps * t3 }
             + (0..<replicationSteps).map { (width << $0) * t3 }
     }
 }
@@ -73,8 +88,12 @@ extension FullyConnectedLayer {
     /// The diagonal schedule of a Type-D layer.
     public func diagonalSchedule(t2: Int) -> DiagonalSchedule { DiagonalSchedule(outFeatures: outFeatures, t2: t2) }
 
-    /// Indices of the stored diagonals of a Type-D layer.
-    public var storedDiagonals: Set<Int> { Set(tiles.map(\.col)) }
+    /// For each input tile of a Type-D layer, the indices of its stored diagonals.
+    public var storedDiagonals: [Set<Int>] {
+        var result = [Set<Int>](repeating: [], count: gridRows)
+        for tile in tiles where tile.row < gridRows { result[tile.row].insert(tile.col) }
+        return result
+    }
 }
 
 extension FCForm {

@@ -27,13 +27,12 @@ extension Plan {
             var ops = OpCounts()
             switch layer {
             case .fullyConnected(let fc) where fc.form == .diagonal:
-                let cipherInput = cipher.first ?? false
-                ops = cipherInput ? diagonalOps(fc) : OpCounts()
-                let stored = fc.tiles.count
-                costs.append(LayerCost(name: fc.name, kind: "fc-D", inputLevel: level, tilesStored: stored,
+                let (diagonalOps, cipherOutput) = diagonalOps(fc, cipherInputs: cipher)
+                ops = diagonalOps
+                costs.append(LayerCost(name: fc.name, kind: "fc-D", inputLevel: level, tilesStored: fc.tiles.count,
                                        tilesTotal: fc.totalTiles, grid: [fc.gridRows, fc.gridCols],
-                                       outputCiphertexts: cipherInput && stored > 0 ? 1 : 0, ops: ops))
-                cipher = [cipherInput && stored > 0]
+                                       outputCiphertexts: cipherOutput ? 1 : 0, ops: ops))
+                cipher = [cipherOutput]
                 level -= fc.depth
             case .fullyConnected(let fc):
                 var outputs = Array(repeating: false, count: fc.outputTileCount)
@@ -89,26 +88,38 @@ extension Plan {
         return costs
     }
 
-    /// A Type-D layer's operations on a ciphertext input (``DiagonalSchedule``).
-    func diagonalOps(_ fc: FullyConnectedLayer) -> OpCounts {
+    /// A Type-D layer's operations (``DiagonalSchedule``) given which input
+    /// tiles are ciphertexts, and whether its output is one. Diagonals of
+    /// cleartext input tiles are folded in as one plaintext addition.
+    func diagonalOps(_ fc: FullyConnectedLayer, cipherInputs: [Bool]) -> (OpCounts, Bool) {
         let schedule = fc.diagonalSchedule(t2: tile.t2)
-        let stored = fc.storedDiagonals
+        let storedByTile = fc.storedDiagonals
+        let cipherTiles = storedByTile.indices.filter { $0 < cipherInputs.count && cipherInputs[$0] && !storedByTile[$0].isEmpty }
         var ops = OpCounts()
-        guard !stored.isEmpty else { return ops }
-        ops.rotations = schedule.babyRotations(stored: stored).count
-        ops.plainMultiplies = stored.count
-        let groups = schedule.giantGroups(stored: stored)
+        guard !cipherTiles.isEmpty else { return (ops, false) }
+        var all = Set<Int>()
+        for c in cipherTiles {
+            ops.rotations += schedule.babyRotations(stored: storedByTile[c]).count
+            ops.plainMultiplies += storedByTile[c].count
+            all.formUnion(storedByTile[c])
+        }
+        let groups = schedule.giantGroups(stored: all)
         for g in groups {
-            let terms = (0..<schedule.babySteps).filter { stored.contains(schedule.diagonal(giant: g, baby: $0)) }.count
+            let terms = cipherTiles.reduce(0) { total, c in
+                total + (0..<schedule.babySteps).filter { storedByTile[c].contains(schedule.diagonal(giant: g, baby: $0)) }.count
+            }
             ops.additions += terms - 1
             ops.rescales += 1
             if g > 0 { ops.rotations += 1 }
         }
         ops.additions += groups.count - 1
+        if storedByTile.indices.contains(where: { !cipherTiles.contains($0) && !storedByTile[$0].isEmpty }) {
+            ops.plainAdditions += 1
+        }
         ops.rotations += schedule.replicationSteps
         ops.additions += schedule.replicationSteps
         if fc.bias != nil { ops.plainAdditions += 1 }
-        return ops
+        return (ops, true)
     }
 
     /// Total operation counts for one batch tile.
@@ -130,7 +141,7 @@ extension Plan {
         let slots = tile.slotCount
         for case .fullyConnected(let fc) in layers {
             if fc.form == .diagonal {
-                steps.formUnion(fc.diagonalSchedule(t2: tile.t2).rotationSlots(stored: fc.storedDiagonals, t3: tile.t3))
+                steps.formUnion(fc.diagonalSchedule(t2: tile.t2).rotationSlots(storedByTile: fc.storedDiagonals, t3: tile.t3))
             } else {
                 for case .rotateAndAdd(let step) in fc.reductionSteps(tile: tile) { steps.insert(step) }
             }

@@ -81,20 +81,22 @@ extension Plan {
         }
     }
 
-    /// A Type-D layer: at most t2 inputs and outputs, one row of `width`
+    /// A Type-D layer: at most t2 outputs, a grid of input tiles × `width`
     /// diagonals of t2 finite values each.
     private func validateDiagonal(_ fc: FullyConnectedLayer) throws(PlanError) {
         let t2 = tile.t2
         guard DiagonalSchedule.fits(inFeatures: fc.inFeatures, outFeatures: fc.outFeatures, t2: t2) else {
-            throw .invalid("layer \(fc.name) (Type D) has \(fc.inFeatures) inputs and \(fc.outFeatures) outputs; at most t2 = \(t2) each")
+            throw .invalid("layer \(fc.name) (Type D) has \(fc.outFeatures) outputs; at most t2 = \(t2)")
         }
-        let width = fc.diagonalSchedule(t2: t2).width
-        guard fc.gridRows == 1, fc.gridCols == width else {
-            throw .invalid("layer \(fc.name) has a \(fc.gridRows)×\(fc.gridCols) grid, expected 1×\(width) diagonals")
+        let schedule = fc.diagonalSchedule(t2: t2)
+        let (rows, width) = (schedule.inputTiles(inFeatures: fc.inFeatures), schedule.width)
+        guard fc.gridRows == rows, fc.gridCols == width else {
+            throw .invalid("layer \(fc.name) has a \(fc.gridRows)×\(fc.gridCols) grid, expected \(rows)×\(width) (input tiles × diagonals)")
         }
         var seen = Set<Int>()
         for tile in fc.tiles {
-            guard tile.row == 0, tile.col >= 0, tile.col < width, seen.insert(tile.col).inserted else {
+            guard tile.row >= 0, tile.row < rows, tile.col >= 0, tile.col < width,
+                  seen.insert(tile.row * width + tile.col).inserted else {
                 throw .invalid("layer \(fc.name): diagonal (\(tile.row), \(tile.col)) is outside the grid or repeated")
             }
             guard tile.values.count == t2, tile.values.allSatisfy(\.isFinite) else {

@@ -21,11 +21,11 @@ public enum FCForm: String, Sendable, Codable {
     /// Input `[n/t1, */t2, b/t3]`, weights `Wᵀ[n/t1, m/t2]`, sum over dim 0
     /// → output `[*/t1, m/t2, b/t3]` (already duplicated).
     case typeB = "B"
-    /// Diagonal (Halevi–Shoup) form of a layer with at most t2 inputs and
-    /// outputs: input `[*/t1, n/t2, b/t3]` (one tile, as for Type A), stored
+    /// Diagonal (Halevi–Shoup) form of a layer with at most t2 outputs:
+    /// input `[*/t1, n/t2, b/t3]` (as for Type A), stored
     /// tiles are the generalized diagonals of W (see ``DiagonalSchedule``),
-    /// baby-step giant-step rotations, output `[*/t1, m/t2, b/t3]` — the
-    /// input layout again, so no mask and one level.
+    /// baby-step giant-step rotations, output `[*/t1, m/t2, b/t3]` (one
+    /// tile) — the input layout again, so no mask and one level.
     case diagonal = "D"
 }
 
@@ -33,9 +33,9 @@ public enum FCForm: String, Sendable, Codable {
 ///
 /// `values[i·t2 + j]` is the weight at tile position (i, j): for Type A,
 /// `W[row·t1 + i, col·t2 + j]`; for Type B, `W[col·t2 + j, row·t1 + i]`.
-/// A Type-D layer's tile is diagonal `r = col` (row 0) with t2 values:
-/// `values[j] = W[j mod d, (j + r) mod t2]` (0 outside W), d the
-/// schedule's width.
+/// A Type-D layer's tile is diagonal `r = col` of input tile `c = row`,
+/// with t2 values: `values[j] = W[j mod d, c·t2 + (j + r) mod t2]` (0
+/// outside W), d the schedule's width.
 public struct WeightTile: Sendable, Codable, Equatable {
     public var row: Int
     public var col: Int
@@ -55,7 +55,7 @@ public struct FullyConnectedLayer: Sendable, Codable, Equatable {
     public var inFeatures: Int
     public var outFeatures: Int
     /// Tile-grid size along dim 0 and dim 1 in this layer's orientation
-    /// (Type D: 1 × the number of diagonals).
+    /// (Type D: input tiles × diagonals).
     public var gridRows: Int
     public var gridCols: Int
     /// The non-zero tiles, sorted by (row, col).
@@ -92,7 +92,7 @@ public struct FullyConnectedLayer: Sendable, Codable, Equatable {
         switch form {
         case .typeA: return gridCols
         case .typeB: return gridRows
-        case .diagonal: return 1
+        case .diagonal: return gridRows
         }
     }
     public var totalTiles: Int { gridRows * gridCols }

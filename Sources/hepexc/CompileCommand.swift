@@ -59,7 +59,7 @@ struct Compile: ParsableCommand {
     @Option(name: .long, help: "A `hepexc bench ckks --json` report whose per-op costs drive the estimates and --tile auto.")
     var costs: String?
 
-    @Option(name: .long, help: ArgumentHelp("Form of the first dense layer: A, B or D (diagonal; layers of at most t2 inputs and outputs). Default: the compiler's rule, or every choice with --tile auto.", valueName: "form"))
+    @Option(name: .long, help: ArgumentHelp("Form of the first dense layer: A, B or D (diagonal; layers of at most t2 outputs). Default: the compiler's rule, or every choice with --tile auto.", valueName: "form"))
     var firstForm: String?
 
     @Flag(name: .long, help: "Use only the alternating Type A / Type B forms (no diagonal Type-D layers).")

@@ -74,6 +74,11 @@ import _HepexcTestSupport
         let graph = PlanTestSupport.mlp(sizes, seed: 22)
         let plan = try PlanCompiler(options: .init(t1: 4, t2: 16, logN: 11, insecure: true)).compile(graph)
         #expect(Self.forms(plan).contains(.diagonal))
+        if sizes[0] > 16 {
+            // 40 inputs: the first layer is a Type-D layer over three input tiles.
+            guard case .fullyConnected(let first) = plan.layers[0] else { Issue.record("layer 0"); return }
+            #expect(first.form == .diagonal && first.gridRows == 3 && plan.firstInputTileCount == 3)
+        }
         try Self.expectSimulationMatches(plan, graph, PlanTestSupport.randomInputs(40, features: sizes[0], seed: 23))
     }
 
@@ -99,6 +104,34 @@ import _HepexcTestSupport
         #expect(PlanCompiler.chooseForms([(64, 64), (64, 10)], t1: 4, t2: 64, diagonal: false) == [.typeB, .typeA])
         #expect(PlanCompiler.chooseForms([(8, 8), (8, 8)], t1: 4, t2: 16, firstForm: .typeA) == [.typeA, .typeB])
         #expect(PlanCompiler.chooseForms([(8, 8), (8, 8), (8, 8)], t1: 4, t2: 16) == [.diagonal, .diagonal, .diagonal])
+        // More inputs than t2: 64 → 10 under 2×32 reads two input tiles: D rotates 2·3 + 3 + 1 = 10 times, A 5·5 = 25.
+        #expect(PlanCompiler.chooseForms([(64, 64), (64, 10)], t1: 2, t2: 32) == [.typeB, .diagonal])
+        // 128 → 10 under 16×16 (eight input tiles): D 8·3 + 3 = 27 rotations, A 4: A.
+        #expect(PlanCompiler.chooseForms([(784, 128), (128, 10)], t1: 16, t2: 16) == [.typeB, .typeA])
+    }
+
+    /// A Type-D layer over several input tiles, one of them known in the
+    /// clear (the B layer before it has no weight for that output tile):
+    /// ciphertext tiles get baby steps, the cleartext tile joins as one
+    /// plaintext; 16 → 32 → 10 under 4×16 tiles.
+    @Test func diagonalLayersReadSeveralInputTilesSomeInTheClear() throws {
+        var graph = PlanTestSupport.mlp([16, 32, 10], seed: 29)
+        guard var weight = graph.constants["w0"]?.value else { Issue.record("w0"); return }
+        for o in 16..<32 { for i in 0..<16 { weight.scalars[o * 16 + i] = 0 } }
+        graph.constants["w0"] = Constant(weight)
+        let plan = try PlanCompiler(options: .init(t1: 4, t2: 16, logN: 10, insecure: true)).compile(graph)
+        #expect(Self.forms(plan) == [.typeB, .diagonal])
+        guard case .fullyConnected(let diagonal) = plan.layers[2] else { Issue.record("layer 2"); return }
+        #expect(diagonal.gridRows == 2 && diagonal.gridCols == 16 && diagonal.inputTileCount == 2)
+        let ops = plan.layerCosts()[2].ops
+        // One ciphertext tile: 16 ct×pt, 3 baby + 3 giant rotations; the cleartext tile: one plaintext addition (+ bias).
+        #expect(ops.plainMultiplies == 16 && ops.rotations == 6 && ops.plainAdditions == 2)
+        let inputs = PlanTestSupport.randomInputs(20, features: 16, seed: 30)
+        try Self.expectSimulationMatches(plan, graph, inputs)
+        let report = try PlanRunner.run(plan, on: Dataset(inputs: inputs, source: .init(path: "random", format: .npz)),
+                                        backend: "ckks", threads: 2)
+        #expect(report.maxAbsError < 1e-3, "max error \(report.maxAbsError)")
+        #expect(report.ops == plan.estimatedOpCounts() * report.batchCiphertexts)
     }
 
     @Test func zeroDiagonalsAreSkippedWithoutChangingOutputs() throws {

@@ -6,10 +6,10 @@ extension PlanCompiler {
     /// Types A and B alternate, starting with B for an even number of layers
     /// (a Type-A layer that is not last needs a mask level, so the last one
     /// should be A) unless `firstForm` says otherwise. Where Type A would
-    /// come, a layer with at most t2 inputs and outputs becomes Type D
-    /// (diagonal) when that needs no more rotations than Type A, or when it
-    /// is not last (D needs no mask level); the next layer then takes the
-    /// input layout again. `t2 == nil` or `diagonal == false` keeps A/B only;
+    /// come, a layer with at most t2 outputs becomes Type D (diagonal) when
+    /// that needs no more rotations than Type A, or when it also has at most
+    /// t2 inputs and is not last (D needs no mask level); the next layer
+    /// then takes the input layout again. `t2 == nil` or `diagonal == false` keeps A/B only;
     /// `firstForm` forces the first layer's form (D only if it fits).
     public static func chooseForms(_ shapes: [(inFeatures: Int, outFeatures: Int)], t1: Int, t2: Int?,
                                    firstForm: FCForm? = nil, diagonal: Bool = true) -> [FCForm] {
@@ -20,8 +20,8 @@ extension PlanCompiler {
             let forced = index == 0 ? firstForm : nil
             if position == .typeA, let t2,
                DiagonalSchedule.fits(inFeatures: shape.inFeatures, outFeatures: shape.outFeatures, t2: t2),
-               forced == .diagonal || (forced == nil && diagonal && (!isLast
-                   || diagonalRotations(outFeatures: shape.outFeatures, t2: t2)
+               forced == .diagonal || (forced == nil && diagonal && ((!isLast && shape.inFeatures <= t2)
+                   || diagonalRotations(inFeatures: shape.inFeatures, outFeatures: shape.outFeatures, t2: t2)
                    <= typeARotations(outFeatures: shape.outFeatures, t1: t1, t2: t2, isLast: isLast))) {
                 forms.append(.diagonal)
                 continue
@@ -32,10 +32,12 @@ extension PlanCompiler {
         return forms
     }
 
-    /// Rotations of a dense Type-D layer (no zero diagonals).
-    static func diagonalRotations(outFeatures: Int, t2: Int) -> Int {
+    /// Rotations of a dense Type-D layer (no zero diagonals): baby steps
+    /// for every input tile, shared giant steps and replication.
+    static func diagonalRotations(inFeatures: Int, outFeatures: Int, t2: Int) -> Int {
         let schedule = DiagonalSchedule(outFeatures: outFeatures, t2: t2)
-        return schedule.babySteps - 1 + schedule.giantSteps - 1 + schedule.replicationSteps
+        return schedule.inputTiles(inFeatures: inFeatures) * (schedule.babySteps - 1) + schedule.giantSteps - 1
+            + schedule.replicationSteps
     }
 
     /// Rotations of a dense Type-A layer (no zero tiles): the reduction of

@@ -110,7 +110,7 @@ public struct PlanCompiler: Sendable {
         if options.firstForm == .diagonal, let first = shapes.first,
            !DiagonalSchedule.fits(inFeatures: first.inFeatures, outFeatures: first.outFeatures, t2: options.t2) {
             throw fail("the first dense layer (\(first.inFeatures) → \(first.outFeatures)) cannot be Type D under "
-                       + "\(options.t1)x\(options.t2) tiles: the diagonal form needs at most t2 = \(options.t2) inputs and outputs")
+                       + "\(options.t1)x\(options.t2) tiles: the diagonal form needs at most t2 = \(options.t2) outputs")
         }
         let forms = Self.chooseForms(shapes, t1: options.t1, t2: options.t2, firstForm: options.firstForm,
                                      diagonal: options.diagonal)
@@ -200,14 +200,17 @@ public struct PlanCompiler: Sendable {
                              isLast: Bool) -> FullyConnectedLayer {
         let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
         let schedule = DiagonalSchedule(outFeatures: outFeatures, t2: tile.t2)
+        let inputTiles = schedule.inputTiles(inFeatures: inFeatures)
         var tiles: [WeightTile] = []
-        for r in 0..<schedule.width {
-            let values = schedule.diagonalValues(r, weight: { Float(weight.scalars[$0 * inFeatures + $1]) },
-                                                 outFeatures: outFeatures, inFeatures: inFeatures)
-            if values.contains(where: { $0 != 0 }) { tiles.append(WeightTile(row: 0, col: r, values: values)) }
+        for c in 0..<inputTiles {
+            for r in 0..<schedule.width {
+                let values = schedule.diagonalValues(r, inputTile: c, weight: { Float(weight.scalars[$0 * inFeatures + $1]) },
+                                                     outFeatures: outFeatures, inFeatures: inFeatures)
+                if values.contains(where: { $0 != 0 }) { tiles.append(WeightTile(row: c, col: r, values: values)) }
+            }
         }
         return FullyConnectedLayer(name: name, form: .diagonal, inFeatures: inFeatures, outFeatures: outFeatures,
-                                   gridRows: 1, gridCols: schedule.width, tiles: tiles,
+                                   gridRows: inputTiles, gridCols: schedule.width, tiles: tiles,
                                    bias: bias.map { $0.scalars.map(Float.init) }, isLast: isLast)
     }
 

@@ -2,34 +2,55 @@ public import HepexcPlan
 
 extension PlanExecutor {
     /// One Type-D (diagonal) layer, as ``DiagonalSchedule`` describes: hoisted
-    /// baby rotations of the input, one multiply-accumulate and rescale per
-    /// giant step (in parallel), the giant rotations, the replication over
-    /// t2/d periods, the bias.
-    func diagonal(_ fc: FullyConnectedLayer, layerIndex: Int, _ input: Tile) throws -> Tile {
+    /// baby rotations of each input tile, one multiply-accumulate and rescale
+    /// per giant step (in parallel), the giant rotations, the diagonals of
+    /// cleartext input tiles as one plaintext, the replication over t2/d
+    /// periods, the bias.
+    func diagonal(_ fc: FullyConnectedLayer, layerIndex: Int, _ inputs: [Tile]) throws -> Tile {
         let t = plan.tile
         let schedule = fc.diagonalSchedule(t2: t.t2)
         var operands: [Int: Operand] = [:]
-        for (tile, operand) in zip(fc.tiles, weights[layerIndex]) { operands[tile.col] = operand }
-        guard case .cipher(let x) = input, !operands.isEmpty else {
-            return .plain(plainDiagonal(fc, schedule, input))
+        for (tile, operand) in zip(fc.tiles, weights[layerIndex]) { operands[tile.row * schedule.width + tile.col] = operand }
+        let storedByTile = fc.storedDiagonals
+        let cipherTiles = storedByTile.indices.filter { c in
+            guard case .cipher = inputs[c] else { return false }
+            return !storedByTile[c].isEmpty
         }
-        let stored = Set(operands.keys)
-        let babySteps = schedule.babyRotations(stored: stored)
-        var babies: [Int: Backend.Ciphertext] = [0: x]
-        for (b, rotated) in zip(babySteps, try backend.rotations(x, by: babySteps.map { $0 * t.t3 })) { babies[b] = rotated }
-        let partials = try parallelMap(schedule.giantGroups(stored: stored)) { g -> Backend.Ciphertext in
-            var inputs: [Backend.Ciphertext] = []
-            var terms: [Operand] = []
-            for b in 0..<schedule.babySteps {
-                guard let operand = operands[schedule.diagonal(giant: g, baby: b)], let rotated = babies[b] else { continue }
-                inputs.append(rotated)
-                terms.append(operand)
+        let plainPart = plainDiagonal(fc, schedule, inputs, skipping: Set(cipherTiles))
+        guard !cipherTiles.isEmpty else {
+            var values = plainPart ?? [Double](repeating: 0, count: t.slotCount)
+            if let bias = layout.biasSlots(fc, output: 0) { values = SlotMath.add(values, bias) }
+            return .plain(values)
+        }
+        // Baby rotations: one hoisted batch per input tile, the tiles in parallel.
+        let babies = try parallelMap(cipherTiles) { c -> [Int: Backend.Ciphertext] in
+            guard case .cipher(let x) = inputs[c] else { return [:] }
+            let steps = schedule.babyRotations(stored: storedByTile[c])
+            var rotated: [Int: Backend.Ciphertext] = [0: x]
+            for (b, ct) in zip(steps, try self.backend.rotations(x, by: steps.map { $0 * t.t3 })) { rotated[b] = ct }
+            return rotated
+        }
+        let all = cipherTiles.reduce(into: Set<Int>()) { $0.formUnion(storedByTile[$1]) }
+        let partials = try parallelMap(schedule.giantGroups(stored: all)) { g -> Backend.Ciphertext in
+            var terms: [Backend.Ciphertext] = []
+            var weights: [Operand] = []
+            for (position, c) in cipherTiles.enumerated() {
+                for b in 0..<schedule.babySteps {
+                    let r = schedule.diagonal(giant: g, baby: b)
+                    guard let operand = operands[c * schedule.width + r], let rotated = babies[position][b] else { continue }
+                    terms.append(rotated)
+                    weights.append(operand)
+                }
             }
-            let partial = try self.backend.rescale(self.accumulate(inputs, terms))
+            let partial = try self.backend.rescale(self.accumulate(terms, weights))
             return g == 0 ? partial : try self.backend.rotate(partial, by: g * schedule.babySteps * t.t3)
         }
         guard var acc = partials.first else { throw ExecutorError.input("internal: layer \(fc.name) has no giant step") }
         for partial in partials.dropFirst() { acc = try backend.add(acc, partial) }
+        if let plainPart {
+            acc = try backend.add(acc, plain: backend.encode(plainPart, level: backend.level(of: acc),
+                                                            scale: backend.scale(of: acc), purpose: .constant))
+        }
         for p in 0..<schedule.replicationSteps {
             acc = try backend.add(acc, backend.rotate(acc, by: (schedule.width << p) * t.t3))
         }
@@ -43,22 +64,28 @@ extension PlanExecutor {
         return .cipher(acc)
     }
 
-    /// The same steps on a tile known in the clear (or with no stored diagonal).
-    private func plainDiagonal(_ fc: FullyConnectedLayer, _ schedule: DiagonalSchedule, _ input: Tile) -> [Double] {
+    /// The contribution of the cleartext input tiles (those not in
+    /// `skipping`), through the same steps in the clear — replicated when no
+    /// ciphertext follows (`skipping` empty), since the ciphertext path
+    /// replicates after adding it; `nil` when no such tile has a diagonal.
+    private func plainDiagonal(_ fc: FullyConnectedLayer, _ schedule: DiagonalSchedule, _ inputs: [Tile],
+                               skipping: Set<Int>) -> [Double]? {
         let t = plan.tile
-        var values = [Double](repeating: 0, count: t.slotCount)
-        if case .plain(let x) = input {
-            for tile in fc.tiles {
-                let (g, b) = tile.col.quotientAndRemainder(dividingBy: schedule.babySteps)
-                let product = SlotMath.multiply(layout.diagonalSlots(of: tile, schedule: schedule),
-                                                SlotMath.rotate(x, by: b * t.t3))
-                values = SlotMath.add(values, SlotMath.rotate(product, by: g * schedule.babySteps * t.t3))
-            }
-            for p in 0..<schedule.replicationSteps {
-                values = SlotMath.add(values, SlotMath.rotate(values, by: (schedule.width << p) * t.t3))
-            }
+        var values: [Double]?
+        for tile in fc.tiles where !skipping.contains(tile.row) {
+            guard case .plain(let x) = inputs[tile.row] else { continue }
+            let (g, b) = tile.col.quotientAndRemainder(dividingBy: schedule.babySteps)
+            let product = SlotMath.multiply(layout.diagonalSlots(of: tile, schedule: schedule),
+                                            SlotMath.rotate(x, by: b * t.t3))
+            let shifted = SlotMath.rotate(product, by: g * schedule.babySteps * t.t3)
+            values = values.map { SlotMath.add($0, shifted) } ?? shifted
         }
-        if let bias = layout.biasSlots(fc, output: 0) { values = SlotMath.add(values, bias) }
+        if skipping.isEmpty, var replicated = values {
+            for p in 0..<schedule.replicationSteps {
+                replicated = SlotMath.add(replicated, SlotMath.rotate(replicated, by: (schedule.width << p) * t.t3))
+            }
+            return replicated
+        }
         return values
     }
 }

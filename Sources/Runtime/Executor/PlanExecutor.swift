@@ -89,10 +89,10 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
         for (index, layer) in plan.layers.enumerated() {
             switch layer {
             case .fullyConnected(let fc) where fc.form == .diagonal:
-                guard let input = tiles.first, tiles.count == 1 else {
-                    throw ExecutorError.input("layer \(fc.name) (Type D) needs one input tile, got \(tiles.count)")
+                guard tiles.count == fc.inputTileCount else {
+                    throw ExecutorError.input("layer \(fc.name) (Type D) needs \(fc.inputTileCount) input tiles, got \(tiles.count)")
                 }
-                tiles = [try diagonal(fc, layerIndex: index, input)]
+                tiles = [try diagonal(fc, layerIndex: index, tiles)]
             case .fullyConnected(let fc):
                 tiles = try fullyConnected(fc, layerIndex: index, tiles)
             case .polynomial(let poly):
