@@ -28,6 +28,8 @@ CASES = [
      ["--tile", "4x16", "--no-diagonal"], 64),
     ("digits 64-64-10 x², 1x64 B→D", "models/digits_mlp_square.onnx", "models/data/digits_test.npz",
      ["--tile", "1x64"], 64),
+    ("digits 64-64-10 x², 2x32 B→D (D over 2 input tiles)", "models/digits_mlp_square.onnx",
+     "models/data/digits_test.npz", ["--tile", "2x32"], 64),
     ("digits 64-64-10 x², 1x64 D→D", "models/digits_mlp_square.onnx", "models/data/digits_test.npz",
      ["--tile", "1x64", "--first-form", "D"], 64),
     ("digits 64-128-64-10 poly2, 1x128 B→D→D", "models/digits_mlp_poly2.onnx", "models/data/digits_test.npz",
