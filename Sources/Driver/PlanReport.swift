@@ -3,28 +3,8 @@ internal import HepexcCKKS
 
 /// What `hepexc compile` and `hepexc inspect model.hepx` report about a plan.
 public struct PlanReport: Sendable, Codable, Equatable {
-    public struct Layer: Sendable, Codable, Equatable {
-        public var name: String
-        public var kind: String
-        public var inputLevel: Int
-        public var tilesStored: Int
-        public var tilesTotal: Int
-        /// Tile grid rows × columns (empty for polynomials).
-        public var grid: [Int]
-        /// Fraction of weight tiles that are all zero (and skipped).
-        public var tileSparsity: Double
-        public var outputCiphertexts: Int
-        public var ops: OpCounts
-
-        enum CodingKeys: String, CodingKey {
-            case name, kind, ops, grid
-            case inputLevel = "input_level"
-            case tilesStored = "tiles_stored"
-            case tilesTotal = "tiles_total"
-            case tileSparsity = "tile_sparsity"
-            case outputCiphertexts = "output_ciphertexts"
-        }
-    }
+    /// One layer's statistics: the plan's own cost analysis.
+    public typealias Layer = Plan.LayerCost
 
     public var model: String
     /// `[t1, t2, t3]`.
@@ -81,12 +61,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
         outputFeatures = plan.outputFeatures
         rotationSteps = plan.rotationSteps
         clientTail = plan.clientTail
-        layers = costs.map { cost in
-            Layer(name: cost.name, kind: cost.kind, inputLevel: cost.inputLevel, tilesStored: cost.tilesStored,
-                  tilesTotal: cost.tilesTotal, grid: cost.grid,
-                  tileSparsity: cost.tilesTotal == 0 ? 0 : 1 - Double(cost.tilesStored) / Double(cost.tilesTotal),
-                  outputCiphertexts: cost.outputCiphertexts, ops: cost.ops)
-        }
+        layers = costs
         ops = costs.reduce(OpCounts()) { $0 + $1.ops }
         let n = 1 << plan.parameters.logN
         let limbs = plan.parameters.logQ.count + plan.parameters.logP.count
@@ -95,9 +70,8 @@ public struct PlanReport: Sendable, Codable, Equatable {
         let digits = (try? CKKSParameters(plan.parameters.literal))?.digitCount ?? plan.parameters.logQ.count
         let keyBytes = digits * 2 * limbs * n * 8
         evaluationKeyBytes = keyBytes * (plan.rotationSteps.count + 1)
-        let weightTiles = costs.reduce(0) { $0 + $1.tilesStored }
         let plaintextBytes = costs.reduce(0) { $0 + $1.tilesStored * (plan.parameters.logQ.count - (plan.parameters.maxLevel - $1.inputLevel)) * n * 8 }
-        estimatedMemoryBytes = evaluationKeyBytes + plaintextBytes + weightTiles * 0
+        estimatedMemoryBytes = evaluationKeyBytes + plaintextBytes
         // Each layer's operations at the limbs its input has: work shrinks
         // as levels are consumed.
         estimatedSeconds = costs.reduce(0) { total, cost in

@@ -12,9 +12,34 @@ extension Plan {
         public var tilesTotal: Int
         /// The tile grid (rows × columns in the layer's own orientation).
         public var grid: [Int]
+        /// Fraction of weight tiles that are all zero (and skipped).
+        public var tileSparsity: Double
         /// Ciphertexts produced (constant tiles excluded).
         public var outputCiphertexts: Int
         public var ops: OpCounts
+
+        init(name: String, kind: String, inputLevel: Int, tilesStored: Int, tilesTotal: Int, grid: [Int],
+             outputCiphertexts: Int, ops: OpCounts) {
+            self.name = name
+            self.kind = kind
+            self.inputLevel = inputLevel
+            self.tilesStored = tilesStored
+            self.tilesTotal = tilesTotal
+            self.grid = grid
+            self.tileSparsity = tilesTotal == 0 ? 0 : 1 - Double(tilesStored) / Double(tilesTotal)
+            self.outputCiphertexts = outputCiphertexts
+            self.ops = ops
+        }
+
+        /// The keys of the plan report's JSON (docs/cli.md).
+        enum CodingKeys: String, CodingKey {
+            case name, kind, ops, grid
+            case inputLevel = "input_level"
+            case tilesStored = "tiles_stored"
+            case tilesTotal = "tiles_total"
+            case tileSparsity = "tile_sparsity"
+            case outputCiphertexts = "output_ciphertexts"
+        }
     }
 
     /// Operation counts and statistics per layer, for one batch tile.
