@@ -5,27 +5,7 @@ extension Conv2DLayer {
         var out = [Float](repeating: 0, count: batch * g.positions * g.patch)
         x.withUnsafeBufferPointer { xs in
             out.withUnsafeMutableBufferPointer { cols in
-                for b in 0..<batch {
-                    for oy in 0..<g.outH {
-                        for ox in 0..<g.outW {
-                            var target = ((b * g.outH + oy) * g.outW + ox) * g.patch
-                            for c in 0..<g.channels {
-                                let plane = (b * g.channels + c) * g.height * g.width
-                                for ky in 0..<g.kernelH {
-                                    let iy = oy * g.strideH + ky - g.padTop
-                                    let rowInside = iy >= 0 && iy < g.height
-                                    for kx in 0..<g.kernelW {
-                                        let ix = ox * g.strideW + kx - g.padLeft
-                                        if rowInside && ix >= 0 && ix < g.width {
-                                            cols[target] = xs[plane + iy * g.width + ix]
-                                        }
-                                        target += 1
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                forEachPatchEntry(batch: batch, g) { column, pixel in cols[column] = xs[pixel] }
             }
         }
         return out
@@ -36,30 +16,37 @@ extension Conv2DLayer {
         var out = [Float](repeating: 0, count: batch * g.channels * g.height * g.width)
         columns.withUnsafeBufferPointer { cols in
             out.withUnsafeMutableBufferPointer { xs in
-                for b in 0..<batch {
-                    for oy in 0..<g.outH {
-                        for ox in 0..<g.outW {
-                            var source = ((b * g.outH + oy) * g.outW + ox) * g.patch
-                            for c in 0..<g.channels {
-                                let plane = (b * g.channels + c) * g.height * g.width
-                                for ky in 0..<g.kernelH {
-                                    let iy = oy * g.strideH + ky - g.padTop
-                                    let rowInside = iy >= 0 && iy < g.height
-                                    for kx in 0..<g.kernelW {
-                                        let ix = ox * g.strideW + kx - g.padLeft
-                                        if rowInside && ix >= 0 && ix < g.width {
-                                            xs[plane + iy * g.width + ix] += cols[source]
-                                        }
-                                        source += 1
-                                    }
-                                }
+                forEachPatchEntry(batch: batch, g) { column, pixel in xs[pixel] += cols[column] }
+            }
+        }
+        return out
+    }
+
+    /// Calls `body(column, pixel)` for every entry of the unfolded matrix
+    /// that lies inside the image: its index in the `[B·P, C·kh·kw]` columns
+    /// and the NCHW index of the input pixel it copies (padding is skipped).
+    /// One walk for im2col and its adjoint, so the two cannot drift apart.
+    @inline(__always)
+    private static func forEachPatchEntry(batch: Int, _ g: Geometry, _ body: (Int, Int) -> Void) {
+        for b in 0..<batch {
+            for oy in 0..<g.outH {
+                for ox in 0..<g.outW {
+                    var column = ((b * g.outH + oy) * g.outW + ox) * g.patch
+                    for c in 0..<g.channels {
+                        let plane = (b * g.channels + c) * g.height * g.width
+                        for ky in 0..<g.kernelH {
+                            let iy = oy * g.strideH + ky - g.padTop
+                            let rowInside = iy >= 0 && iy < g.height
+                            for kx in 0..<g.kernelW {
+                                let ix = ox * g.strideW + kx - g.padLeft
+                                if rowInside && ix >= 0 && ix < g.width { body(column, plane + iy * g.width + ix) }
+                                column += 1
                             }
                         }
                     }
                 }
             }
         }
-        return out
     }
 
     /// `[B·P, F]` → `[B, F, P]`, adding the bias.
