@@ -104,42 +104,31 @@ struct PermutationSearch {
         let groups = (before?.gridColumns ?? 0) + (after?.gridRows ?? 0)
         let words = max(1, (groups + 63) / 64)
         var bits = [UInt64](repeating: 0, count: count * words)
-        if let before {
-            let mask = masks[axis - 1]
-            for r in 0..<before.rows {
-                for c in 0..<before.columns where mask[r * before.columns + c] {
-                    let g = c / before.columnBlock
-                    bits[r * words + g / 64] |= 1 << UInt64(g % 64)
-                }
-            }
-        }
-        if let after {
-            let mask = masks[axis], offset = before?.gridColumns ?? 0
-            for r in 0..<after.rows {
-                for c in 0..<after.columns where mask[r * after.columns + c] {
-                    let g = offset + r / after.rowBlock
-                    bits[c / group * words + g / 64] |= 1 << UInt64(g % 64)
-                }
-            }
-        }
         // The same vectors ungrouped: one bit per entry.
         let entries = (before?.columns ?? 0) + (after?.rows ?? 0)
         let fineWords = max(1, (entries + 63) / 64)
         var fine = [UInt64](repeating: 0, count: count * fineWords)
+        func set(_ vectors: inout [UInt64], _ words: Int, point: Int, bit: Int) {
+            vectors[point * words + bit / 64] |= 1 << UInt64(bit % 64)
+        }
+        // One scan of each neighbour's mask sets both the grouped bit (the
+        // tile block the entry falls in) and the fine bit (the entry itself).
         if let before {
             let mask = masks[axis - 1]
             for r in 0..<before.rows {
                 for c in 0..<before.columns where mask[r * before.columns + c] {
-                    fine[r * fineWords + c / 64] |= 1 << UInt64(c % 64)
+                    set(&bits, words, point: r, bit: c / before.columnBlock)
+                    set(&fine, fineWords, point: r, bit: c)
                 }
             }
         }
         if let after {
-            let mask = masks[axis], offset = before?.columns ?? 0
+            let mask = masks[axis]
+            let (offset, fineOffset) = (before?.gridColumns ?? 0, before?.columns ?? 0)
             for r in 0..<after.rows {
                 for c in 0..<after.columns where mask[r * after.columns + c] {
-                    let e = offset + r
-                    fine[c / group * fineWords + e / 64] |= 1 << UInt64(e % 64)
+                    set(&bits, words, point: c / group, bit: offset + r / after.rowBlock)
+                    set(&fine, fineWords, point: c / group, bit: fineOffset + r)
                 }
             }
         }
