@@ -19,8 +19,8 @@ public struct TileLayout: Sendable {
     public func encodeInput(_ batch: [[Double]]) -> [[Double]] {
         let t = tile
         let features = plan.inputFeatures
-        let typeA = (plan.firstFullyConnected?.form ?? .typeA).takesInputAlongT2
-        let perTile = typeA ? t.t2 : t.t1
+        let alongT2 = (plan.firstFullyConnected?.form ?? .typeA).takesInputAlongT2
+        let perTile = alongT2 ? t.t2 : t.t1
         let tiles = (features + perTile - 1) / perTile
         var result = Array(repeating: [Double](repeating: 0, count: t.slotCount), count: tiles)
         for (k, sample) in batch.enumerated() where k < t.t3 {
@@ -28,7 +28,7 @@ public struct TileLayout: Sendable {
                 let source = plan.inputPermutation?[feature] ?? feature
                 let value = source < sample.count ? sample[source] : 0
                 let (c, offset) = feature.quotientAndRemainder(dividingBy: perTile)
-                if typeA {
+                if alongT2 {
                     for i in 0..<t.t1 { result[c][t.slot(i, offset, k)] = value }
                 } else {
                     for j in 0..<t.t2 { result[c][t.slot(offset, j, k)] = value }
