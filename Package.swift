@@ -1,10 +1,14 @@
 // swift-tools-version: 6.1
 // hepexc — a compiler and CKKS runtime for privacy-preserving ML.
-// Targets mirror the layers of docs/design.md; dependencies point down only:
+// Targets mirror the layers of docs/decisions.md; dependencies point down only
+// (scripts/check-layering.sh enforces the table there, CI runs it):
 //
-//   hepexc (CLI) → HepexcPasses → HepexcFrontend → HepexcIR
-//                                  HepexcData ─────┘
-//   HepexcFrontend → ONNXProto (generated, package-visible)
+//   hepexc (CLI) → HepexcDriver (application layer: one function per command)
+//   HepexcDriver → Frontend, Passes, Training, Data, Plan, Executor, Benchmarks
+//   compiler side:  HepexcFrontend → HepexcIR ← HepexcPasses → HepexcPlan
+//   runtime side:   HepexcExecutor → HepexcCKKS → HepexcRing → HepexcModArith
+//                   HepexcPlan is the only contract between the two sides;
+//                   HepexcSecurity (the HE-standard table) is shared by both.
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -67,7 +71,7 @@ let package = Package(
         ),
         .target(
             name: "HepexcPasses",
-            dependencies: ["HepexcIR", "HepexcPlan"],
+            dependencies: ["HepexcIR", "HepexcPlan", "HepexcSecurity"],
             path: "Sources/Passes",
             swiftSettings: strictSettings
         ),
@@ -86,15 +90,16 @@ let package = Package(
         ),
         .target(
             name: "HepexcDriver",
-            dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor", "HepexcTraining", "HepexcRing"],
+            dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor",
+                           "HepexcTraining", "HepexcCKKS", "HepexcBenchmarks"],
             path: "Sources/Driver",
+            exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "hepexc",
             dependencies: [
-                "HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcDriver", "HepexcPlan",
-                "HepexcModArith", "HepexcRing", "HepexcCKKS", "HepexcTraining",
+                "HepexcDriver",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/hepexc",
@@ -116,9 +121,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "HepexcSecurity",
+            path: "Sources/Runtime/Security",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "HepexcCKKS",
-            dependencies: ["HepexcModArith", "HepexcRing"],
+            dependencies: ["HepexcModArith", "HepexcRing", "HepexcSecurity"],
             path: "Sources/Runtime/CKKS",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "HepexcBenchmarks",
+            dependencies: ["HepexcModArith", "HepexcRing", "HepexcCKKS"],
+            path: "Sources/Benchmarks",
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),

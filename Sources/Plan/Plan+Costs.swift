@@ -163,7 +163,6 @@ extension Plan {
     /// The rotation steps the plan's layers use (left rotations in 0..<slots).
     public static func rotationSteps(for layers: [PlanLayer], tile: TileShape) -> [Int] {
         var steps = Set<Int>()
-        let slots = tile.slotCount
         for case .fullyConnected(let fc) in layers {
             if fc.form == .diagonal {
                 steps.formUnion(fc.diagonalSchedule(t2: tile.t2).rotationSlots(storedByTile: fc.storedDiagonals, t3: tile.t3))

@@ -59,13 +59,19 @@ public struct CKKSParameterChoice: Sendable, Codable, Equatable {
     public var logScale: Int
     /// Set only for explicitly insecure test plans.
     public var insecure: Bool
+    /// Key-switching digits (dnum): with `logP`, the full hybrid
+    /// key-switching layout, recorded by the compiler so that keys and
+    /// executions never re-derive it. Absent in plans written before it was
+    /// recorded (the runtime then derives the same default).
+    public var digits: Int?
 
-    public init(logN: Int, logQ: [Int], logP: [Int], logScale: Int, insecure: Bool = false) {
+    public init(logN: Int, logQ: [Int], logP: [Int], logScale: Int, insecure: Bool = false, digits: Int? = nil) {
         self.logN = logN
         self.logQ = logQ
         self.logP = logP
         self.logScale = logScale
         self.insecure = insecure
+        self.digits = digits
     }
 
     public var slotCount: Int { 1 << (logN - 1) }

@@ -1,17 +1,17 @@
 import ArgumentParser
-import Foundation
-import HepexcCKKS
+import HepexcDriver
 
 /// `hepexc bench …`: repeatable performance measurements (release builds only mean anything).
-struct Bench: AsyncParsableCommand {
+struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Benchmark the runtime.",
-        subcommands: [BenchCKKS.self]
+        subcommands: [BenchCKKSCommand.self]
     )
 }
 
 /// `hepexc bench ckks`: median per-operation timings of the CKKS runtime.
-struct BenchCKKS: AsyncParsableCommand {
+struct BenchCKKSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ckks",
         abstract: "Median per-operation timings of the CKKS runtime (keygen, encode, encrypt, decrypt, add, ct×pt, ct×ct+relin, rescale, rotate, NTT).",
@@ -34,7 +34,7 @@ struct BenchCKKS: AsyncParsableCommand {
     @Option(help: "Key-switching digits (default: one per limb for seal, automatic for auto).")
     var digits: Int?
     @Option(help: "Key-switching layout: seal or auto.")
-    var layout: BenchLayout = .seal
+    var layout: Benchmarking.Layout = .seal
     @Option(help: "Worker threads.")
     var threads = 1
     @Option(help: "Rounds; the median over rounds is reported.")
@@ -52,45 +52,27 @@ struct BenchCKKS: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
-    func validate() throws {
-        guard (2...16).contains(logN) else { throw ValidationError("--logn must be in 2…16") }
-        guard limbs >= 1 else { throw ValidationError("--limbs must be at least 1") }
-        guard threads >= 1, rounds >= 1, minReps >= 1, maxReps >= minReps else {
-            throw ValidationError("--threads, --rounds, --min-reps must be ≥ 1 and --max-reps ≥ --min-reps")
-        }
-        if layout == .seal, let special, special != 1 { throw ValidationError("--layout seal uses exactly one special prime") }
+    var request: Benchmarking.Request {
+        var request = Benchmarking.Request()
+        request.logN = logN
+        request.limbs = limbs
+        request.special = special
+        request.digits = digits
+        request.layout = layout
+        request.threads = threads
+        request.rounds = rounds
+        request.minReps = minReps
+        request.maxReps = maxReps
+        request.targetSeconds = targetSeconds
+        request.only = only.map { $0.split(separator: ",").map(String.init) }
+        request.insecure = insecure
+        return request
     }
 
-    func literal() -> CKKSParameters.Literal {
-        let logQ = [60] + Array(repeating: 40, count: limbs - 1)
-        switch layout {
-        case .seal:
-            return .init(logN: logN, logQ: logQ, logP: [60], logScale: 40, digits: digits ?? limbs, insecure: insecure)
-        case .auto:
-            return .init(logN: logN, logQ: logQ, logP: special.map { Array(repeating: 60, count: $0) } ?? [],
-                         logScale: 40, digits: digits, insecure: insecure)
-        }
-    }
+    func validate() throws { try Console.validate { () throws(DriverError) in try request.validate() } }
 
-    func run() async throws {
-        let parameters: CKKSParameters
-        do { parameters = try CKKSParameters(literal()) } catch let error as HEError {
-            throw ValidationError(error.description)
-        }
-        let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
-        let runner = BenchRunner(parameters: parameters, threads: threads, rounds: rounds, minReps: minReps,
-                                 maxReps: maxReps, targetSeconds: targetSeconds, selected: selected)
-        let report = try runner.run()
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.table())
-        }
+    func run() throws {
+        let request = request
+        try Console.run(json: json) { () throws(DriverError) in try Benchmarking.ckks(request) }
     }
-}
-
-enum BenchLayout: String, ExpressibleByArgument, Codable, Sendable {
-    case seal, auto
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HepexcDriver
-import HepexcIR
 
 /// Options shared by the commands that load a model.
 struct ModelOptions: ParsableArguments {
@@ -20,15 +19,34 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the IR after every pass to standard error.")
     var printIrAfterAll = false
 
-    func load() throws(DriverError) -> LoadedModel {
-        var printer: (@Sendable (String, Graph) -> Void)?
-        if printIrAfterAll {
-            printer = { name, graph in
-                let text = "// ----- IR after \(name)\n" + graph.printed(PrintOptions())
-                FileHandle.standardError.write(Data(text.utf8))
-            }
-        }
-        return try ModelLoader.load(model, configPath: config, canonicalize: !noCanonicalize, passes: passes, afterPass: printer)
+    var request: ModelRequest {
+        ModelRequest(path: model, config: config, passes: passes, canonicalize: !noCanonicalize, printIRAfterAll: printIrAfterAll)
+    }
+}
+
+/// The data-set options `eval` and `train` share.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "The data set (.npz, .npy or idx[.gz]).")
+    var data: String
+
+    @Option(name: .long, help: "A separate labels file for --data (.npy or idx).")
+    var labels: String?
+
+    @Option(name: .long, help: "Key of the inputs inside an .npz (default: x).")
+    var inputKey: String?
+
+    @Option(name: .long, help: "Key of the labels inside an .npz (default: y).")
+    var labelKey: String?
+
+    @Option(name: .long, help: "Use only the first N samples.")
+    var limit: Int?
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    var request: DataRequest {
+        DataRequest(path: data, labels: labels, inputKey: inputKey, labelKey: labelKey, limit: limit)
     }
 }
 
@@ -39,44 +57,39 @@ struct OutputOptions: ParsableArguments {
 }
 
 enum Console {
-    /// Prints `value` as one pretty, key-sorted JSON object.
-    static func printJSON(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let data = try encoder.encode(value)
-        print(String(decoding: data, as: UTF8.self))
-    }
-
-    /// Runs `body`, turning any failure into a one-line `error:` message on
-    /// standard error and exit code 1.
-    static func run(_ body: () throws -> Void) throws {
+    /// Runs `body` and prints its outcome (text, or JSON with `json`). A
+    /// failure becomes one `error:` line on standard error with exit code 1
+    /// (70 for an internal error: a bug in hepexc, not in the input).
+    static func run(json: Bool = false, _ body: () throws(DriverError) -> any CommandOutcome) throws {
         do {
-            try body()
-        } catch let error as ExitCode {
-            throw error
-        } catch let error as ValidationError {
-            throw error
+            print(try body().rendered(json: json))
         } catch {
-            let message = DriverError(error).description.replacingOccurrences(of: "\n", with: " ")
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-            throw ExitCode(1)
+            throw fail(error)
         }
     }
 
-    /// Writes `text` to `path` atomically (nothing half-written on failure).
-    static func write(_ text: String, to path: String) throws {
+    /// Like ``run(json:_:)`` for commands whose output is plain text.
+    static func runText(_ body: () throws(DriverError) -> String?) throws {
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            if let text = try body() { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
         } catch {
-            throw DriverError.write(path: path, reason: error.localizedDescription)
+            throw fail(error)
         }
     }
-}
 
-import HepexcPlan
+    /// Checks a request in `validate()`: a bad option prints with the usage.
+    static func validate(_ check: () throws(DriverError) -> Void) throws {
+        do { try check() } catch { throw ValidationError(error.userMessage()) }
+    }
 
-/// Carries a plan through generic code without importing the plan module everywhere.
-struct HepexcPlanBox {
-    var plan: Plan
+    /// A line on standard error (progress).
+    static func progress(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    private static func fail(_ error: DriverError) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(error.userMessage())\n".utf8))
+        if case .internalError = error { return ExitCode(70) }
+        return ExitCode(1)
+    }
 }

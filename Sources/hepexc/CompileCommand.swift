@@ -1,51 +1,31 @@
 import ArgumentParser
 import HepexcDriver
-import HepexcPasses
-import HepexcPlan
 
-/// `16x16`, `8x32`, or `auto`.
-struct TileArgument: ExpressibleByArgument {
-    var t1: Int
-    var t2: Int
-    var isAuto: Bool
-
-    init?(argument: String) {
-        if argument == "auto" {
-            (t1, t2, isAuto) = (0, 0, true)
-            return
-        }
-        let parts = argument.lowercased().split(separator: "x")
-        guard parts.count == 2, let t1 = Int(parts[0]), let t2 = Int(parts[1]), t1 > 0, t2 > 0 else { return nil }
-        (self.t1, self.t2, isAuto) = (t1, t2, false)
-    }
-
-    /// Every t1×t2 with both sides a power of two from 1 to 256 (a Type-D
-    /// layer needs t2 ≥ its width).
-    static let candidates: [(Int, Int)] = {
-        let sides = [1, 2, 4, 8, 16, 32, 64, 128, 256]
-        return sides.flatMap { t1 in sides.map { t2 in (t1, t2) } }
-    }()
-}
-
-struct Compile: ParsableCommand {
+struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "compile",
         abstract: "Compile a model into a packed encrypted-execution plan (.hepx).",
         discussion: """
-        The model's dense layers become tile-tensor layers (Type A / Type B alternating), its polynomial \
-        activations minimal-depth polynomial evaluations; CKKS parameters are chosen from the depth and the \
-        tile shape at 128-bit security. --tile auto picks the tile shape with the lowest estimated latency \
-        (op counts × per-op costs). With --json, prints the plan report (see docs/cli.md).
+        The model's dense layers become tile-tensor layers (Type A / Type B alternating, Type D for small \
+        ones), its polynomial activations minimal-depth polynomial evaluations; CKKS parameters are chosen \
+        from the depth and the tile shape at 128-bit security. --tile auto picks the tile shape with the \
+        lowest estimated cost for --objective: latency (client encryption plus server execution of one batch \
+        of --batch samples, default 1) or throughput (time per sample with full ciphertexts; the default \
+        unless --batch is given). With --json, prints the plan report (see docs/cli.md).
         """
     )
 
-    @Argument(help: "The model (.onnx, .hepir).")
+    @Argument(help: "The model (.onnx, Keras, .hepir).")
     var model: String
 
     @Option(name: .long, help: "Tile shape t1xt2 (powers of two), or 'auto'.")
-    var tile: TileArgument = TileArgument(argument: "16x16")!
+    var tile: TileChoice = .fixed(t1: 16, t2: 16)
 
-    @Option(name: .long, help: "Minimum samples per ciphertext (raises N if needed).")
+    @Option(name: .long, help: "Minimum samples per ciphertext (raises N if needed); with --objective latency, the batch to answer.")
     var batch: Int?
+
+    @Option(name: .long, help: "What --tile auto minimises: latency or throughput (default: latency with --batch, else throughput).")
+    var objective: CompileObjective?
 
     @Option(name: .long, help: ArgumentHelp("Extra passes to run before lowering.", valueName: "pipeline"))
     var passes: String?
@@ -60,7 +40,7 @@ struct Compile: ParsableCommand {
     var costs: String?
 
     @Option(name: .long, help: ArgumentHelp("Form of the first dense layer: A, B or D (diagonal; layers of at most t2 outputs). Default: the compiler's rule, or every choice with --tile auto.", valueName: "form"))
-    var firstForm: String?
+    var firstForm: FirstLayerForm?
 
     @Flag(name: .long, help: "Use only the alternating Type A / Type B forms (no diagonal Type-D layers).")
     var noDiagonal = false
@@ -75,91 +55,104 @@ struct Compile: ParsableCommand {
 
     @OptionGroup var outputOptions: OutputOptions
 
+    var request: CompileRequest {
+        CompileRequest(model: model, tile: tile, batch: batch, passes: passes, insecureLogN: insecureLogN,
+                       maxMemoryMiB: maxMemoryMib, costs: costs, firstForm: firstForm, diagonal: !noDiagonal,
+                       scaleBits: scaleBits, objective: objective, output: output, scheme: schemeOptions.request,
+                       quiet: outputOptions.json)
+    }
+
     func validate() throws {
-        if let batch, batch < 1 { throw ValidationError("--batch must be at least 1") }
-        if !tile.isAuto, !(tile.t1 > 0 && tile.t1 & (tile.t1 - 1) == 0 && tile.t2 > 0 && tile.t2 & (tile.t2 - 1) == 0) {
-            throw ValidationError("--tile \(tile.t1)x\(tile.t2): both dimensions must be powers of two")
-        }
-        if let insecureLogN, !(2...16).contains(insecureLogN) { throw ValidationError("--insecure-test-logn must be in 2…16") }
-        if let firstForm, FCForm(rawValue: firstForm.uppercased()) == nil {
-            throw ValidationError("--first-form \(firstForm): expected A, B or D")
-        }
-        if let scaleBits, ![35, 40].contains(scaleBits) { throw ValidationError("--scale-bits must be 35 or 40") }
-        if noDiagonal, firstForm?.uppercased() == "D" { throw ValidationError("--first-form D contradicts --no-diagonal") }
-        try schemeOptions.validate(tileIsAuto: tile.isAuto)
-    }
-
-    /// The first forms to try: the one asked for, or with --tile auto each
-    /// choice besides the compiler's rule (nil).
-    var firstForms: [FCForm?] {
-        if let firstForm { return [FCForm(rawValue: firstForm.uppercased())] }
-        return tile.isAuto ? [nil, .typeA, .typeB] + (noDiagonal ? [] : [.diagonal]) : [nil]
-    }
-
-    /// What --tile auto minimises: the latency (client encryption plus
-    /// server execution) of one batch of `--batch` samples when given,
-    /// otherwise the latency per sample (throughput).
-    func objective(_ report: PlanReport) -> Double {
-        let perCiphertext = report.estimatedSeconds + report.estimatedEncryptSeconds
-        if let batch {
-            let ciphertexts = (batch + report.batchPerCiphertext - 1) / report.batchPerCiphertext
-            return perCiphertext * Double(ciphertexts)
-        }
-        return perCiphertext / Double(report.batchPerCiphertext)
+        try schemeOptions.validate()
+        try Console.validate { () throws(DriverError) in try request.validate() }
     }
 
     func run() throws {
-        try Console.run {
-            let shapes = tile.isAuto ? TileArgument.candidates : [(tile.t1, tile.t2)]
-            let costModel = try costs.map { path throws(DriverError) in try CostModel(benchReport: path) } ?? .default
-            var best: (report: PlanReport, plan: HepexcPlanBox)?
-            var failures: [(shape: String, reason: String)] = []
-            let pruned = try schemeOptions.prune(model: model, passes: passes, t1: tile.t1, t2: tile.t2, quiet: outputOptions.json)
-            // Load (and prune) once; only the lowering depends on the tile shape.
-            let graph = try pruned?.graph ?? PlanRunner.loadForCompilation(model, passes: passes)
-            // Affine segments (a convolution's Toeplitz matrix) are measured once for every shape.
-            let lowered = try PlanRunner.lower(graph)
-            for (t1, t2) in shapes {
-              for first in firstForms {
-                let options = PlanCompiler.Options(t1: t1, t2: t2, logN: insecureLogN, insecure: insecureLogN != nil,
-                                                   minimumBatch: batch, firstForm: first, diagonal: !noDiagonal,
-                                                   scaleBits: scaleBits)
-                do {
-                    let plan = try PlanRunner.compile(lowered, options: options)
-                    let report = PlanReport(plan, costModel: costModel)
-                    if tile.isAuto && report.estimatedMemoryBytes > maxMemoryMib << 20 {
-                        failures.append(("\(t1)x\(t2)", "estimated memory above \(maxMemoryMib) MiB"))
-                        continue
-                    }
-                    if best.map({ objective(report) < objective($0.report) }) ?? true {
-                        best = (report, HepexcPlanBox(plan: plan))
-                    }
-                } catch {
-                    if !tile.isAuto { throw error }
-                    failures.append(("\(t1)x\(t2)", "\(error)"))
-                }
-              }
-            }
-            guard let best else {
-                // One reason for every shape (the model itself cannot run encrypted) is said once.
-                let reasons = Set(failures.map(\.reason))
-                if reasons.count == 1, let reason = reasons.first { throw DriverError.execution(reason) }
-                throw DriverError.execution("no tile shape works: " + failures.map { "\($0.shape): \($0.reason)" }.joined(separator: "; "))
-            }
-            if let output { try PlanRunner.write(best.plan.plan, to: output) }
-            if outputOptions.json {
-                if let pruned {
-                    try Console.printJSON(SchemeCompileReport(plan: best.report, pruning: pruned.report))
-                } else {
-                    try Console.printJSON(best.report)
-                }
-            } else {
-                if let pruned { print(pruned.report.text + "\n") }
-                print(best.report.text)
-                if tile.isAuto { print("tile chosen automatically: \(best.report.tile[0])x\(best.report.tile[1])") }
-                if let output { print("wrote \(output)") }
-                if let path = schemeOptions.saveIr { print("wrote \(path)") }
-            }
+        let request = request
+        let progress: (String) -> Void = request.quiet ? { _ in } : { Console.progress($0) }
+        try Console.run(json: outputOptions.json) { () throws(DriverError) in
+            try Compilation.run(request, progress: progress)
         }
+    }
+}
+
+/// `hepexc compile`'s HE-PEx options: a pruning scheme with retraining run
+/// before lowering (docs/hepex.md, "Schemes").
+struct SchemeOptions: ParsableArguments {
+    @Option(name: .long, help: "HE-PEx scheme before lowering: p2, p2t, p3, p3e, p4 or p4e (needs --data).",
+            transform: { text in
+                guard let scheme = PruningScheme(rawValue: text.lowercased()) else {
+                    throw ValidationError("--scheme '\(text)' is not one of p2, p2t, p3, p3e, p4, p4e")
+                }
+                return scheme
+            })
+    var scheme: PruningScheme?
+    @Option(name: .long, help: "Training data for the scheme's retraining (.npz, .npy or idx); a validation split is held out.")
+    var data: String?
+    @Option(name: .long, help: "Fraction of weights (p2t: tiles) to prune; with --max-accuracy-drop, the first ratio tried.")
+    var pruneRatio: Double = 0.8
+    @Option(name: .long, help: "Retraining epochs.")
+    var epochs: Int = 2
+    @Option(name: .long, help: "Fraction of --data held out (seeded shuffle) to measure accuracy or MSE.")
+    var validationSplit: Double = 0.2
+    @Option(name: .long, help: ArgumentHelp("A separate validation set instead of --validation-split (all of --data retrains).",
+                                            valueName: "path"))
+    var validation: String?
+    @Option(name: .long, help: ArgumentHelp("A test set the scheme never sees: report the unpruned and the final model's metric on it.",
+                                            valueName: "path"))
+    var test: String?
+    @Option(name: .long, help: "Search the ratio for the highest tile sparsity within this many accuracy points (MSE: percent) of the unpruned model.")
+    var maxAccuracyDrop: Double?
+    @Option(name: .long, help: "Ratios tried by the --max-accuracy-drop bisection.")
+    var searchSteps: Int = 5
+    @Option(name: .long, help: "prune-pack's threshold (p4, p4e): prune tiles with a smaller non-zero fraction.")
+    var packThreshold: Double = 0.0625
+    @Option(name: .long, help: "Gradual pruning: run the scheme and its retraining this many times, the last at --prune-ratio.")
+    var rounds: Int = 1
+    @Option(name: .long, help: "Retraining learning rate (Adam; default 0.001).")
+    var learningRate: Double?
+    @Option(name: .long, help: "local: prune every layer by the ratio; global: rank all layers' weights (p2t: tiles) together.")
+    var pruneScope: PruneScope = .local
+    @Option(name: .long, help: "Prune the output layer by at most this fraction (weights; p2t: tiles) instead of --prune-ratio.")
+    var outputRatio: Double?
+    @Option(name: .long, help: "Multiply the retraining learning rate by this after every epoch (default: constant).")
+    var learningRateDecay: Double?
+    @Flag(name: .long, help: "p4, p4e: permute for the fewest non-zero tiles only, not for --pack-threshold.")
+    var plainPermute = false
+    @Option(name: .long, help: "Seed of the split and of the retraining's shuffling.")
+    var seed: UInt64 = 0
+    @Option(name: .long, help: ArgumentHelp("Write the pruned, retrained model as textual IR.", valueName: "out.hepir"))
+    var saveIr: String?
+
+    func validate() throws {
+        guard let scheme else {
+            if data != nil || maxAccuracyDrop != nil || saveIr != nil || validation != nil || test != nil {
+                throw ValidationError("--data, --validation, --test, --max-accuracy-drop and --save-ir need --scheme")
+            }
+            return
+        }
+        if data == nil { throw ValidationError("--scheme \(scheme.rawValue) needs --data (the retraining set)") }
+    }
+
+    var request: SchemeRequest? {
+        guard let scheme, let data else { return nil }
+        var request = SchemeRequest(scheme: scheme, data: data)
+        request.pruneRatio = pruneRatio
+        request.epochs = epochs
+        request.validationSplit = validationSplit
+        request.validation = validation
+        request.test = test
+        request.maxAccuracyDrop = maxAccuracyDrop
+        request.searchSteps = searchSteps
+        request.packThreshold = packThreshold
+        request.rounds = rounds
+        request.learningRate = learningRate
+        request.scope = pruneScope
+        request.outputRatio = outputRatio
+        request.learningRateDecay = learningRateDecay
+        request.plainPermute = plainPermute
+        request.seed = seed
+        request.saveIR = saveIr
+        return request
     }
 }

@@ -1,15 +1,15 @@
 import ArgumentParser
 import Foundation
 import HepexcDriver
-import HepexcFrontend
 
 /// `hepexc convert MODEL -o OUT.onnx`: writes any model hepexc can read as ONNX.
-struct Convert: ParsableCommand {
+struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "convert",
         abstract: "Convert a model (Keras .h5/.keras, ONNX, textual IR) to ONNX.",
         discussion: """
         The model is imported (and canonicalized unless --no-canonicalize), any --passes run, \
-        and the result is written as an ONNX model (opset \(ONNXExporter.opset), weights as raw data, \
+        and the result is written as an ONNX model (opset \(Conversion.opset), weights as raw data, \
         dynamic batch dimension) that onnxruntime loads. The output is written atomically.
         """
     )
@@ -23,13 +23,10 @@ struct Convert: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        try Console.run {
-            let loaded = try modelOptions.load()
-            try ONNXExporter.write(loaded.graph, to: output)
-            if verbose {
-                let line = "wrote \(output): \(loaded.graph.operations.count) operations, \(loaded.graph.parameterCount) parameters (from \(loaded.format.rawValue))\n"
-                FileHandle.standardError.write(Data(line.utf8))
-            }
+        try Console.runText { () throws(DriverError) in
+            let summary = try Conversion.run(modelOptions.request, output: output)
+            if verbose { Console.progress(summary) }
+            return nil
         }
     }
 }

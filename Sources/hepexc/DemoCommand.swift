@@ -1,10 +1,9 @@
 import ArgumentParser
-import Foundation
-import HepexcData
 import HepexcDriver
 
-struct Demo: ParsableCommand {
+struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Import a bundled model, evaluate it in plaintext, then compile it and run it on encrypted samples.",
         discussion: """
         Looks for models/ in the current directory (run it from the repository root). Steps: import and \
@@ -14,73 +13,32 @@ struct Demo: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "Bundled model name: mnist_cryptonets, mnist_mlp_square, digits_mlp_square, mnist_autoencoder.")
+    @Option(name: .long, help: "Bundled model name: \(Demo.bundledData.keys.sorted().joined(separator: ", ")).")
     var model: String = "mnist_cryptonets"
 
     @Option(name: .long, help: "The models/ directory.")
     var modelsDirectory: String = "models"
 
     @Option(name: .long, help: "Tile shape for the encrypted run.")
-    var tile: TileArgument = TileArgument(argument: "16x16")!
+    var tile: TileChoice = .fixed(t1: 16, t2: 16)
 
     @Option(name: .long, help: "Test samples to run encrypted (0: plaintext only).")
     var encryptedSamples: Int = 32
 
     @OptionGroup var output: OutputOptions
 
-    static let bundledData = [
-        "mnist_cryptonets": "mnist_test.npz",
-        "mnist_mlp_square": "mnist_test.npz",
-        "digits_mlp_square": "digits_test.npz",
-        "mnist_autoencoder": "mnist_ae_test.npz",
-    ]
-
-    func validate() throws {
-        guard Self.bundledData[model] != nil else {
-            throw ValidationError("unknown bundled model '\(model)' (known: \(Self.bundledData.keys.sorted().joined(separator: ", ")))")
-        }
-        if encryptedSamples < 0 { throw ValidationError("--encrypted-samples must be 0 or more") }
-        if tile.isAuto { throw ValidationError("demo takes an explicit --tile, e.g. 16x16") }
+    var request: Demo.Request {
+        var request = Demo.Request()
+        request.model = model
+        request.modelsDirectory = modelsDirectory
+        request.tile = tile
+        request.encryptedSamples = encryptedSamples
+        return request
     }
 
-    struct Report: Encodable {
-        var summary: ModelSummary
-        var evaluation: EvaluationReport
-        var plan: PlanReport?
-        var encrypted: RunReport?
-    }
+    func validate() throws { try Console.validate { () throws(DriverError) in try request.validate() } }
 
     func run() throws {
-        try Console.run {
-            let modelPath = "\(modelsDirectory)/\(model).onnx"
-            let dataPath = "\(modelsDirectory)/data/\(Self.bundledData[model] ?? "")"
-            guard FileManager.default.fileExists(atPath: modelPath) else {
-                throw DriverError.unsupportedModelFormat(path: modelPath, reason: "bundled model not found; run from the repository root or pass --models-directory")
-            }
-            let loaded = try ModelLoader.load(modelPath)
-            let summary = ModelSummary(loaded.graph)
-            let dataset = try DatasetLoader.load(path: dataPath)
-            let evaluation = try Evaluator.evaluate(loaded.graph, on: dataset)
-            var planReport: PlanReport?
-            var encrypted: RunReport?
-            if encryptedSamples > 0 {
-                let (plan, _) = try PlanRunner.compile(modelPath, options: .init(t1: tile.t1, t2: tile.t2))
-                planReport = PlanReport(plan)
-                encrypted = try PlanRunner.run(plan, on: dataset.prefix(encryptedSamples))
-            }
-            if output.json {
-                try Console.printJSON(Report(summary: summary, evaluation: evaluation, plan: planReport, encrypted: encrypted))
-                return
-            }
-            print(summary.text)
-            print("")
-            print(evaluation.text)
-            if let planReport, let encrypted {
-                print("")
-                print(planReport.text)
-                print("")
-                print(encrypted.text)
-            }
-        }
+        try Console.run(json: output.json) { () throws(DriverError) in try Demo.run(request) }
     }
 }

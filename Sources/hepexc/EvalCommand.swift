@@ -1,9 +1,9 @@
 import ArgumentParser
-import HepexcData
 import HepexcDriver
 
-struct Eval: ParsableCommand {
+struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "eval",
         abstract: "Evaluate a model in plaintext with the float reference interpreter.",
         discussion: """
         Reports accuracy when the data has class labels, MSE against float targets, or the \
@@ -16,7 +16,6 @@ struct Eval: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
-
     @OptionGroup var dataOptions: DataOptions
 
     @Option(name: .long, help: "Samples per interpreter call.")
@@ -34,12 +33,8 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
-        try Console.run {
-            let loaded = try modelOptions.load()
-            let dataset = try dataOptions.load()
-            let report = try Evaluator.evaluate(loaded.graph, on: dataset, output: outputName,
-                                                batchSize: batchSize, threads: threads)
-            if output.json { try Console.printJSON(report) } else { print(report.text) }
-        }
+        let request = Evaluation.Request(model: modelOptions.request, data: dataOptions.request, batchSize: batchSize,
+                                         threads: threads, output: outputName)
+        try Console.run(json: output.json) { () throws(DriverError) in try Evaluation.run(request) }
     }
 }

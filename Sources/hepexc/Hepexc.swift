@@ -1,12 +1,15 @@
 import ArgumentParser
 
-/// The `hepexc` command: compile and run neural networks under CKKS.
+/// The `hepexc` command: compile and run neural networks under CKKS. Each
+/// subcommand parses its options and calls one function of the application
+/// layer (`HepexcDriver`); nothing else happens here.
 @main
-struct Hepexc: AsyncParsableCommand {
+struct Hepexc: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hepexc",
         abstract: "Compile neural networks into packed CKKS plans and run them on encrypted data.",
         version: "0.1.0",
-        subcommands: [Demo.self, Inspect.self, Eval.self, Opt.self, Convert.self, Compile.self, Run.self, Train.self, Bench.self]
+        subcommands: [DemoCommand.self, InspectCommand.self, EvalCommand.self, OptCommand.self, ConvertCommand.self,
+                      CompileCommand.self, RunCommand.self, TrainCommand.self, BenchCommand.self]
     )
 }

@@ -1,10 +1,9 @@
 import ArgumentParser
 import HepexcDriver
-import HepexcIR
-import HepexcPasses
 
-struct Opt: ParsableCommand {
+struct OptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "opt",
         abstract: "Run a pass pipeline on a model and print (or write) the resulting textual IR.",
         discussion: "Pipelines are comma-separated pass names with options in braces: 'fuse-poly{max-degree=8},fold-bn'."
     )
@@ -33,31 +32,14 @@ struct Opt: ParsableCommand {
 
     func run() throws {
         if listPasses {
-            for pass in PassRegistry.passes {
-                print("\(pass.name): \(pass.summary)")
-                for option in pass.optionHelp { print("    \(option.key): \(option.help)") }
-            }
-            for (alias, expansion) in PassRegistry.aliases.sorted(by: { $0.key < $1.key }) { print("\(alias): alias for \(expansion)") }
+            print(Optimization.passListing)
             return
         }
-        try Console.run {
-            guard let model else { return }
-            var options = ModelOptions(model: model, passes: passes, noCanonicalize: true, printIrAfterAll: printIrAfterAll)
-            options.model = model
-            let loaded = try options.load()
-            let text = loaded.graph.printed(PrintOptions(weights: weights ? .all : .elided(above: 16)))
-            if let output { try Console.write(text, to: output) } else { print(text, terminator: "") }
+        guard let model else { return }
+        let request = ModelRequest(path: model, passes: passes, canonicalize: false, printIRAfterAll: printIrAfterAll)
+        try Console.runText { () throws(DriverError) in
+            let text = try Optimization.run(request, weights: weights, output: output)
+            return output == nil ? text : nil
         }
-    }
-}
-
-extension ModelOptions {
-    init(model: String, passes: String?, noCanonicalize: Bool, printIrAfterAll: Bool) {
-        self.init()
-        self.model = model
-        self.passes = passes
-        self.noCanonicalize = noCanonicalize
-        self.printIrAfterAll = printIrAfterAll
-        self.config = nil
     }
 }

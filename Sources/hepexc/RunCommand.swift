@@ -1,9 +1,9 @@
 import ArgumentParser
-import HepexcData
 import HepexcDriver
 
-struct Run: ParsableCommand {
+struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Encrypt a data set, execute a plan under CKKS, decrypt and report.",
         discussion: """
         Acts as client and server in one process: generates keys (only the Galois keys the plan needs), \
@@ -11,7 +11,7 @@ struct Run: ParsableCommand {
         reports accuracy (or MSE), max |encrypted − plaintext| against the same plan in exact arithmetic, \
         time per phase, peak memory and the HE operations executed. --backend simulated runs the plan \
         without encryption (fast, for checks). With --json: model, backend, samples, batch_ciphertexts, \
-        accuracy, correct, mse, max_abs_error, timings, peak_memory_bytes, ops, encrypted_weights.
+        accuracy, correct, mse, max_abs_error, timings, cpu_timings, peak_memory_bytes, ops, encrypted_weights.
         """
     )
 
@@ -24,8 +24,8 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Evaluate only the first N samples.")
     var limit: Int?
 
-    @Option(name: .long, help: "ckks (default) or simulated.")
-    var backend: String = "ckks"
+    @Option(name: .long, help: "Where the plan runs: ckks (encrypted) or simulated (no encryption, exact op counts).")
+    var backend: ExecutionBackend = .ckks
 
     @Flag(name: .long, help: "Encrypt the weights too (the model owner's privacy).")
     var encryptWeights = false
@@ -38,16 +38,11 @@ struct Run: ParsableCommand {
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        guard ["ckks", "simulated"].contains(backend) else { throw ValidationError("--backend must be ckks or simulated") }
     }
 
     func run() throws {
-        try Console.run {
-            let loaded = try PlanRunner.read(plan)
-            var dataset = try DatasetLoader.load(path: data)
-            if let limit { dataset = dataset.prefix(limit) }
-            let report = try PlanRunner.run(loaded, on: dataset, backend: backend, encryptedWeights: encryptWeights, threads: threads)
-            if output.json { try Console.printJSON(report) } else { print(report.text) }
-        }
+        let request = Execution.Request(plan: plan, data: DataRequest(path: data, limit: limit), backend: backend,
+                                        encryptWeights: encryptWeights, threads: threads)
+        try Console.run(json: output.json) { () throws(DriverError) in try Execution.run(request) }
     }
 }

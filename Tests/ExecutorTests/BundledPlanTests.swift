@@ -27,7 +27,7 @@ import _HepexcTestSupport
         let (plan, graph) = try PlanRunner.compile(bundled.modelPath,
                                                    options: .init(t1: 16, t2: 16, logN: 10, insecure: true))
         let dataset = try DatasetLoader.load(path: bundled.dataPath).prefix(plan.tile.t3)
-        let report = try PlanRunner.run(plan, on: dataset, backend: "ckks", threads: 2)
+        let report = try PlanRunner.run(plan, on: dataset, backend: .ckks, threads: 2)
         #expect(report.maxAbsError < 1e-3, "max |encrypted − plan| = \(report.maxAbsError)")
         let expected = try PlanTestSupport.reference(graph, dataset.inputs)
         let simulated = try PlanRunner.simulate(plan, rows: PlanTestSupport.rows(dataset.inputs.reshaped([dataset.count, plan.inputFeatures])))

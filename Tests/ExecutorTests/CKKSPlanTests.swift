@@ -13,7 +13,7 @@ import _HepexcTestSupport
         let graph = try ModelLoader.load(TestPaths.path("models/digits_mlp_square.onnx")).graph
         let plan = try PlanCompiler(options: .init(t1: 8, t2: 8, logN: 10, insecure: true)).compile(graph)
         let dataset = try DatasetLoader.load(path: TestPaths.path("models/data/digits_test.npz")).prefix(16)
-        let report = try PlanRunner.run(plan, on: dataset, backend: "ckks", threads: 2)
+        let report = try PlanRunner.run(plan, on: dataset, backend: .ckks, threads: 2)
         #expect(report.maxAbsError < 1e-3, "max error \(report.maxAbsError)")
         let expected = try PlanTestSupport.reference(graph, dataset.inputs)
         let predictions = expected.map { row in row.indices.max { row[$0] < row[$1] } ?? 0 }
@@ -27,7 +27,7 @@ import _HepexcTestSupport
         let plan = try PlanCompiler(options: .init(t1: 4, t2: 4, logN: 10, insecure: true)).compile(graph)
         let inputs = PlanTestSupport.randomInputs(10, features: 16, seed: 12)
         let dataset = Dataset(inputs: inputs, source: .init(path: "random", format: .npz))
-        let report = try PlanRunner.run(plan, on: dataset, backend: "ckks", encryptedWeights: true, threads: 2)
+        let report = try PlanRunner.run(plan, on: dataset, backend: .ckks, encryptedWeights: true, threads: 2)
         #expect(report.maxAbsError < 1e-3, "max error \(report.maxAbsError)")
         #expect(report.ops.cipherMultiplies > report.ops.plainMultiplies)
     }
@@ -41,7 +41,7 @@ import _HepexcTestSupport
         let simulated = try PlanRunner.simulate(plan, rows: PlanTestSupport.rows(inputs))
         #expect(PlanTestSupport.maxDifference(simulated, expected) < 1e-6)
         let report = try PlanRunner.run(plan, on: Dataset(inputs: inputs, source: .init(path: "random", format: .npz)),
-                                        backend: "ckks", threads: 2)
+                                        backend: .ckks, threads: 2)
         #expect(report.maxAbsError < 1e-3, "max error \(report.maxAbsError)")
     }
 }

@@ -89,7 +89,7 @@ import _HepexcTestSupport
         let actual = try PlanRunner.simulate(plan, rows: PlanTestSupport.rows(inputs))
         #expect(PlanTestSupport.maxDifference(actual, expected) < 1e-9)
         let report = try PlanRunner.run(plan, on: Dataset(inputs: inputs, source: .init(path: "random", format: .npz)),
-                                        backend: "simulated", threads: 2)
+                                        backend: .simulated, threads: 2)
         #expect(report.ops == plan.estimatedOpCounts() * report.batchCiphertexts)
     }
 
@@ -129,7 +129,7 @@ import _HepexcTestSupport
         let inputs = PlanTestSupport.randomInputs(20, features: 16, seed: 30)
         try Self.expectSimulationMatches(plan, graph, inputs)
         let report = try PlanRunner.run(plan, on: Dataset(inputs: inputs, source: .init(path: "random", format: .npz)),
-                                        backend: "ckks", threads: 2)
+                                        backend: .ckks, threads: 2)
         #expect(report.maxAbsError < 1e-3, "max error \(report.maxAbsError)")
         #expect(report.ops == plan.estimatedOpCounts() * report.batchCiphertexts)
     }
@@ -158,14 +158,14 @@ import _HepexcTestSupport
         let plan = try PlanCompiler(options: .init(t1: 1, t2: 64, logN: 10, insecure: true)).compile(graph)
         #expect(Self.forms(plan) == [.typeB, .diagonal])
         let dataset = try DatasetLoader.load(path: TestPaths.path("models/data/digits_test.npz")).prefix(16)
-        let report = try PlanRunner.run(plan, on: dataset, backend: "ckks", threads: 2)
+        let report = try PlanRunner.run(plan, on: dataset, backend: .ckks, threads: 2)
         #expect(report.maxAbsError < 1e-3, "max error \(report.maxAbsError)")
         #expect(report.ops == plan.estimatedOpCounts() * report.batchCiphertexts)
         let chain = PlanTestSupport.mlp([16, 16, 16, 8], seed: 26)
         let chainPlan = try PlanCompiler(options: .init(t1: 4, t2: 16, logN: 10, insecure: true)).compile(chain)
         let inputs = PlanTestSupport.randomInputs(8, features: 16, seed: 27)
         let chainReport = try PlanRunner.run(chainPlan, on: Dataset(inputs: inputs, source: .init(path: "random", format: .npz)),
-                                             backend: "ckks", encryptedWeights: true, threads: 2)
+                                             backend: .ckks, encryptedWeights: true, threads: 2)
         #expect(chainReport.maxAbsError < 1e-3, "max error \(chainReport.maxAbsError)")
     }
 

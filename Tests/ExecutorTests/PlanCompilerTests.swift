@@ -42,7 +42,7 @@ import _HepexcTestSupport
         let plan = try PlanCompiler(options: .init(t1: 4, t2: 4, logN: 10, insecure: true)).compile(graph)
         let inputs = PlanTestSupport.randomInputs(70, features: 20, seed: 3)
         let dataset = Dataset(inputs: inputs, source: .init(path: "random", format: .npz))
-        let report = try PlanRunner.run(plan, on: dataset, backend: "simulated", threads: 2)
+        let report = try PlanRunner.run(plan, on: dataset, backend: .simulated, threads: 2)
         let batches = (70 + plan.tile.t3 - 1) / plan.tile.t3
         #expect(report.ops == plan.estimatedOpCounts() * batches)
     }

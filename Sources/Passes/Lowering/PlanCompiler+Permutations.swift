@@ -76,7 +76,7 @@ extension PlanCompiler {
     /// blocks of W for Type A, t2×t1 blocks of W (t1×t2 of Wᵀ) for Type B.
     /// A segment the plan runs in the diagonal form (only with `tile`) is
     /// reported as Type A: at most t2×t2, its tiles are cut as A's.
-    public static func layerForms(of graph: Graph, firstForm: FCForm? = nil,
+    public static func layerForms(of graph: Graph, firstForm: FCForm? = nil, diagonal: Bool = true,
                                   tile: (t1: Int, t2: Int)? = nil) -> [String: FCForm] {
         var graph = graph
         _ = extractClientPermutations(&graph)
@@ -104,7 +104,7 @@ extension PlanCompiler {
             }
         }
         let forms = chooseForms(segments.map { ($0.inFeatures, $0.outFeatures) }, t1: tile?.t1 ?? 1, t2: tile?.t2,
-                                firstForm: firstForm)
+                                firstForm: firstForm, diagonal: diagonal)
         var result: [String: FCForm] = [:]
         for (segment, form) in zip(segments, forms) {
             for name in segment.names { result[name] = form == .diagonal ? .typeA : form }

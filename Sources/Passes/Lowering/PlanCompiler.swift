@@ -1,5 +1,6 @@
 public import HepexcIR
 public import HepexcPlan
+internal import HepexcSecurity
 
 /// Lowers a canonical IR graph to a tile-tensor plan: the graph must be a
 /// chain of affine segments (dense, conv2d, pooling, batch norm, reshapes,
@@ -46,8 +47,8 @@ public struct PlanCompiler: Sendable {
         }
     }
 
-    /// log2(Q·P) bounds for 128-bit security (HE standard, ternary secret).
-    public static let maxLogQP: [Int: Int] = [10: 27, 11: 54, 12: 109, 13: 218, 14: 438, 15: 881, 16: 1772]
+    /// log2(Q·P) bounds for 128-bit security: the runtime's one table.
+    public static var maxLogQP: [Int: Int] { SecurityStandard.maxLogQP128 }
     static let firstPrimeBits = 60, scaleBits = 40, specialPrimeBits = 60
 
     public var options: Options
@@ -75,7 +76,7 @@ public struct PlanCompiler: Sendable {
     /// one model under many tile shapes.
     /// - Throws: `PassError.failed` naming each operation that cannot run encrypted.
     public static func lower(_ graph: Graph) throws(PassError) -> Lowered {
-        func fail(_ message: String) -> PassError { .failed(pass: "lower-to-plan", position: 0, reason: message) }
+        func fail(_ message: String) -> PassError { .lowering(reason: message) }
         guard graph.inputs.count == 1, let input = graph.inputs.first, graph.outputs.count >= 1 else {
             throw fail("the model must have exactly one input")
         }
@@ -92,7 +93,7 @@ public struct PlanCompiler: Sendable {
     /// Packs a lowered graph under this compiler's tile shape and options.
     /// - Throws: `PassError.failed` for an impossible tile shape or parameters.
     public func compile(_ lowered: Lowered) throws(PassError) -> Plan {
-        func fail(_ message: String) -> PassError { .failed(pass: "lower-to-plan", position: 0, reason: message) }
+        func fail(_ message: String) -> PassError { .lowering(reason: message) }
         guard TileShape.isPowerOfTwo(options.t1), TileShape.isPowerOfTwo(options.t2) else {
             throw fail("tile \(options.t1)x\(options.t2): both dimensions must be powers of two")
         }

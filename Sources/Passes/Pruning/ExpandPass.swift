@@ -13,25 +13,31 @@ public struct ExpandPass: Pass {
     public static let optionHelp = [
         (key: "tile", help: "tile shape t1xt2 of the plan (default 16x16)"),
         (key: "first-form", help: "the first dense layer's form A or B (default: the compiler's choice)"),
+        (key: "diagonal", help: "true (default) or false: whether the compiler may use Type-D layers (compile --no-diagonal), which decides every layer's orientation"),
     ]
 
     public var tile: (t1: Int, t2: Int)
     public var firstForm: FCForm?
+    /// Whether the plan may use Type-D layers: the same choice as the
+    /// compiler's, so the pruned blocks are the blocks it packs.
+    public var diagonal: Bool
 
     public init(options: [String: String]) throws(PassError) {
         try Self.checkKeys(options)
         tile = try PruningOptions.tile(options["tile"], pass: Self.name)
         firstForm = try PruningOptions.form(options["first-form"], pass: Self.name)
+        diagonal = try PruningOptions.flag(options["diagonal"], key: "diagonal", pass: Self.name, default: true)
     }
 
     public var options: [String: String] {
         var result = ["tile": "\(tile.t1)x\(tile.t2)"]
         if let firstForm { result["first-form"] = firstForm.rawValue }
+        if !diagonal { result["diagonal"] = "false" }
         return result
     }
 
     public func run(on graph: inout Graph) throws(PassError) {
-        for layer in try PrunableLayer.layers(in: graph, tile: tile, firstForm: firstForm, pass: Self.name) {
+        for layer in try PrunableLayer.layers(in: graph, tile: tile, firstForm: firstForm, diagonal: diagonal, pass: Self.name) {
             guard var constant = graph.constants[layer.weight], var tensor = constant.value,
                   let oldMask = constant.attributes["mask"]?.stringValue else { continue }
             let (_, nonZero) = layer.tileCounts(tensor.scalars)

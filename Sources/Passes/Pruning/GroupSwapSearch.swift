@@ -63,7 +63,7 @@ struct GroupSwapSearch {
     /// not matter).
     private func unchanged(_ i: Int, _ j: Int) -> Bool {
         if let before, i / before.rowBlock != j / before.rowBlock { return false }
-        guard let after else { return true }
+        guard after != nil else { return true }
         return columnTiles(i) == columnTiles(j)
     }
 

@@ -21,6 +21,7 @@ public struct PermutePass: Pass {
     public static let optionHelp = [
         (key: "tile", help: "tile shape t1xt2 of the plan (default 16x16)"),
         (key: "first-form", help: "the first dense layer's form A or B (default: the compiler's choice)"),
+        (key: "diagonal", help: "true (default) or false: whether the compiler may use Type-D layers (compile --no-diagonal), which decides every layer's orientation"),
         (key: "iterations", help: "at most this many rounds over all axes (default 5)"),
         (key: "kmeans-iterations", help: "at most this many k-means iterations per axis (default 20)"),
         (key: "seed", help: "0 (default): start from the current order; otherwise also try a seeded random start per axis"),
@@ -29,6 +30,9 @@ public struct PermutePass: Pass {
 
     public var tile: (t1: Int, t2: Int)
     public var firstForm: FCForm?
+    /// Whether the plan may use Type-D layers: the same choice as the
+    /// compiler's, so the pruned blocks are the blocks it packs.
+    public var diagonal: Bool
     public var iterations: Int
     public var kmeansIterations: Int
     public var seed: UInt64
@@ -39,6 +43,7 @@ public struct PermutePass: Pass {
         try Self.checkKeys(options)
         tile = try PruningOptions.tile(options["tile"], pass: Self.name)
         firstForm = try PruningOptions.form(options["first-form"], pass: Self.name)
+        diagonal = try PruningOptions.flag(options["diagonal"], key: "diagonal", pass: Self.name, default: true)
         iterations = try PruningOptions.integer(options["iterations"], key: "iterations", pass: Self.name, default: 5)
         kmeansIterations = try PruningOptions.integer(options["kmeans-iterations"], key: "kmeans-iterations",
                                                       pass: Self.name, default: 20)
@@ -52,12 +57,13 @@ public struct PermutePass: Pass {
         var result = ["tile": "\(tile.t1)x\(tile.t2)", "iterations": "\(iterations)",
                       "kmeans-iterations": "\(kmeansIterations)", "seed": "\(seed)"]
         if let firstForm { result["first-form"] = firstForm.rawValue }
+        if !diagonal { result["diagonal"] = "false" }
         if let packThreshold { result["pack-threshold"] = "\(packThreshold)" }
         return result
     }
 
     public func run(on graph: inout Graph) throws(PassError) {
-        let all = try PrunableLayer.layers(in: graph, tile: tile, firstForm: firstForm, pass: Self.name)
+        let all = try PrunableLayer.layers(in: graph, tile: tile, firstForm: firstForm, diagonal: diagonal, pass: Self.name)
         let chain = try PermutationChain(graph, layers: all, pass: Self.name)
         guard !chain.layers.isEmpty else { return }
         var search = PermutationSearch(layers: chain.layers, permutable: chain.permutable,

@@ -30,9 +30,9 @@ public struct PrunableLayer: Sendable, Equatable {
 
     /// Every prunable layer of `graph` with its blocks for tile `t1×t2`
     /// (`nil`: 1×1 blocks, for passes that ignore tiles).
-    public static func layers(in graph: Graph, tile: (t1: Int, t2: Int)?, firstForm: FCForm? = nil,
+    public static func layers(in graph: Graph, tile: (t1: Int, t2: Int)?, firstForm: FCForm? = nil, diagonal: Bool = true,
                               pass: String) throws(PassError) -> [PrunableLayer] {
-        let forms = PlanCompiler.layerForms(of: graph, firstForm: firstForm, tile: tile)
+        let forms = PlanCompiler.layerForms(of: graph, firstForm: firstForm, diagonal: diagonal, tile: tile)
         var result: [PrunableLayer] = []
         var seen = Set<String>()
         for (index, operation) in graph.operations.enumerated() where operation.kind == .dense || operation.kind == .conv2d {
@@ -168,6 +168,15 @@ enum PruningOptions {
             throw .invalidOption(pass: pass, option: key, reason: "'\(text)' is not an integer ≥ \(minimum)")
         }
         return value
+    }
+
+    static func flag(_ text: String?, key: String, pass: String, default fallback: Bool) throws(PassError) -> Bool {
+        guard let text else { return fallback }
+        switch text.lowercased() {
+        case "true": return true
+        case "false": return false
+        default: throw .invalidOption(pass: pass, option: key, reason: "'\(text)' is not true or false")
+        }
     }
 
     static func form(_ text: String?, pass: String) throws(PassError) -> FCForm? {

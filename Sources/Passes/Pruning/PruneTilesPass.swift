@@ -15,6 +15,7 @@ public struct PruneTilesPass: Pass {
         (key: "schedule", help: "per-layer ratios for local scope, e.g. fc1:0.9;fc2:0.5 (layers not named use ratio)"),
         (key: "tile", help: "tile shape t1xt2 of the plan (default 16x16)"),
         (key: "first-form", help: "the first dense layer's form A or B (default: the compiler's choice)"),
+        (key: "diagonal", help: "true (default) or false: whether the compiler may use Type-D layers (compile --no-diagonal), which decides every layer's orientation"),
     ]
 
     public var ratio: Double
@@ -24,6 +25,9 @@ public struct PruneTilesPass: Pass {
     public var schedule: [String: Double]
     public var tile: (t1: Int, t2: Int)
     public var firstForm: FCForm?
+    /// Whether the plan may use Type-D layers: the same choice as the
+    /// compiler's, so the pruned blocks are the blocks it packs.
+    public var diagonal: Bool
 
     public init(options: [String: String]) throws(PassError) {
         try Self.checkKeys(options)
@@ -33,11 +37,13 @@ public struct PruneTilesPass: Pass {
         schedule = try PruningOptions.schedule(options["schedule"], scope: scope, pass: Self.name)
         tile = try PruningOptions.tile(options["tile"], pass: Self.name)
         firstForm = try PruningOptions.form(options["first-form"], pass: Self.name)
+        diagonal = try PruningOptions.flag(options["diagonal"], key: "diagonal", pass: Self.name, default: true)
     }
 
     public var options: [String: String] {
         var result = ["ratio": "\(ratio)", "metric": metric, "scope": scope, "tile": "\(tile.t1)x\(tile.t2)"]
         if let form = firstForm { result["first-form"] = form.rawValue }
+        if !diagonal { result["diagonal"] = "false" }
         if !schedule.isEmpty {
             result["schedule"] = schedule.keys.sorted().map { "\($0):\(schedule[$0] ?? 0)" }.joined(separator: ";")
         }
@@ -45,7 +51,7 @@ public struct PruneTilesPass: Pass {
     }
 
     public func run(on graph: inout Graph) throws(PassError) {
-        let layers = try PrunableLayer.layers(in: graph, tile: tile, firstForm: firstForm, pass: Self.name)
+        let layers = try PrunableLayer.layers(in: graph, tile: tile, firstForm: firstForm, diagonal: diagonal, pass: Self.name)
         try PruningOptions.checkSchedule(schedule, layers, pass: Self.name)
         var scores: [[Double]] = []
         for layer in layers {

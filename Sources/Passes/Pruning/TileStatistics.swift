@@ -32,10 +32,10 @@ public struct TileStatistics: Sendable, Equatable, Codable {
     /// Measures `graph` (dense and conv2d weights as matrices; a conv's
     /// tiles here are those of its `[O, I·kh·kw]` weight, not of the
     /// Toeplitz matrix the plan builds).
-    public init(_ graph: Graph, t1: Int, t2: Int, firstForm: FCForm? = nil) throws(PassError) {
+    public init(_ graph: Graph, t1: Int, t2: Int, firstForm: FCForm? = nil, diagonal: Bool = true) throws(PassError) {
         tile = [t1, t2]
         layers = []
-        for layer in try PrunableLayer.layers(in: graph, tile: (t1, t2), firstForm: firstForm, pass: "tile-statistics") {
+        for layer in try PrunableLayer.layers(in: graph, tile: (t1, t2), firstForm: firstForm, diagonal: diagonal, pass: "tile-statistics") {
             let values = layer.values(in: graph)
             let (_, nonZero) = layer.tileCounts(values)
             layers.append(Layer(name: layer.name, form: layer.form.rawValue, rows: layer.rows, columns: layer.columns,

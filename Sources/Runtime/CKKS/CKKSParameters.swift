@@ -1,3 +1,4 @@
+internal import HepexcSecurity
 import HepexcModArith
 
 /// Validated, immutable CKKS parameters.
@@ -29,9 +30,9 @@ public struct CKKSParameters: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Maximum log2(QP) for 128-bit classical security with a ternary secret (HE standard,
-    /// Albrecht et al. 2018, Table 1; the values SEAL enforces), indexed by log2(N).
-    public static let maxLogQP: [Int: Int] = [10: 27, 11: 54, 12: 109, 13: 218, 14: 438, 15: 881, 16: 1772]
+    /// Maximum log2(QP) for 128-bit classical security, indexed by log2(N):
+    /// ``SecurityStandard/maxLogQP128``, the one table.
+    public static var maxLogQP: [Int: Int] { SecurityStandard.maxLogQP128 }
 
     /// The literal this value was built from (with `logP` and `digits` filled in).
     public let literal: Literal

@@ -116,3 +116,4 @@ public struct PlanReport: Sendable, Codable, Equatable {
 
     static func mebibytes(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
 }
+extension PlanReport: CommandOutcome {}

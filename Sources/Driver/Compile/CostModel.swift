@@ -1,5 +1,6 @@
-public import Foundation
+internal import Foundation
 public import HepexcPlan
+internal import HepexcBenchmarks
 
 /// Per-operation costs used to estimate latency (and to choose tile shapes).
 /// Costs are measured at one ring size (`logN`, `limbs`) and scaled by N·limbs
@@ -37,7 +38,9 @@ public struct CostModel: Sendable, Codable, Equatable {
         self.limbs = limbs
     }
 
-    /// Reads the per-operation medians of a `hepexc bench ckks --json` report.
+    /// Reads the per-operation medians of a `hepexc bench ckks --json` report
+    /// (the operations by their ``BenchOperation`` names: the contract
+    /// between the benchmark and this model).
     public init(benchReport path: String) throws(DriverError) {
         struct Report: Decodable {
             struct Result: Decodable { var name: String; var cpuSeconds: Double }
@@ -45,20 +48,27 @@ public struct CostModel: Sendable, Codable, Equatable {
             var limbs: Int
             var results: [Result]
         }
-        guard let data = FileManager.default.contents(atPath: path),
-              let report = try? JSONDecoder().decode(Report.self, from: data) else {
-            throw .dataMismatch("\(path) is not a `hepexc bench ckks --json` report")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .invalidOption("--costs \(path): no such readable file")
         }
-        func cost(_ name: String) throws(DriverError) -> Double {
-            guard let result = report.results.first(where: { $0.name == name }) else {
-                throw .dataMismatch("\(path) lacks the '\(name)' measurement")
+        // Reports are snake_case (ReportEncoder); older ones were camelCase.
+        guard let report = (try? ReportEncoder.decoder.decode(Report.self, from: data)) ?? (try? JSONDecoder().decode(Report.self, from: data)) else {
+            throw .invalidOption("--costs \(path) is not a `hepexc bench ckks --json` report")
+        }
+        func cost(_ operation: BenchOperation) throws(DriverError) -> Double {
+            guard let result = report.results.first(where: { $0.name == operation.rawValue }),
+                  result.cpuSeconds.isFinite, result.cpuSeconds >= 0 else {
+                throw .invalidOption("--costs \(path) lacks the '\(operation.rawValue)' measurement")
             }
             return result.cpuSeconds
         }
-        let plain = try cost("mul ct×pt")
-        self.init(plainMultiply: plain, cipherMultiply: try cost("mul ct×ct + relin"), constantMultiply: plain / 2,
-                  addition: try cost("add ct+ct"), rotation: try cost("rotate by 1 slot"), rescale: try cost("rescale"),
-                  encryption: try cost("encode") + cost("encrypt (public key)"), logN: report.logN, limbs: report.limbs)
+        guard (2...17).contains(report.logN), report.limbs >= 1 else {
+            throw .invalidOption("--costs \(path): logN \(report.logN) / limbs \(report.limbs) out of range")
+        }
+        let plain = try cost(.multiplyPlain)
+        self.init(plainMultiply: plain, cipherMultiply: try cost(.multiplyRelinearize), constantMultiply: plain / 2,
+                  addition: try cost(.add), rotation: try cost(.rotate), rescale: try cost(.rescale),
+                  encryption: try cost(.encode) + cost(.encrypt), logN: report.logN, limbs: report.limbs)
     }
 
     /// The client's encryption of `ciphertexts` input ciphertexts.

@@ -20,6 +20,9 @@ public enum PruningRunner {
         public var t2: Int
         /// The first dense layer's form, `nil` for the compiler's choice.
         public var firstForm: FCForm?
+        /// Whether the compiler may use Type-D layers (`compile --no-diagonal`
+        /// sets false): the passes cut each layer the way the compiler packs it.
+        public var diagonal = true
         /// `prune-pack`'s threshold (P4, P4E).
         public var packThreshold: Double
         /// P4, P4E: `permute` also optimises for `packThreshold`
@@ -120,7 +123,7 @@ public enum PruningRunner {
             let output = try statistics(current, options).layers.last?.name
             let schedule = options.outputRatio.flatMap { cap in output.map { "\($0):\(min(cap, ratio))" } }
             for step in options.scheme.steps(ratio: ratio, t1: options.t1, t2: options.t2,
-                                             firstForm: options.firstForm, packThreshold: options.packThreshold,
+                                             firstForm: options.firstForm, diagonal: options.diagonal, packThreshold: options.packThreshold,
                                              schedule: schedule, globalScope: options.globalScope, packAware: options.packAwarePermutation) {
                 let start = DispatchTime.now()
                 let prior = try statistics(current, options)
@@ -224,7 +227,7 @@ public enum PruningRunner {
 
     static func statistics(_ graph: Graph, _ options: Options) throws(DriverError) -> TileStatistics {
         do {
-            return try TileStatistics(graph, t1: options.t1, t2: options.t2, firstForm: options.firstForm)
+            return try TileStatistics(graph, t1: options.t1, t2: options.t2, firstForm: options.firstForm, diagonal: options.diagonal)
         } catch {
             throw .pass(error)
         }

@@ -1,20 +1,20 @@
-import Foundation
-import HepexcTraining
+internal import Foundation
+public import HepexcTraining
 
 /// What `hepexc train` reports (text or `--json`).
-struct TrainReport: Encodable {
-    var model: String
-    var data: String
-    var output: String
-    var summary: TrainingSummary
-    var maskedWeights: Int
-    var maskedNonZero: Int
-    var notes: [String]
-    var testSamples: Int?
-    var testAccuracy: Double?
+public struct TrainReport: CommandOutcome {
+    public var model: String
+    public var data: String
+    public var output: String
+    public var summary: TrainingSummary
+    public var maskedWeights: Int
+    public var maskedNonZero: Int
+    public var notes: [String]
+    public var testSamples: Int?
+    public var testAccuracy: Double?
     /// Test accuracy of the model as loaded (after masking), before training.
-    var testAccuracyBefore: Double?
-    var testMSE: Double?
+    public var testAccuracyBefore: Double?
+    public var testMSE: Double?
 
     enum CodingKeys: String, CodingKey {
         case model, data, output, notes, loss, optimizer, epochs, seconds
@@ -25,7 +25,7 @@ struct TrainReport: Encodable {
         case testAccuracyBefore = "test_accuracy_before"
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(model, forKey: .model)
         try c.encode(data, forKey: .data)
@@ -46,7 +46,7 @@ struct TrainReport: Encodable {
         try c.encodeIfPresent(testAccuracyBefore, forKey: .testAccuracyBefore)
     }
 
-    var text: String {
+    public var text: String {
         var lines = ["trained \(model) on \(data): \(summary.trainingSamples) examples"
             + (summary.validationSamples > 0 ? " (+\(summary.validationSamples) validation)" : "")
             + ", \(summary.epochs.count) epochs, \(summary.optimizer), loss \(summary.loss), \(summary.trainableParameters) trainable parameters"]

@@ -1,5 +1,5 @@
-import Foundation
-import HepexcTraining
+internal import Foundation
+internal import HepexcTraining
 
 /// Renders training progress: a redrawn bar on a terminal (standard error),
 /// one line per epoch otherwise.

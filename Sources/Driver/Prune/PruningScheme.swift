@@ -42,11 +42,14 @@ public enum PruningScheme: String, Sendable, Codable, CaseIterable {
     ///     together instead of pruning every layer by `ratio`.
     ///   - packAware: P4/P4E: `permute` also gathers non-zeros into tiles
     ///     that survive `packThreshold` (its `pack-threshold` option).
-    public func steps(ratio: Double, t1: Int, t2: Int, firstForm: FCForm? = nil,
+    ///   - diagonal: whether the compiler may use Type-D layers (`--no-diagonal`
+    ///     makes it false); it decides every layer's orientation, so the passes
+    ///     must know it to prune the blocks the compiler packs.
+    public func steps(ratio: Double, t1: Int, t2: Int, firstForm: FCForm? = nil, diagonal: Bool = true,
                       packThreshold: Double = 0.0625, schedule: String? = nil, globalScope: Bool = false,
                       packAware: Bool = true) -> [Step] {
         let form = firstForm.map { ",first-form=\($0.rawValue)" } ?? ""
-        let tile = "tile=\(t1)x\(t2)\(form)"
+        let tile = "tile=\(t1)x\(t2)\(form)" + (diagonal ? "" : ",diagonal=false")
         let scope = (globalScope ? ",scope=global" : "") + (schedule.map { ",schedule=\($0)" } ?? "")
         let prune = Step(name: "prune", pipeline: "prune{ratio=\(ratio)\(scope)}")
         let packs = self == .p4 || self == .p4e

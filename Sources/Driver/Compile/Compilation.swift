@@ -1,0 +1,76 @@
+internal import HepexcIR
+internal import HepexcPasses
+internal import HepexcPlan
+
+/// `hepexc compile`: load (and optionally prune with an HE-PEx scheme),
+/// lower once, select the tile layout, write the plan.
+public enum Compilation {
+    /// The plan report, and the pruning report when a scheme ran.
+    public struct Outcome: CommandOutcome {
+        public var plan: PlanReport
+        public var pruning: PruningReport?
+        /// What `--tile auto` minimised (absent for a fixed tile).
+        public var objective: CompileObjective?
+        public var batch: Int?
+        public var written: [String]
+
+        public func encode(to encoder: any Encoder) throws {
+            // Without a scheme the report is the plan report itself (docs/cli.md).
+            guard let pruning else { return try plan.encode(to: encoder) }
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(plan, forKey: .plan)
+            try container.encode(pruning, forKey: .pruning)
+        }
+
+        enum Keys: String, CodingKey { case plan, pruning }
+
+        public var text: String {
+            var lines: [String] = []
+            if let pruning { lines.append(pruning.text + "\n") }
+            lines.append(plan.text)
+            if let objective {
+                let goal = objective == .latency ? "latency of a batch of \(batch ?? 1)" : "throughput (time per sample)"
+                lines.append("tile chosen automatically: \(plan.tile[0])x\(plan.tile[1]) (objective: \(goal))")
+            }
+            lines += written.map { "wrote \($0)" }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Compiles the request's model into a plan.
+    /// - Parameter progress: receives one line per finished scheme step.
+    public static func run(_ request: CompileRequest, progress: @escaping (String) -> Void = { _ in }) throws(DriverError) -> Outcome {
+        try request.validate()
+        let costModel = try request.costs.map { path throws(DriverError) in try CostModel(benchReport: path) } ?? .default
+        let first: FCForm? = request.firstForm.map { FCForm(rawValue: $0.rawValue) ?? .typeA }
+        let (t1, t2) = request.tile.shapes.first ?? (16, 16)
+        // Load (and prune) once; only the packing depends on the tile shape.
+        let pruned = try request.scheme?.prune(model: request.model, passes: request.passes, t1: t1, t2: t2,
+                                               firstForm: first, diagonal: request.diagonal, progress: progress)
+        let graph: Graph
+        if let pruned { graph = pruned.graph } else { graph = try PlanRunner.loadForCompilation(request.model, passes: request.passes) }
+        // Affine segments (a convolution's Toeplitz matrix) are measured once for every shape.
+        let lowered = try PlanRunner.lower(graph)
+        let forms: [FCForm?] = if let first { [first] } else if request.tile.isAuto {
+            [nil, .typeA, .typeB] + (request.diagonal ? [.diagonal] : [])
+        } else { [nil] }
+        let options = PlanCompiler.Options(t1: t1, t2: t2, logN: request.insecureLogN, insecure: request.insecureLogN != nil,
+                                           minimumBatch: request.batch, firstForm: first, diagonal: request.diagonal,
+                                           scaleBits: request.scaleBits)
+        let selection = TileLayoutSelection(shapes: request.tile.shapes, forms: forms, options: options, costModel: costModel,
+                                            objective: request.effectiveObjective, batch: request.batch ?? 1,
+                                            maxMemoryBytes: request.tile.isAuto ? request.maxMemoryMiB << 20 : nil)
+        let best = try selection.select(lowered)
+        var written: [String] = []
+        if let output = request.output {
+            try PlanRunner.write(best.plan, to: output)
+            written.append(output)
+        }
+        if let path = request.scheme?.saveIR, let pruned {
+            try OutputFile.write(pruned.graph.printed(PrintOptions(weights: .all)), to: path)
+            written.append(path)
+        }
+        return Outcome(plan: best.report, pruning: pruned?.report, objective: request.tile.isAuto ? request.effectiveObjective : nil,
+                       batch: request.batch, written: written)
+    }
+}

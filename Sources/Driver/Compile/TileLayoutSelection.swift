@@ -1,0 +1,64 @@
+internal import HepexcPasses
+internal import HepexcPlan
+
+/// Tile-layout selection (`--tile auto`): compiles the lowered model under
+/// every candidate tile shape and first-layer form and keeps the plan the
+/// cost model (``CostModel``, beside this file) estimates best for the
+/// objective. The lowering itself is done once; only packing repeats.
+struct TileLayoutSelection {
+    var shapes: [(t1: Int, t2: Int)]
+    var forms: [FCForm?]
+    var options: PlanCompiler.Options
+    var costModel: CostModel
+    var objective: CompileObjective
+    /// The batch whose latency the latency objective minimises.
+    var batch: Int
+    /// Skip candidates whose estimated server memory exceeds this (auto only).
+    var maxMemoryBytes: Int?
+
+    /// The best plan and its report.
+    /// - Throws: the compiler's error when there is one candidate, otherwise
+    ///   `DriverError.execution` listing why each candidate failed.
+    func select(_ lowered: PlanCompiler.Lowered) throws(DriverError) -> (plan: Plan, report: PlanReport) {
+        var best: (plan: Plan, report: PlanReport)?
+        var failures: [(shape: String, reason: String)] = []
+        let single = shapes.count == 1 && forms.count == 1
+        for (t1, t2) in shapes {
+            for first in forms {
+                var candidate = options
+                (candidate.t1, candidate.t2, candidate.firstForm) = (t1, t2, first)
+                do {
+                    let plan = try PlanRunner.compile(lowered, options: candidate)
+                    let report = PlanReport(plan, costModel: costModel)
+                    if let maxMemoryBytes, report.estimatedMemoryBytes > maxMemoryBytes {
+                        failures.append(("\(t1)x\(t2)", "estimated memory above \(maxMemoryBytes >> 20) MiB"))
+                        continue
+                    }
+                    if best.map({ score(report) < score($0.report) }) ?? true { best = (plan, report) }
+                } catch {
+                    if single { throw error }
+                    failures.append(("\(t1)x\(t2)", error.userMessage(limit: 200)))
+                }
+            }
+        }
+        guard let best else {
+            // One reason for every shape (the model itself cannot run encrypted) is said once.
+            let reasons = Set(failures.map(\.reason))
+            if reasons.count == 1, let reason = reasons.first { throw .execution(reason) }
+            throw .execution("no tile shape works: " + failures.map { "\($0.shape): \($0.reason)" }.joined(separator: "; "))
+        }
+        return best
+    }
+
+    /// The estimated seconds the objective minimises.
+    func score(_ report: PlanReport) -> Double {
+        let perCiphertext = report.estimatedSeconds + report.estimatedEncryptSeconds
+        switch objective {
+        case .latency:
+            let ciphertexts = (batch + report.batchPerCiphertext - 1) / report.batchPerCiphertext
+            return perCiphertext * Double(ciphertexts)
+        case .throughput:
+            return perCiphertext / Double(report.batchPerCiphertext)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// Where a plan runs: under CKKS, or in the noise-free simulation that
+/// tracks levels and scales the same way (exact op counts, no keys).
+public enum ExecutionBackend: String, CaseIterable, Sendable, Codable {
+    case ckks, simulated
+}
+
+/// `hepexc run`: encrypt a data set, execute a plan, decrypt and report.
+public enum Execution {
+    public struct Request: Sendable {
+        /// The plan file (.hepx).
+        public var plan: String
+        public var data: DataRequest
+        public var backend: ExecutionBackend
+        /// Encrypt the weights too (the model owner's privacy).
+        public var encryptWeights: Bool
+        public var threads: Int?
+
+        public init(plan: String, data: DataRequest, backend: ExecutionBackend = .ckks, encryptWeights: Bool = false,
+                    threads: Int? = nil) {
+            self.plan = plan
+            self.data = data
+            self.backend = backend
+            self.encryptWeights = encryptWeights
+            self.threads = threads
+        }
+    }
+
+    public static func run(_ request: Request) throws(DriverError) -> RunReport {
+        let plan = try PlanRunner.read(request.plan)
+        let dataset = try request.data.load()
+        return try PlanRunner.run(plan, on: dataset, backend: request.backend, encryptedWeights: request.encryptWeights,
+                                  threads: request.threads)
+    }
+}

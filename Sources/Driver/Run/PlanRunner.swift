@@ -1,0 +1,197 @@
+public import Foundation
+public import HepexcData
+internal import HepexcBenchmarks
+public import HepexcExecutor
+public import HepexcIR
+public import HepexcPasses
+public import HepexcPlan
+
+/// Compiles models to plans, reads and writes plan files, and runs plans.
+public enum PlanRunner {
+    /// Compiles the model at `path` (after the import pipeline and `fold-bn`).
+    public static func compile(_ path: String, options: PlanCompiler.Options, passes: String? = nil,
+                               configPath: String? = nil) throws(DriverError) -> (Plan, Graph) {
+        let graph = try loadForCompilation(path, passes: passes, configPath: configPath)
+        return (try compile(graph, options: options), graph)
+    }
+
+    /// The model at `path` as the plan compiler takes it: the import
+    /// pipeline, `fold-bn`, then `passes`.
+    public static func loadForCompilation(_ path: String, passes: String? = nil,
+                                          configPath: String? = nil) throws(DriverError) -> Graph {
+        let pipeline = ["fold-bn", passes].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ",")
+        return try ModelLoader.load(path, configPath: configPath, passes: pipeline).graph
+    }
+
+    /// Lowers a loaded graph to a plan.
+    public static func compile(_ graph: Graph, options: PlanCompiler.Options) throws(DriverError) -> Plan {
+        let plan: Plan
+        do { plan = try PlanCompiler(options: options).compile(graph) } catch { throw .pass(error) }
+        return try recordKeySwitching(plan)
+    }
+
+    /// The tile-independent lowering of a loaded graph, to compile under many tile shapes.
+    public static func lower(_ graph: Graph) throws(DriverError) -> PlanCompiler.Lowered {
+        do { return try PlanCompiler.lower(graph) } catch { throw .pass(error) }
+    }
+
+    /// Packs a lowered graph under `options`.
+    public static func compile(_ lowered: PlanCompiler.Lowered, options: PlanCompiler.Options) throws(DriverError) -> Plan {
+        let plan: Plan
+        do { plan = try PlanCompiler(options: options).compile(lowered) } catch { throw .pass(error) }
+        return try recordKeySwitching(plan)
+    }
+
+    /// The compiler chose the ring, primes and special primes; the runtime
+    /// derives the digits from them. The plan records both, so the layout is
+    /// decided once and travels with the plan.
+    static func recordKeySwitching(_ plan: Plan) throws(DriverError) -> Plan {
+        do { return try plan.recordingKeySwitchingLayout() } catch { throw DriverError(error) }
+    }
+
+    public static func write(_ plan: Plan, to path: String) throws(DriverError) {
+        do {
+            try plan.serialized().write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw .write(path: path, reason: "\(error)")
+        }
+    }
+
+    public static func read(_ path: String) throws(DriverError) -> Plan {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .frontend(.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file"))
+        }
+        do { return try Plan(serialized: data) } catch { throw .plan(path: path, error: error) }
+    }
+
+    /// The samples of `dataset` as feature vectors in the plan's input order.
+    static func featureRows(_ dataset: Dataset, features: Int) throws(DriverError) -> [[Double]] {
+        let perItem = dataset.inputs.count / max(dataset.count, 1)
+        guard perItem == features else {
+            throw .dataMismatch("the data's items hold \(perItem) values but the plan expects \(features) input features")
+        }
+        return (0..<dataset.count).map { Array(dataset.inputs.scalars[($0 * features)..<(($0 + 1) * features)]) }
+    }
+
+    /// Runs `plan` on `dataset`: simulated, or under CKKS with fresh keys.
+    public static func run(_ plan: Plan, on dataset: Dataset, backend: ExecutionBackend = .ckks, encryptedWeights: Bool = false,
+                           threads: Int? = nil) throws(DriverError) -> RunReport {
+        let rows = try featureRows(dataset, features: plan.inputFeatures)
+        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        do {
+            var timings: [String: Double] = [:]
+            var cpuTimings: [String: Double] = [:]
+            let start = ProcessMetrics.wallSeconds()
+            let cpuStart = ProcessMetrics.cpuSeconds()
+            let (outputs, ops): ([[Double]], OpCounts)
+            switch backend {
+            case .simulated:
+                (outputs, ops) = try execute(plan, rows: rows, backend: CountingBackend(SimulatedBackend(plan: plan)),
+                                             encryptedWeights: encryptedWeights, threads: threadCount, timings: &timings,
+                                             cpuTimings: &cpuTimings)
+            case .ckks:
+                let keygenStart = ProcessMetrics.wallSeconds()
+                let keygenCPU = ProcessMetrics.cpuSeconds()
+                let real = try CKKSBackend.clientAndServer(for: plan, threads: threadCount,
+                                                           relinearization: encryptedWeights || plan.needsRelinearization)
+                timings["keygen"] = ProcessMetrics.wallSeconds() - keygenStart
+                cpuTimings["keygen"] = ProcessMetrics.cpuSeconds() - keygenCPU
+                (outputs, ops) = try execute(plan, rows: rows, backend: CountingBackend(real),
+                                             encryptedWeights: encryptedWeights, threads: threadCount, timings: &timings,
+                                             cpuTimings: &cpuTimings)
+            }
+            timings["total"] = ProcessMetrics.wallSeconds() - start
+            cpuTimings["total"] = ProcessMetrics.cpuSeconds() - cpuStart
+            // The plaintext reference is the plan in exact arithmetic — what
+            // the simulated backend just computed.
+            let reference = backend == .simulated ? outputs : try simulate(plan, rows: rows)
+            var report = RunReport(model: plan.model, backend: backend.rawValue, samples: rows.count,
+                                   batchCiphertexts: TileLayout(plan: plan).batchTileCount(samples: rows.count),
+                                   maxAbsError: zip(outputs, reference).map { zip($0, $1).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0,
+                                   timings: timings, cpuTimings: cpuTimings, peakMemoryBytes: ProcessMetrics.peakMemoryBytes(), ops: ops, encryptedWeights: encryptedWeights)
+            score(outputs, dataset: dataset, into: &report)
+            return report
+        } catch {
+            throw DriverError(error)
+        }
+    }
+
+    static func score(_ outputs: [[Double]], dataset: Dataset, into report: inout RunReport) {
+        if let labels = dataset.labels {
+            let predictions = outputs.map { row in row.indices.max { row[$0] < row[$1] } ?? 0 }
+            let correct = zip(predictions, labels).filter { $0 == $1 }.count
+            report.correct = correct
+            report.accuracy = Double(correct) / Double(max(labels.count, 1))
+        } else if let targets = dataset.targets, targets.count == outputs.count * (outputs.first?.count ?? 0) {
+            report.mse = zip(outputs.flatMap { $0 }, targets.scalars).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(max(targets.count, 1))
+        } else if dataset.inputs.count == outputs.count * (outputs.first?.count ?? 0) {
+            report.mse = zip(outputs.flatMap { $0 }, dataset.inputs.scalars).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(max(dataset.inputs.count, 1))
+        }
+    }
+
+    /// The plan in exact arithmetic (no noise): the plaintext reference.
+    public static func simulate(_ plan: Plan, rows: [[Double]]) throws -> [[Double]] {
+        var timings: [String: Double] = [:]
+        var cpuTimings: [String: Double] = [:]
+        return try execute(plan, rows: rows, backend: SimulatedBackend(plan: plan), encryptedWeights: false, threads: 1,
+                           timings: &timings, cpuTimings: &cpuTimings).0
+    }
+
+    static func execute<B: HEBackend>(_ plan: Plan, rows: [[Double]], backend: B, encryptedWeights: Bool, threads: Int,
+                                      timings: inout [String: Double],
+                                      cpuTimings: inout [String: Double]) throws -> ([[Double]], OpCounts) {
+        let layout = TileLayout(plan: plan)
+        var phase = ProcessMetrics.wallSeconds()
+        var cpuPhase = ProcessMetrics.cpuSeconds()
+        let executor = try PlanExecutor(plan: plan, backend: backend, encryptedWeights: encryptedWeights, threads: threads)
+        timings["encode_weights"] = ProcessMetrics.wallSeconds() - phase
+        cpuTimings["encode_weights"] = ProcessMetrics.cpuSeconds() - cpuPhase
+        let counting = backend as? any OpCounting
+        counting?.reset()
+        var outputs: [[Double]] = []
+        var (encrypt, execute, decrypt) = (0.0, 0.0, 0.0)
+        var (encryptCPU, executeCPU, decryptCPU) = (0.0, 0.0, 0.0)
+        for batch in stride(from: 0, to: rows.count, by: plan.tile.t3) {
+            let samples = Array(rows[batch..<min(rows.count, batch + plan.tile.t3)])
+            phase = ProcessMetrics.wallSeconds()
+            cpuPhase = ProcessMetrics.cpuSeconds()
+            let inputs = try executor.encrypt(layout.encodeInput(samples))
+            encrypt += ProcessMetrics.wallSeconds() - phase
+            encryptCPU += ProcessMetrics.cpuSeconds() - cpuPhase
+            phase = ProcessMetrics.wallSeconds()
+            cpuPhase = ProcessMetrics.cpuSeconds()
+            let results = try executor.run(inputs)
+            execute += ProcessMetrics.wallSeconds() - phase
+            executeCPU += ProcessMetrics.cpuSeconds() - cpuPhase
+            phase = ProcessMetrics.wallSeconds()
+            cpuPhase = ProcessMetrics.cpuSeconds()
+            let decrypted = try results.map { tile -> [Double] in
+                switch tile {
+                case .cipher(let ct): return try backend.decrypt(ct)
+                case .plain(let values): return values
+                }
+            }
+            outputs += layout.decodeOutput(decrypted, samples: samples.count)
+            decrypt += ProcessMetrics.wallSeconds() - phase
+            decryptCPU += ProcessMetrics.cpuSeconds() - cpuPhase
+        }
+        timings["encrypt"] = encrypt
+        timings["execute"] = execute
+        timings["decrypt"] = decrypt
+        cpuTimings["encrypt"] = encryptCPU
+        cpuTimings["execute"] = executeCPU
+        cpuTimings["decrypt"] = decryptCPU
+        return (outputs, counting?.currentCounts ?? OpCounts())
+    }
+}
+
+/// Type-erased access to a `CountingBackend`'s counter.
+protocol OpCounting {
+    var currentCounts: OpCounts { get }
+    func reset()
+}
+
+extension CountingBackend: OpCounting {
+    var currentCounts: OpCounts { counts }
+    func reset() { resetCounts() }
+}

@@ -1,0 +1,68 @@
+public import HepexcCKKS
+public import HepexcPlan
+
+extension CKKSParameterChoice {
+    /// The plan's parameters as the runtime's literal (validated by
+    /// `CKKSParameters.init`, which also enforces 128-bit security unless
+    /// the plan was compiled with the insecure test preset).
+    public var literal: CKKSParameters.Literal {
+        CKKSParameters.Literal(logN: logN, logQ: logQ, logP: logP, logScale: logScale, digits: digits, insecure: insecure)
+    }
+}
+
+extension CKKSBackend {
+    /// Client and server in one process: fresh keys for `plan` (a
+    /// relinearization key when asked, and only the Galois keys of the
+    /// plan's rotations), inputs encrypted with the secret key.
+    /// - Throws: `HEError` for parameters the runtime rejects.
+    public static func clientAndServer(for plan: Plan, threads: Int, relinearization: Bool) throws -> CKKSBackend {
+        let parameters = try CKKSParameters(plan.parameters.literal)
+        // The executor runs independent tiles on `threads` workers; limb-level
+        // threads help where one ciphertext is all there is (a Type-D layer,
+        // key generation). Nested `concurrentPerform` shares GCD's pool of
+        // one thread per core, so the two levels do not oversubscribe.
+        let context = CKKSContext(parameters: parameters, threads: threads)
+        var generator = KeyGenerator(context: context)
+        let relinearizationKey = relinearization ? generator.relinearizationKey() : nil
+        let galois = plan.rotationSteps.isEmpty ? nil : generator.galoisKeys(steps: plan.rotationSteps)
+        let evaluator = try Evaluator(context: context, relinearizationKey: relinearizationKey, galoisKeys: galois)
+        let decryptor = try Decryptor(context: context, secretKey: generator.secretKey)
+        // The client encrypts its own inputs, so it uses its secret key
+        // (symmetric encryption: less noise, faster); the public key is what
+        // a third party would encrypt with.
+        return CKKSBackend(context: context, evaluator: evaluator, encryptionKey: .secretKey(generator.secretKey),
+                           decryptor: decryptor)
+    }
+}
+
+extension SimulatedBackend {
+    /// The noise-free simulation of `plan`'s parameters (same slots, primes
+    /// and scales as the CKKS run).
+    /// - Throws: `HEError` for parameters the runtime rejects.
+    public init(plan: Plan) throws {
+        let parameters = try CKKSParameters(plan.parameters.literal)
+        self.init(slotCount: parameters.slotCount, moduli: parameters.ciphertextModuli.map { Double($0) },
+                  defaultScale: parameters.defaultScale)
+    }
+}
+
+extension Plan {
+    /// The plan with its key-switching layout resolved by the runtime and
+    /// recorded (`parameters.digits`), after checking that the runtime
+    /// accepts its parameters (128-bit security unless explicitly insecure).
+    /// - Throws: `HEError` for parameters the runtime rejects.
+    public func recordingKeySwitchingLayout() throws -> Plan {
+        var plan = self
+        plan.parameters.digits = try CKKSParameters(parameters.literal).digitCount
+        return plan
+    }
+
+    /// Whether any layer multiplies two ciphertexts (and so needs a
+    /// relinearization key).
+    public var needsRelinearization: Bool {
+        layers.contains { layer in
+            if case .polynomial(let poly) = layer { return !poly.schedule.products.isEmpty }
+            return false
+        }
+    }
+}
