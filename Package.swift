@@ -179,6 +179,7 @@ let package = Package(
         .testTarget(
             name: "ExecutorTests",
             dependencies: ["HepexcExecutor", "HepexcPlan", "HepexcCKKS", "HepexcPasses", "HepexcDriver", "HepexcData", "_HepexcTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .target(
