@@ -167,6 +167,7 @@ let package = Package(
         .testTarget(
             name: "DriverTests",
             dependencies: ["HepexcDriver", "HepexcData", "HepexcPasses", "HepexcPlan", "_HepexcTestSupport"],
+            exclude: ["LoweringGolden", "Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
