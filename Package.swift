@@ -185,6 +185,7 @@ let package = Package(
         .testTarget(
             name: "DriverTests",
             dependencies: ["HepexcDriver", "HepexcData", "HepexcPasses", "HepexcPlan", "_HepexcTestSupport"],
+            exclude: ["LoweringGolden", "Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -197,6 +198,7 @@ let package = Package(
         .testTarget(
             name: "ExecutorTests",
             dependencies: ["HepexcExecutor", "HepexcPlan", "HepexcCKKS", "HepexcPasses", "HepexcDriver", "HepexcData", "_HepexcTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .target(

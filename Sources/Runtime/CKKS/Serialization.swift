@@ -6,7 +6,7 @@
 ///                      "HXGK" Galois keys, "HXCT" ciphertext, "HXPT" plaintext, "HXSK" secret key)
 /// version    UInt16   (currently 1)
 /// reserved   UInt16   (0)
-/// paramHash  UInt64   (CKKSParameters.parameterHash; 0 for a parameters file)
+/// paramHash  UInt64   (CKKSParameters.parameterHash; a parameters file carries its own)
 /// length     UInt64   (payload words)
 /// payload    length × UInt64
 /// checksum   UInt64   (FNV-1a over all preceding words)

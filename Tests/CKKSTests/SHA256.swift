@@ -1,0 +1,1 @@
+../_HepexcTestSupport/SHA256.swift
