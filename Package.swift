@@ -39,6 +39,7 @@ let package = Package(
             name: "HepexcIR",
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             path: "Sources/IR",
+            exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -58,21 +59,25 @@ let package = Package(
             dependencies: [
                 "HepexcIR", "ONNXProto", "CHDF5",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "Sources/Frontend",
+            exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "HepexcData",
             dependencies: ["HepexcIR", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Sources/Data",
+            exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "HepexcPasses",
             dependencies: ["HepexcIR", "HepexcPlan", "HepexcSecurity"],
             path: "Sources/Passes",
+            exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
         .systemLibrary(
@@ -91,7 +96,7 @@ let package = Package(
         .target(
             name: "HepexcDriver",
             dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor",
-                           "HepexcTraining", "HepexcCKKS", "HepexcBenchmarks"],
+                           "HepexcTraining", "HepexcCKKS", "HepexcRing", "HepexcBenchmarks"],
             path: "Sources/Driver",
             exclude: ["README.md"],
             swiftSettings: strictSettings
@@ -103,6 +108,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/hepexc",
+            exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
 
@@ -144,12 +150,14 @@ let package = Package(
         .target(
             name: "HepexcPlan",
             path: "Sources/Plan",
+            exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "HepexcExecutor",
             dependencies: ["HepexcPlan", "HepexcCKKS", "HepexcRing"],
             path: "Sources/Runtime/Executor",
+            exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
 
@@ -179,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "PassesTests",
             dependencies: ["HepexcPasses", "_HepexcTestSupport"],
-            exclude: ["Golden"],
+            exclude: ["Golden", "PruningGolden"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,8 +1,8 @@
 public import HepexcData
 public import HepexcIR
 internal import Dispatch
-internal import HepexcRing
 internal import Foundation
+internal import HepexcRing
 
 /// The result of evaluating a model on a data set in plaintext.
 public struct EvaluationReport: Sendable, Codable, Equatable {

@@ -1,4 +1,4 @@
-public import HepexcData
+internal import HepexcData
 internal import HepexcFrontend
 internal import HepexcIR
 internal import HepexcPasses

@@ -1,5 +1,5 @@
-public import Foundation
-public import HepexcIR
+internal import Foundation
+internal import HepexcIR
 
 /// How to load a model: the file, a Keras config, the import pipeline and
 /// any extra passes (the options every model-reading command shares).

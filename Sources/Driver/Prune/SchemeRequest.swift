@@ -1,6 +1,6 @@
-public import Foundation
+internal import Foundation
 internal import HepexcData
-public import HepexcIR
+internal import HepexcIR
 internal import HepexcPlan
 
 /// Where pruning ranks weights: each layer by the ratio, or all together.

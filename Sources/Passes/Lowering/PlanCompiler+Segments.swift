@@ -1,4 +1,4 @@
-public import HepexcIR
+internal import HepexcIR
 
 /// Splitting a graph into affine segments and polynomials.
 ///

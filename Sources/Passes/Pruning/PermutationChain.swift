@@ -1,4 +1,4 @@
-public import HepexcIR
+internal import HepexcIR
 
 /// The dense and conv2d layers of a chain graph and which of their axes the
 /// `permute` pass may reorder without changing the function.

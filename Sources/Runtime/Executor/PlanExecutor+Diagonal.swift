@@ -1,4 +1,4 @@
-public import HepexcPlan
+internal import HepexcPlan
 
 extension PlanExecutor {
     /// One Type-D (diagonal) layer, as ``DiagonalSchedule`` describes: hoisted

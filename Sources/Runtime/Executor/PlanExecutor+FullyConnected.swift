@@ -1,4 +1,4 @@
-public import HepexcPlan
+internal import HepexcPlan
 
 extension PlanExecutor {
     /// One fully connected layer: for each output tile, multiply-accumulate

@@ -1,4 +1,4 @@
-public import HepexcPlan
+internal import HepexcPlan
 
 extension PlanExecutor {
     /// Σ cᵢ·xⁱ on one tile with the minimal-depth schedule: powers by

@@ -1,4 +1,4 @@
-public import HepexcPlan
+internal import HepexcPlan
 
 /// A noise-free stand-in for CKKS: ciphertexts are cleartext slot vectors
 /// with a level and a scale that follow exactly the rules of the real
