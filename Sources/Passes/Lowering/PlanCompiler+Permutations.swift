@@ -80,28 +80,13 @@ extension PlanCompiler {
                                   tile: (t1: Int, t2: Int)? = nil) -> [String: FCForm] {
         var graph = graph
         _ = extractClientPermutations(&graph)
-        var features: [String: Int] = [:]
-        for input in graph.inputs { features[input.name] = input.type.elementsPerItem ?? 0 }
-        for operation in graph.operations { features[operation.result] = operation.type.elementsPerItem ?? 0 }
+        guard let input = graph.inputs.first else { return [:] }
+        let types = graph.valueTypes
         var segments: [(names: [String], inFeatures: Int, outFeatures: Int)] = []
-        var open = false
-        for operation in graph.operations {
-            if operation.kind == .softmax || operation.kind == .argmax { break }
-            if operation.kind == .poly {
-                open = false
-                continue
-            }
-            guard isAffine(operation) else { continue }
-            if !open {
-                var inFeatures = 0
-                if case .value(let name)? = operation.operands.first { inFeatures = features[name] ?? 0 }
-                segments.append(([], inFeatures, 0))
-                open = true
-            }
-            segments[segments.count - 1].outFeatures = features[operation.result] ?? 0
-            if operation.kind == .dense || operation.kind == .conv2d {
-                segments[segments.count - 1].names.append(operation.result)
-            }
+        for case let .segment(operations, segmentInput) in AffineSegmenter(graph, from: input.name).items {
+            guard let last = operations.last else { continue }
+            segments.append((operations.filter { $0.kind == .dense || $0.kind == .conv2d }.map(\.result),
+                             types[segmentInput]?.elementsPerItem ?? 0, types[last.result]?.elementsPerItem ?? 0))
         }
         let forms = chooseForms(segments.map { ($0.inFeatures, $0.outFeatures) }, t1: tile?.t1 ?? 1, t2: tile?.t2,
                                 firstForm: firstForm, diagonal: diagonal)

@@ -28,54 +28,22 @@ extension PlanCompiler {
     /// The steps from the input to the output, and the client-side tail;
     /// reports every operation encrypted execution cannot run.
     static func linearChain(_ graph: Graph, from input: String, _ fail: (String) -> PassError) throws(PassError) -> ([Step], [String]) {
-        var steps: [Step] = []
-        var tail: [String] = []
-        var segment: [Operation] = []
-        var segmentInput = input
-        var current = input
-        var problems: [String] = []
-        let types = graph.valueTypes
-
-        func closeSegment() throws(PassError) {
-            guard !segment.isEmpty else { return }
-            steps.append(try affineStep(segment, input: segmentInput, inputType: types[segmentInput], graph: graph, fail))
-            segment = []
+        let segmenter = AffineSegmenter(graph, from: input)
+        guard segmenter.problems.isEmpty else {
+            throw fail("cannot run encrypted: " + segmenter.problems.joined(separator: "; "))
         }
-
-        for operation in graph.operations {
-            if !tail.isEmpty || operation.kind == .softmax || operation.kind == .argmax {
-                // Post-processing of the client's decrypted outputs: the
-                // softmax/argmax and reshapes of their result (skl2onnx's label).
-                if operation.kind == .softmax || operation.kind == .argmax || operation.kind == .reshape {
-                    tail.append("\(operation.kind.rawValue) %\(operation.result)")
-                } else {
-                    problems.append("%\(operation.result) (\(operation.kind.rawValue)) follows the client-side softmax/argmax")
-                }
-                continue
-            }
-            guard operation.valueOperands == [current] else {
-                problems.append("%\(operation.result) (\(operation.kind.rawValue)) is not on a single input→output chain")
-                continue
-            }
-            if Self.isAffine(operation) {
-                segment.append(operation)
-            } else if operation.kind == .poly {
-                try closeSegment()
+        let types = graph.valueTypes
+        var steps: [Step] = []
+        for item in segmenter.items {
+            switch item {
+            case let .segment(operations, segmentInput):
+                steps.append(try affineStep(operations, input: segmentInput, inputType: types[segmentInput], graph: graph, fail))
+            case .poly(let operation):
                 let coefficients = operation.attributes["coeffs"]?.doublesValue ?? [0, 1]
                 steps.append(.poly(coefficients: coefficients, name: operation.result))
-                segmentInput = operation.result
-            } else {
-                let advice = operation.kind.heAdvice.map { ": \($0)" }
-                    ?? ": not supported in encrypted execution (use only affine layers and polynomial activations)"
-                problems.append("%\(operation.result) (\(operation.kind.rawValue))\(advice)")
             }
-            current = operation.result
         }
-        guard problems.isEmpty else {
-            throw fail("cannot run encrypted: " + problems.joined(separator: "; "))
-        }
-        try closeSegment()
-        return (steps, tail)
+        return (steps, segmenter.tail)
     }
 
     /// One dense step for an affine segment.
