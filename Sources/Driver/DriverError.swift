@@ -32,6 +32,8 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
     case plan(path: String, error: PlanError)
     /// The encrypted execution failed.
     case execution(String)
+    /// Parameters below 128-bit security, used without `--allow-insecure`.
+    case insecureParameters(String)
     /// A broken invariant inside hepexc: a bug to report, not a problem with
     /// the input.
     case internalError(String)
@@ -51,6 +53,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case let .write(path, reason): return "cannot write \(path): \(reason)"
         case let .plan(path, error): return "\(path): \(error)"
         case .execution(let message): return message
+        case .insecureParameters(let message): return message
         case .internalError(let message): return "internal error (a bug in hepexc, please report it): \(message)"
         }
     }

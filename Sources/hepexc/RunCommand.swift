@@ -33,6 +33,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Flag(name: .long, help: "Run a plan whose parameters are below 128-bit security (tests only).")
+    var allowInsecure = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -42,7 +45,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let request = Execution.Request(plan: plan, data: DataRequest(path: data, limit: limit), backend: backend,
-                                        encryptWeights: encryptWeights, threads: threads)
+                                        encryptWeights: encryptWeights, threads: threads, allowInsecure: allowInsecure)
         try Console.run(json: output.json) { () throws(DriverError) in try Execution.run(request) }
     }
 }

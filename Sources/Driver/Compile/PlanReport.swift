@@ -1,5 +1,6 @@
 public import HepexcPlan
 internal import HepexcCKKS
+internal import HepexcExecutor
 
 /// What `hepexc compile` and `hepexc inspect model.hepx` report about a plan.
 public struct PlanReport: Sendable, Codable, Equatable {
@@ -55,7 +56,8 @@ public struct PlanReport: Sendable, Codable, Equatable {
         logQ = plan.parameters.logQ
         logP = plan.parameters.logP
         depth = plan.depth
-        insecure = plan.parameters.insecure
+        // Derived from the actual ring and primes, not from the plan's flag.
+        insecure = !plan.meetsSecurityStandard
         batchPerCiphertext = plan.tile.t3
         inputFeatures = plan.inputFeatures
         outputFeatures = plan.outputFeatures

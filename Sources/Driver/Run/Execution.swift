@@ -14,9 +14,12 @@ public enum Execution {
         /// Encrypt the weights too (the model owner's privacy).
         public var encryptWeights: Bool
         public var threads: Int?
+        /// Run a plan whose parameters are below 128-bit security (tests only).
+        public var allowInsecure: Bool
 
         public init(plan: String, data: DataRequest, backend: ExecutionBackend = .ckks, encryptWeights: Bool = false,
-                    threads: Int? = nil) {
+                    threads: Int? = nil, allowInsecure: Bool = false) {
+            self.allowInsecure = allowInsecure
             self.plan = plan
             self.data = data
             self.backend = backend
@@ -27,6 +30,11 @@ public enum Execution {
 
     public static func run(_ request: Request) throws(DriverError) -> RunReport {
         let plan = try PlanRunner.read(request.plan)
+        if request.backend == .ckks, !request.allowInsecure, !plan.meetsSecurityStandard {
+            let p = plan.parameters
+            throw .insecureParameters("\(request.plan): N = 2^\(p.logN) with log2(QP) = \(p.logQ.reduce(0, +) + p.logP.reduce(0, +)) "
+                                      + "is below 128-bit security; encrypting with it protects nothing (pass --allow-insecure for tests)")
+        }
         let dataset = try request.data.load()
         return try PlanRunner.run(plan, on: dataset, backend: request.backend, encryptedWeights: request.encryptWeights,
                                   threads: request.threads)

@@ -9,7 +9,7 @@ extension CKKSParameters.Literal {
     public static let logN15LogQP880 = Self(logN: 15, logQ: [60] + Array(repeating: 40, count: 19), logP: [60], logScale: 40)
     /// N = 2^15, Q = [60, 40×13], hybrid key switching chosen automatically (≤ 881 bits).
     public static let logN15Auto = Self(logN: 15, logQ: [60] + Array(repeating: 40, count: 13), logScale: 40)
-    /// N = 2^16, Q = [60, 40×40] + P = [60] (1720 bits ≤ 1772): depth 40, SEAL layout.
+    /// N = 2^16, Q = [60, 40×40] + P = [60] (1720 bits ≤ 1747): depth 40, SEAL layout.
     public static let logN16LogQP1720 = Self(logN: 16, logQ: [60] + Array(repeating: 40, count: 40), logP: [60], logScale: 40)
 
     /// INSECURE (tests only): N = 2^10, Q = [60, 40, 40], P = [60].

@@ -57,6 +57,15 @@ extension Plan {
         return plan
     }
 
+    /// Whether the plan's actual parameters meet 128-bit security, derived
+    /// from the ring and the primes every time (the plan's `insecure` flag is
+    /// only what the compiler was asked for; a checksum is not a signature).
+    public var meetsSecurityStandard: Bool {
+        var literal = parameters.literal
+        literal.insecure = false
+        return (try? CKKSParameters(literal)) != nil
+    }
+
     /// Whether any layer multiplies two ciphertexts (and so needs a
     /// relinearization key).
     public var needsRelinearization: Bool {
