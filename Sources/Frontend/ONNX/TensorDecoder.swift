@@ -128,12 +128,32 @@ struct TensorDecoder {
         guard !location.hasPrefix("/"), !components.contains("..") else {
             throw .invalidTensor(name: name, reason: "external data location '\(location)' leaves the model's folder")
         }
-        let url = baseDirectory.appendingPathComponent(location)
+        // Symlinks are resolved before the check, and only regular files are
+        // read: a link out of the folder, /dev/zero or a FIFO (which would
+        // block forever) are refused before anything is opened.
+        let root = baseDirectory.resolvingSymlinksInPath().standardizedFileURL.path
+        let url = baseDirectory.appendingPathComponent(location).resolvingSymlinksInPath().standardizedFileURL
+        guard url.path.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+            throw .invalidTensor(name: name, reason: "external data location '\(location)' resolves outside the model's folder")
+        }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              let fileSize = (attributes[.size] as? NSNumber)?.uint64Value else {
+            throw .invalidTensor(name: name, reason: "external data '\(location)' is not a regular file in the model's folder")
+        }
+        let offset = UInt64(entries["offset"] ?? "0") ?? 0
+        guard offset <= fileSize else {
+            throw .invalidTensor(name: name, reason: "external data offset \(offset) is past the end of '\(location)' (\(fileSize) bytes)")
+        }
+        if let lengthText = entries["length"] {
+            guard let length = UInt64(lengthText), length <= fileSize - offset else {
+                throw .invalidTensor(name: name, reason: "external data length \(lengthText) does not fit '\(location)' (\(fileSize) bytes from offset \(offset))")
+            }
+        }
         guard let handle = try? FileHandle(forReadingFrom: url) else {
-            throw .invalidTensor(name: name, reason: "external data file '\(url.path)' cannot be opened")
+            throw .invalidTensor(name: name, reason: "external data file '\(location)' cannot be opened")
         }
         defer { try? handle.close() }
-        let offset = UInt64(entries["offset"] ?? "0") ?? 0
         do {
             try handle.seek(toOffset: offset)
             if let lengthText = entries["length"], let length = Int(lengthText) {
