@@ -103,4 +103,10 @@ extension HDF5File {
         }
         return (shape, values)
     }
+
+    /// The NUL-terminated object path `chdf5_find_foreign_data` reported.
+    static func objectName(_ found: chdf5_foreign_t) -> String {
+        var name = found.name
+        return withUnsafeBytes(of: &name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+    }
 }

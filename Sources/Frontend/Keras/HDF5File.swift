@@ -43,7 +43,23 @@ final class HDF5File {
         }
         let file = HDF5File(id: id, displayPath: shown)
         defer { H5Fclose(id) }
+        try file.refuseForeignData()
         return try body(file)
+    }
+
+    /// Refuses files whose links or datasets would make HDF5 read other
+    /// files (external links, external raw storage, virtual datasets): a
+    /// 12 KB `.h5` could otherwise disclose a system file through its weights.
+    private func refuseForeignData() throws(FrontendError) {
+        let found = chdf5_find_foreign_data(id)
+        guard found.problem != 0 else { return }
+        let name = HDF5File.objectName(found)
+        let what = switch found.problem {
+        case 1: "an external link"
+        case 2: "a dataset stored in external files"
+        default: "a virtual dataset (data from other files)"
+        }
+        throw .malformed(path: displayPath, reason: "'/\(name)' is \(what); model files may only use data inside themselves")
     }
 
     /// Refuses files without the HDF5 signature before HDF5 sees them.
