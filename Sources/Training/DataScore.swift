@@ -64,6 +64,11 @@ public enum DataScore: String, Sendable, Codable, CaseIterable {
         return 2 - 2 * probabilities[probabilities.startIndex + label]
     }
 
+    /// `count` uniform random scores in [0, 1) (53-bit resolution).
+    public static func random(count: Int, generator: inout SplitMix64) -> [Double] {
+        (0..<count).map { _ in Double(generator.next() >> 11) * 0x1p-53 }
+    }
+
     /// The numerically stable softmax of one row of logits.
     public static func softmax(_ logits: ArraySlice<Double>) -> [Double] {
         let peak = logits.max() ?? 0
@@ -83,7 +88,7 @@ public enum DataScore: String, Sendable, Codable, CaseIterable {
     ///   when the sizes disagree.
     public func scores(probabilities: [Double], classes: Int, labels: [Int],
                        generator: inout SplitMix64) throws(TrainingError) -> [Double] {
-        if self == .random { return labels.map { _ in Double(generator.next() >> 11) * 0x1p-53 } }
+        if self == .random { return Self.random(count: labels.count, generator: &generator) }
         guard classes > 0, probabilities.count == labels.count * classes else {
             throw .dataMismatch("scoring needs \(labels.count) × \(classes) probabilities, got \(probabilities.count)")
         }

@@ -40,14 +40,13 @@ extension Trainer {
     func prune(_ state: inout PruningState, before epoch: Int,
                data: TrainingData) throws(TrainingError) -> (subset: [Int], round: DataSelectionRound?) {
         var round: DataSelectionRound?
-        if state.options.selects(before: epoch) || state.subset.isEmpty {
+        if state.options.selects(before: epoch) {
             let kind: DataScore = epoch == 1 ? .random : state.options.score
             let clock = ContinuousClock()
             let start = clock.now
             let scores: [Double]
             if kind == .random {
-                scores = try DataScore.random.scores(probabilities: [], classes: 0, labels: Array(repeating: 0, count: data.count),
-                                                     generator: &state.generator)
+                scores = DataScore.random(count: data.count, generator: &state.generator)
             } else {
                 let (probabilities, classes) = classProbabilities(data)
                 scores = try kind.scores(probabilities: probabilities, classes: classes, labels: data.labels ?? [],
