@@ -21,6 +21,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "hepexc", targets: ["hepexc"]),
+        .executable(name: "hepexc-bench-data-pruning", targets: ["BenchDataPruning"]),
         .library(name: "HepexcIR", targets: ["HepexcIR"]),
         .library(name: "HepexcFrontend", targets: ["HepexcFrontend"]),
         .library(name: "HepexcPasses", targets: ["HepexcPasses"]),
@@ -91,6 +92,13 @@ let package = Package(
             dependencies: ["HepexcIR", "HepexcData", "COpenBLAS"],
             path: "Sources/Training",
             exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        // The plaintext HEPrune Table 3 benchmark (docs/benchmarks.md, "Dynamic data pruning").
+        .executableTarget(
+            name: "BenchDataPruning",
+            dependencies: ["HepexcIR", "HepexcData", "HepexcTraining"],
+            path: "Sources/BenchDataPruning",
             swiftSettings: strictSettings
         ),
         .target(

@@ -34,13 +34,16 @@ public final class Trainer {
         network.graph.valueTypes[network.output] ?? TensorType([nil])
     }
 
-    /// Trains for `options.epochs` epochs.
+    /// Trains for `options.epochs` epochs — on all of `data`, or, with
+    /// ``TrainingOptions/dataPruning``, on a kept subset re-selected every
+    /// `selectEvery` epochs (see ``DataPruningOptions``).
     /// - Parameters:
     ///   - data: the training set.
     ///   - validation: evaluated after every epoch when given.
     ///   - progress: called after every batch and epoch.
-    /// - Throws: ``TrainingError`` — data that does not fit the model, or a
-    ///   non-finite loss (naming the epoch).
+    /// - Throws: ``TrainingError`` — data that does not fit the model, a
+    ///   non-finite loss (naming the epoch), and with data pruning a window
+    ///   too large for the data, missing class labels, or NaN scores.
     public func train(on data: Dataset, validation: Dataset? = nil,
                       progress: (TrainingEvent) -> Void = { _ in }) throws(TrainingError) -> TrainingSummary {
         let loss = loss(for: data)
@@ -48,17 +51,28 @@ public final class Trainer {
         let checking = try validation.map { set throws(TrainingError) in
             try TrainingData(set, for: network, outputType: outputType, loss: loss, role: "validation")
         }
+        var pruning = try options.dataPruning.map { pruning throws(TrainingError) in
+            try startPruning(pruning, samples: training.count, loss: loss)
+        }
         let clock = ContinuousClock()
         var epochs: [EpochReport] = []
         var totalSeconds = 0.0
-        let batches = (training.count + options.batchSize - 1) / options.batchSize
         for epoch in 1...options.epochs {
+            var subset: [Int]?
+            var selection: DataSelectionRound?
+            if var state = pruning {
+                (subset, selection) = try prune(&state, before: epoch, data: training)
+                pruning = state
+            }
+            let count = subset?.count ?? training.count
+            let batches = (count + options.batchSize - 1) / options.batchSize
             let rate = options.schedule.rate(epoch: epoch, initial: options.learningRate)
-            let order = options.shuffle ? generator.permutation(training.count) : Array(0..<training.count)
+            let shuffled = options.shuffle ? generator.permutation(count) : Array(0..<count)
+            let order = subset.map { kept in shuffled.map { kept[$0] } } ?? shuffled
             var lossSum = 0.0, correct = 0, seen = 0
             let start = clock.now
             for batchIndex in 0..<batches {
-                let range = (batchIndex * options.batchSize)..<min(training.count, (batchIndex + 1) * options.batchSize)
+                let range = (batchIndex * options.batchSize)..<min(count, (batchIndex + 1) * options.batchSize)
                 let batch = training.batch(order[range])
                 let output = network.forward(batch.input, mode: .training)
                 let evaluation = loss.evaluate(output, labels: batch.labels, targets: batch.targets)
@@ -80,6 +94,10 @@ public final class Trainer {
             var report = EpochReport(epoch: epoch, learningRate: rate, loss: lossSum / Double(max(seen, 1)),
                                      accuracy: loss == .crossEntropy ? Double(correct) / Double(max(seen, 1)) : nil,
                                      seconds: seconds)
+            if subset != nil {
+                report.samples = count
+                report.selection = selection
+            }
             if let checking {
                 let result = evaluate(checking, loss: loss)
                 report.validationLoss = result.loss
@@ -91,7 +109,7 @@ public final class Trainer {
         return TrainingSummary(loss: loss.rawValue, optimizer: options.optimizer.rawValue,
                                trainingSamples: training.count, validationSamples: checking?.count ?? 0,
                                trainableParameters: network.trainableParameterCount, epochs: epochs,
-                               seconds: totalSeconds)
+                               seconds: totalSeconds, dataPruning: pruning?.report)
     }
 
     /// Loss and accuracy of the network (inference mode) on `dataset`.

@@ -21,6 +21,14 @@ public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidMask(weight: String, reason: String)
     /// An option value is out of range.
     case invalidOption(String)
+    /// A sample's score cannot be ranked (NaN), so no keep-mask can be chosen.
+    case invalidScore(index: Int, value: Double)
+    /// A data-pruning window skips so many top-ranked samples that fewer than
+    /// the `kept` samples to keep remain.
+    case windowTooLarge(window: Double, skipped: Int, kept: Int, samples: Int)
+    /// The composite sign polynomial of the HEFS score was asked for a value
+    /// outside the interval where it approximates sign(x).
+    case polynomialInputOutOfRange(value: Double, range: ClosedRange<Double>)
     /// An IR error while preparing or exporting the graph.
     case ir(IRError)
 
@@ -39,6 +47,12 @@ public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the loss became NaN/infinite in epoch \(epoch) (batch \(batch)); training diverged — try a lower learning rate (e.g. --lr \(lower))"
         case let .invalidMask(weight, reason): return "mask of @\(Identifier.printable(weight)): \(reason)"
         case .invalidOption(let message): return message
+        case let .invalidScore(index, value):
+            return "the score of sample \(index) is \(value); NaN scores cannot be ranked (did the model diverge?)"
+        case let .windowTooLarge(window, skipped, kept, samples):
+            return "a window of \(window) skips the top \(skipped) of \(samples) samples, leaving \(samples - skipped), fewer than the \(kept) to keep; lower --window or --keep"
+        case let .polynomialInputOutOfRange(value, range):
+            return "the HEFS sign polynomial is only valid on [\(range.lowerBound), \(range.upperBound)], got \(value) (it diverges outside); clamp or scale the input, or use --score hefs-fast"
         case .ir(let error): return error.description
         }
     }

@@ -20,11 +20,15 @@ public struct TrainingOptions: Sendable {
     public var loss: Loss?
     /// Shuffle the training examples every epoch.
     public var shuffle: Bool
+    /// Dynamic data pruning (train on a re-selected kept subset); `nil`
+    /// trains every epoch on all examples.
+    public var dataPruning: DataPruningOptions?
 
     /// Options; `learningRate` `nil` picks the optimiser's default.
     public init(epochs: Int = 5, batchSize: Int = 64, optimizer: OptimizerKind = .adam, learningRate: Double? = nil,
                 momentum: Double = 0.9, weightDecay: Double = 0, schedule: LearningRateSchedule = .constant,
-                seed: UInt64 = 0, loss: Loss? = nil, shuffle: Bool = true) {
+                seed: UInt64 = 0, loss: Loss? = nil, shuffle: Bool = true,
+                dataPruning: DataPruningOptions? = nil) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.optimizer = optimizer
@@ -35,6 +39,7 @@ public struct TrainingOptions: Sendable {
         self.seed = seed
         self.loss = loss
         self.shuffle = shuffle
+        self.dataPruning = dataPruning
     }
 
     /// - Throws: ``TrainingError/invalidOption(_:)`` for an out-of-range value.

@@ -14,9 +14,13 @@ public struct EpochReport: Sendable, Codable, Equatable {
     public var validationAccuracy: Double?
     /// Wall time of the epoch's training batches (validation excluded).
     public var seconds: Double
+    /// Examples trained on in this epoch (the kept subset under data pruning).
+    public var samples: Int? = nil
+    /// The data-pruning selection made just before this epoch, if any.
+    public var selection: DataSelectionRound? = nil
 
     enum CodingKeys: String, CodingKey {
-        case epoch, loss, accuracy, seconds
+        case epoch, loss, accuracy, seconds, samples, selection
         case learningRate = "learning_rate"
         case validationLoss = "validation_loss"
         case validationAccuracy = "validation_accuracy"
@@ -47,9 +51,12 @@ public struct TrainingSummary: Sendable, Codable, Equatable {
     public var epochs: [EpochReport]
     /// Total wall time of the training batches.
     public var seconds: Double
+    /// What dynamic data pruning did (nil without it).
+    public var dataPruning: DataPruningReport? = nil
 
     enum CodingKeys: String, CodingKey {
         case loss, optimizer, epochs, seconds
+        case dataPruning = "data_pruning"
         case trainingSamples = "training_samples"
         case validationSamples = "validation_samples"
         case trainableParameters = "trainable_parameters"
