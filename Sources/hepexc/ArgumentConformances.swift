@@ -21,4 +21,5 @@ extension TrainRequest.Schedule: ExpressibleByArgument {}
 extension TrainRequest.Optimizer: ExpressibleByArgument {}
 extension TrainRequest.LossName: ExpressibleByArgument {}
 extension TrainRequest.ReLUReplacement: ExpressibleByArgument {}
+extension TrainRequest.DataScoreName: ExpressibleByArgument {}
 extension Benchmarking.Layout: ExpressibleByArgument {}

@@ -66,6 +66,14 @@ struct TrainCommand: ParsableCommand {
     var threads: Int?
     @Flag(name: .long, help: "No per-epoch lines when not on a terminal.")
     var quiet = false
+    @Option(name: .long, help: "HEPrune data pruning: train each epoch on this fraction of the samples, in (0, 1].")
+    var keep: Double?
+    @Option(name: .long, help: "With --keep: epochs between selections (the first subset is random).")
+    var selectEvery: Int = 3
+    @Option(name: .long, help: "With --keep: the importance score: hefs, hefs-fast, l1 or random.")
+    var score: TrainRequest.DataScoreName = .hefs
+    @Option(name: .long, help: "With --keep: skip this top fraction of the ranking (likely label noise), in [0, 1).")
+    var window: Double = 0
 
     var request: TrainRequest {
         var request = TrainRequest(model: modelOptions.request, data: dataOptions.request, output: output)
@@ -91,6 +99,13 @@ struct TrainCommand: ParsableCommand {
         request.foldBatchNorm = !noFoldBn
         request.threads = threads
         request.quiet = quiet || jsonOutput.json
+        if let keep {
+            var pruning = TrainRequest.DataPruning(keep: keep)
+            pruning.selectEvery = selectEvery
+            pruning.score = score
+            pruning.window = window
+            request.dataPruning = pruning
+        }
         return request
     }
 

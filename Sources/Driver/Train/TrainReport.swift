@@ -23,6 +23,7 @@ public struct TrainReport: CommandOutcome {
         case maskedWeights = "masked_weights", maskedNonZero = "masked_nonzero"
         case testSamples = "test_samples", testAccuracy = "test_accuracy", testMSE = "test_mse"
         case testAccuracyBefore = "test_accuracy_before"
+        case dataPruning = "data_pruning"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -44,6 +45,7 @@ public struct TrainReport: CommandOutcome {
         try c.encodeIfPresent(testAccuracy, forKey: .testAccuracy)
         try c.encodeIfPresent(testMSE, forKey: .testMSE)
         try c.encodeIfPresent(testAccuracyBefore, forKey: .testAccuracyBefore)
+        try c.encodeIfPresent(summary.dataPruning, forKey: .dataPruning)
     }
 
     public var text: String {
@@ -52,6 +54,11 @@ public struct TrainReport: CommandOutcome {
             + ", \(summary.epochs.count) epochs, \(summary.optimizer), loss \(summary.loss), \(summary.trainableParameters) trainable parameters"]
         if let last = summary.epochs.last { lines.append("final " + TrainProgress.describe(last, of: summary.epochs.count)) }
         lines.append(String(format: "time: %.2f s (%.2f s/epoch)", summary.seconds, summary.seconds / Double(max(summary.epochs.count, 1))))
+        if let pruning = summary.dataPruning {
+            lines.append(String(format: "data pruning: kept %.3g of the samples, %d selection round(s), %d of %d sample-epochs processed (%.2fx fewer), scoring and selection %.2f s",
+                                pruning.keptFraction, pruning.rounds.count, pruning.samplesProcessed, pruning.fullDataSamples,
+                                Double(pruning.fullDataSamples) / Double(max(pruning.samplesProcessed, 1)), pruning.selectionSeconds))
+        }
         if maskedWeights > 0 { lines.append("masked weights: \(maskedWeights), non-zero among them: \(maskedNonZero)") }
         if let testAccuracyBefore { lines.append(String(format: "test accuracy before training: %.4f", testAccuracyBefore)) }
         if let testAccuracy, let testSamples { lines.append(String(format: "test accuracy: %.4f (%d samples)", testAccuracy, testSamples)) }

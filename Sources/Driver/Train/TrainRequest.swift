@@ -6,6 +6,20 @@ public struct TrainRequest: Sendable {
     public enum Schedule: String, CaseIterable, Sendable { case constant, step, exponential }
     public enum Optimizer: String, CaseIterable, Sendable { case sgd, adam }
     public enum LossName: String, CaseIterable, Sendable { case crossEntropy = "cross-entropy", mse }
+    /// HEPrune's importance scores for dynamic data pruning (docs/training.md).
+    public enum DataScoreName: String, CaseIterable, Sendable {
+        case hefs, hefsFast = "hefs-fast", l1, random
+    }
+    /// Dynamic data pruning: train on `keep` of the samples, re-selected by
+    /// `score` every `selectEvery` epochs (the first subset is random),
+    /// skipping the top `window` fraction.
+    public struct DataPruning: Sendable {
+        public var keep: Double
+        public var selectEvery = 3
+        public var score: DataScoreName = .hefs
+        public var window = 0.0
+        public init(keep: Double) { self.keep = keep }
+    }
     /// Replacements for ReLU.
     public enum ReLUReplacement: String, CaseIterable, Sendable { case poly2 }
 
@@ -39,6 +53,8 @@ public struct TrainRequest: Sendable {
     public var threads: Int?
     /// No per-epoch lines when not on a terminal.
     public var quiet = false
+    /// HEPrune's dynamic data pruning (`--keep`); `nil` trains on all data.
+    public var dataPruning: DataPruning?
 
     public init(model: ModelRequest, data: DataRequest, output: String) {
         self.model = model
@@ -56,6 +72,11 @@ public struct TrainRequest: Sendable {
         if let maskSmallest, !(0..<1).contains(maskSmallest) { throw .invalidOption("--mask-smallest must be in [0, 1)") }
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw .invalidOption("--lr must be positive") }
         if stepSize < 1 { throw .invalidOption("--step-size must be at least 1") }
+        if let dataPruning {
+            if !(dataPruning.keep > 0 && dataPruning.keep <= 1) { throw .invalidOption("--keep must be in (0, 1], got \(dataPruning.keep)") }
+            if dataPruning.selectEvery < 1 { throw .invalidOption("--select-every must be at least 1, got \(dataPruning.selectEvery)") }
+            if !(dataPruning.window >= 0 && dataPruning.window < 1) { throw .invalidOption("--window must be in [0, 1), got \(dataPruning.window)") }
+        }
         let file = output.split(separator: "/").last.map(String.init) ?? output
         let ext = file.contains(".") ? (file.split(separator: ".").last.map { $0.lowercased() } ?? "") : ""
         if !["hepir", "hir", "onnx"].contains(ext) {

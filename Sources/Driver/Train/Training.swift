@@ -58,7 +58,12 @@ public enum Training {
         let network = try Network(graph, options: .init(initialize: initialize, freezePolynomials: request.freezePolynomials,
                                                         output: usesLabels(request, training) ? graph.logitsValue : nil,
                                                         seed: request.seed))
-        let trainer = try Trainer(network: network, options: trainingOptions(request))
+        var options = trainingOptions(request)
+        if let pruning = request.dataPruning {
+            options.dataPruning = try DataPruningOptions(keep: pruning.keep, selectEvery: pruning.selectEvery,
+                                                         score: pruning.score.rawValue, window: pruning.window)
+        }
+        let trainer = try Trainer(network: network, options: options)
         var progress = TrainProgress(totalEpochs: request.epochs, quiet: request.quiet)
         let summary = try trainer.train(on: training, validation: held) { progress.handle($0) }
 
