@@ -21,6 +21,18 @@ extension Plan {
             throw .invalid("depth \(depth) does not fit the \(parameters.logQ.count) ciphertext primes")
         }
         guard inputFeatures > 0, outputFeatures > 0, !layers.isEmpty else { throw .invalid("empty plan") }
+        // Every scale prime has the scale's size, below the first prime's:
+        // otherwise rescaling drifts from the scale and values overflow.
+        guard parameters.logQ.dropFirst().allSatisfy({ $0 == parameters.logScale }),
+              let first = parameters.logQ.first, first > parameters.logScale, parameters.logScale > 0 else {
+            throw .invalid("log-scale \(parameters.logScale) is inconsistent with the primes \(parameters.logQ)")
+        }
+        if let bounds {
+            guard bounds.inputLower.isFinite, bounds.inputUpper.isFinite, bounds.inputLower <= bounds.inputUpper,
+                  bounds.layerMaxima.count == layers.count, bounds.layerMaxima.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+                throw .invalid("the value bounds do not fit the plan (\(bounds.layerMaxima.count) bounds for \(layers.count) layers)")
+            }
+        }
         if let permutation = inputPermutation, permutation.sorted() != Array(0..<inputFeatures) {
             throw .invalid("the input permutation is not a permutation of 0..<\(inputFeatures)")
         }

@@ -30,10 +30,15 @@ public struct Plan: Sendable, Codable, Equatable {
     /// Operations of the source graph that run on the client after
     /// decryption (softmax, argmax), for information.
     public var clientTail: [String]
+    /// The input range and per-layer magnitudes the plan was compiled for
+    /// (absent in plans written before bounds were recorded).
+    public var bounds: ValueBounds?
 
     public init(model: String, tile: TileShape, parameters: CKKSParameterChoice, inputFeatures: Int,
                 outputFeatures: Int, layers: [PlanLayer], rotationSteps: [Int], depth: Int,
-                inputPermutation: [Int]? = nil, outputPermutation: [Int]? = nil, clientTail: [String] = []) {
+                inputPermutation: [Int]? = nil, outputPermutation: [Int]? = nil, clientTail: [String] = [],
+                bounds: ValueBounds? = nil) {
+        self.bounds = bounds
         self.model = model
         self.tile = tile
         self.parameters = parameters

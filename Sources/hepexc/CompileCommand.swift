@@ -51,6 +51,12 @@ struct CompileCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the plan.")
     var output: String?
 
+    @Option(name: .long, help: ArgumentHelp("The range of every input feature the plan accepts, e.g. 0,1 or -3,3 (default: the calibration data's, else -1,1). The client refuses inputs outside it.", valueName: "lo,hi"))
+    var inputRange: InputRange?
+
+    @Option(name: .long, help: ArgumentHelp("Data whose values tighten the value bounds the plan is sized for (default with --scheme: its --data).", valueName: "data.npz"))
+    var calibration: String?
+
     @OptionGroup var schemeOptions: SchemeOptions
 
     @OptionGroup var outputOptions: OutputOptions
@@ -59,7 +65,7 @@ struct CompileCommand: ParsableCommand {
         CompileRequest(model: model, tile: tile, batch: batch, passes: passes, insecureLogN: insecureLogN,
                        maxMemoryMiB: maxMemoryMib, costs: costs, firstForm: firstForm, diagonal: !noDiagonal,
                        scaleBits: scaleBits, objective: objective, output: output, scheme: schemeOptions.request,
-                       quiet: outputOptions.json)
+                       quiet: outputOptions.json, inputRange: inputRange?.range, calibration: calibration)
     }
 
     func validate() throws {
@@ -73,6 +79,17 @@ struct CompileCommand: ParsableCommand {
         try Console.run(json: outputOptions.json) { () throws(DriverError) in
             try Compilation.run(request, progress: progress)
         }
+    }
+}
+
+/// `--input-range lo,hi`.
+struct InputRange: ExpressibleByArgument {
+    var range: ClosedRange<Double>
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let low = parts[0], let high = parts[1], low.isFinite, high.isFinite, low <= high else { return nil }
+        range = low...high
     }
 }
 

@@ -36,6 +36,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Run a plan whose parameters are below 128-bit security (tests only).")
     var allowInsecure = false
 
+    @Flag(name: .long, help: "Clip input values outside the plan's input range instead of refusing them.")
+    var clipInputs = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -44,8 +47,9 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let request = Execution.Request(plan: plan, data: DataRequest(path: data, limit: limit), backend: backend,
+        var request = Execution.Request(plan: plan, data: DataRequest(path: data, limit: limit), backend: backend,
                                         encryptWeights: encryptWeights, threads: threads, allowInsecure: allowInsecure)
+        request.clipInputs = clipInputs
         try Console.run(json: output.json) { () throws(DriverError) in try Execution.run(request) }
     }
 }

@@ -37,6 +37,19 @@ public enum Compilation {
         }
     }
 
+    /// Calibration samples hold more than this many rows: the first ones.
+    static let calibrationLimit = 4096
+
+    /// The first rows of a data set, as feature vectors.
+    static func calibrationRows(_ path: String, features: Int) throws(DriverError) -> [[Double]] {
+        let dataset = try DataRequest(path: path, limit: calibrationLimit).load()
+        let rows = try PlanRunner.featureRows(dataset, features: features)
+        guard rows.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            throw .dataMismatch("\(path): calibration data holds NaN or infinite values")
+        }
+        return rows
+    }
+
     /// Compiles the request's model into a plan.
     /// - Parameter progress: receives one line per finished scheme step.
     public static func run(_ request: CompileRequest, progress: @escaping (String) -> Void = { _ in }) throws(DriverError) -> Outcome {
@@ -54,9 +67,13 @@ public enum Compilation {
         let forms: [FCForm?] = if let first { [first] } else if request.tile.isAuto {
             [nil, .typeA, .typeB] + (request.diagonal ? [.diagonal] : [])
         } else { [nil] }
-        let options = PlanCompiler.Options(t1: t1, t2: t2, logN: request.insecureLogN, insecure: request.insecureLogN != nil,
+        var options = PlanCompiler.Options(t1: t1, t2: t2, logN: request.insecureLogN, insecure: request.insecureLogN != nil,
                                            minimumBatch: request.batch, firstForm: first, diagonal: request.diagonal,
                                            scaleBits: request.scaleBits)
+        options.inputRange = request.inputRange
+        if let path = request.calibration ?? request.scheme?.data {
+            options.calibration = try calibrationRows(path, features: lowered.features)
+        }
         let selection = TileLayoutSelection(shapes: request.tile.shapes, forms: forms, options: options, costModel: costModel,
                                             objective: request.effectiveObjective, batch: request.batch ?? 1,
                                             maxMemoryBytes: request.tile.isAuto ? request.maxMemoryMiB << 20 : nil)

@@ -27,11 +27,20 @@ public struct CompileRequest: Sendable {
     public var scheme: SchemeRequest?
     /// No progress lines on standard error.
     public var quiet: Bool
+    /// The range of every input feature the plan accepts (`--input-range`);
+    /// `nil`: the calibration data's, else −1…1.
+    public var inputRange: ClosedRange<Double>?
+    /// A data set whose values tighten the value bounds (`--calibration`);
+    /// with `--scheme`, its training data is used when this is absent.
+    public var calibration: String?
 
     public init(model: String, tile: TileChoice = .fixed(t1: 16, t2: 16), batch: Int? = nil, passes: String? = nil,
                 insecureLogN: Int? = nil, maxMemoryMiB: Int = 4096, costs: String? = nil, firstForm: FirstLayerForm? = nil,
                 diagonal: Bool = true, scaleBits: Int? = nil, objective: CompileObjective? = nil, output: String? = nil,
-                scheme: SchemeRequest? = nil, quiet: Bool = false) {
+                scheme: SchemeRequest? = nil, quiet: Bool = false, inputRange: ClosedRange<Double>? = nil,
+                calibration: String? = nil) {
+        self.inputRange = inputRange
+        self.calibration = calibration
         self.model = model
         self.tile = tile
         self.batch = batch
@@ -59,6 +68,9 @@ public struct CompileRequest: Sendable {
         if let insecureLogN, !(2...16).contains(insecureLogN) { throw .invalidOption("--insecure-test-logn must be in 2…16") }
         if let scaleBits, ![35, 40].contains(scaleBits) { throw .invalidOption("--scale-bits must be 35 or 40") }
         if !diagonal, firstForm == .d { throw .invalidOption("--first-form D contradicts --no-diagonal") }
+        if let inputRange, !(inputRange.lowerBound.isFinite && inputRange.upperBound.isFinite) {
+            throw .invalidOption("--input-range must be finite")
+        }
         if maxMemoryMiB < 1 { throw .invalidOption("--max-memory-mib must be at least 1") }
         if objective != nil, !tile.isAuto { throw .invalidOption("--objective chooses among tile shapes: it needs --tile auto") }
         if let scheme {

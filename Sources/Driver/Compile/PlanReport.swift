@@ -25,6 +25,8 @@ public struct PlanReport: Sendable, Codable, Equatable {
     public var ops: OpCounts
     public var layers: [Layer]
     public var clientTail: [String]
+    /// The value bounds the plan was compiled for (absent in older plans).
+    public var bounds: ValueBounds?
     /// Estimated latency of one batch ciphertext from op counts × per-op costs, seconds.
     public var estimatedSeconds: Double
     /// Input ciphertexts the client encrypts per batch ciphertext.
@@ -42,6 +44,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
         case rotationSteps = "rotation_steps"
         case evaluationKeyBytes = "evaluation_key_bytes"
         case clientTail = "client_tail"
+        case bounds
         case estimatedSeconds = "estimated_seconds"
         case estimatedMemoryBytes = "estimated_memory_bytes"
         case inputCiphertexts = "input_ciphertexts"
@@ -63,6 +66,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
         outputFeatures = plan.outputFeatures
         rotationSteps = plan.rotationSteps
         clientTail = plan.clientTail
+        bounds = plan.bounds
         layers = costs
         ops = costs.reduce(OpCounts()) { $0 + $1.ops }
         let n = 1 << plan.parameters.logN
@@ -90,6 +94,10 @@ public struct PlanReport: Sendable, Codable, Equatable {
                      + "N = 2^\(logN), log Q = \(logQ.reduce(0, +)) (\(logQ.count) primes) + log P = \(logP.reduce(0, +)), depth \(depth)"
                      + (insecure ? "  [INSECURE test parameters]" : ", 128-bit secure"))
         lines.append("input \(inputFeatures) features → output \(outputFeatures)" + (clientTail.isEmpty ? "" : "; client tail: \(clientTail.joined(separator: ", "))"))
+        if let bounds {
+            lines.append(String(format: "values: inputs in %g…%g (the client refuses others), outputs within ±%.3g, largest intermediate %.3g (%@ bounds)",
+                                bounds.inputLower, bounds.inputUpper, bounds.outputMaximum, bounds.layerMaxima.max() ?? 0, bounds.source))
+        }
         lines.append("rotation keys: \(rotationSteps.count) steps \(rotationSteps), evaluation keys ≈ \(Self.mebibytes(evaluationKeyBytes))")
         lines.append("")
         let nameWidth = max(6, (layers.map(\.name.count).max() ?? 0) + 1)

@@ -16,6 +16,8 @@ public enum Execution {
         public var threads: Int?
         /// Run a plan whose parameters are below 128-bit security (tests only).
         public var allowInsecure: Bool
+        /// Clip inputs outside the plan's input range instead of refusing them.
+        public var clipInputs = false
 
         public init(plan: String, data: DataRequest, backend: ExecutionBackend = .ckks, encryptWeights: Bool = false,
                     threads: Int? = nil, allowInsecure: Bool = false) {
@@ -37,6 +39,6 @@ public enum Execution {
         }
         let dataset = try request.data.load()
         return try PlanRunner.run(plan, on: dataset, backend: request.backend, encryptedWeights: request.encryptWeights,
-                                  threads: request.threads)
+                                  threads: request.threads, clipInputs: request.clipInputs)
     }
 }

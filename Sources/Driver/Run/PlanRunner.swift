@@ -75,8 +75,9 @@ public enum PlanRunner {
 
     /// Runs `plan` on `dataset`: simulated, or under CKKS with fresh keys.
     public static func run(_ plan: Plan, on dataset: Dataset, backend: ExecutionBackend = .ckks, encryptedWeights: Bool = false,
-                           threads: Int? = nil) throws(DriverError) -> RunReport {
-        let rows = try featureRows(dataset, features: plan.inputFeatures)
+                           threads: Int? = nil, clipInputs: Bool = false) throws(DriverError) -> RunReport {
+        var rows = try featureRows(dataset, features: plan.inputFeatures)
+        let clipped = try admitInputs(&rows, plan: plan, clip: clipInputs)
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         do {
             var timings: [String: Double] = [:]
@@ -109,10 +110,48 @@ public enum PlanRunner {
                                    batchCiphertexts: TileLayout(plan: plan).batchTileCount(samples: rows.count),
                                    maxAbsError: zip(outputs, reference).map { zip($0, $1).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0,
                                    timings: timings, cpuTimings: cpuTimings, peakMemoryBytes: ProcessMetrics.peakMemoryBytes(), ops: ops, encryptedWeights: encryptedWeights)
+            try checkOutputs(outputs, plan: plan)
             score(outputs, dataset: dataset, into: &report)
+            report.clippedInputs = clipped
             return report
         } catch {
             throw DriverError(error)
+        }
+    }
+
+    /// The client's check before encrypting: every feature inside the range
+    /// the plan was compiled for (a value outside it can overflow the CKKS
+    /// modulus and turn every sample of its ciphertext into garbage).
+    /// Refuses, naming the first sample and feature, or clips; returns how
+    /// many values were clipped.
+    static func admitInputs(_ rows: inout [[Double]], plan: Plan, clip: Bool) throws(DriverError) -> Int {
+        guard let bounds = plan.bounds else { return 0 }
+        var clipped = 0
+        for i in rows.indices {
+            for j in rows[i].indices where !bounds.admits(rows[i][j]) {
+                let value = rows[i][j]
+                guard clip, value.isFinite else {
+                    throw .dataMismatch("sample \(i), feature \(j) is \(value), outside the input range \(bounds.inputLower)…\(bounds.inputUpper) "
+                                        + "the plan was compiled for (encrypted results would be garbage); rescale the data, "
+                                        + "recompile with --input-range or --calibration, or pass --clip-inputs")
+                }
+                rows[i][j] = min(max(value, bounds.inputLower), bounds.inputUpper)
+                clipped += 1
+            }
+        }
+        return clipped
+    }
+
+    /// A decrypted output beyond the bound the plan was compiled for may be
+    /// wrong (a wrapped-around value decrypts to anything): an error, never
+    /// an output.
+    static func checkOutputs(_ outputs: [[Double]], plan: Plan) throws(DriverError) {
+        let limit = plan.bounds.map { $0.outputMaximum * 1.01 + 1e-3 }
+        for (i, row) in outputs.enumerated() {
+            for (j, value) in row.enumerated() where !value.isFinite || limit.map({ abs(value) > $0 }) ?? false {
+                throw .execution("decrypted output \(j) of sample \(i) is \(value), beyond the bound \(limit ?? .infinity) "
+                                 + "the plan was compiled for: the result may be wrong, so it is not reported")
+            }
         }
     }
 

@@ -21,6 +21,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     /// Operations the executor ran, all batch ciphertexts together.
     public var ops: OpCounts
     public var encryptedWeights: Bool
+    /// Input values clipped into the plan's range (`--clip-inputs`).
+    public var clippedInputs = 0
 
     enum CodingKeys: String, CodingKey {
         case model, backend, samples, accuracy, correct, mse, timings, ops
@@ -29,6 +31,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         case maxAbsError = "max_abs_error"
         case peakMemoryBytes = "peak_memory_bytes"
         case encryptedWeights = "encrypted_weights"
+        case clippedInputs = "clipped_inputs"
     }
 
     public var text: String {
@@ -46,6 +49,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         }
         lines.append(String(format: "peak memory: %.1f MiB", Double(peakMemoryBytes) / 1_048_576))
         lines.append("ops executed: \(ops)")
+        if clippedInputs > 0 { lines.append("note: \(clippedInputs) input value(s) clipped into the plan's input range") }
         return lines.joined(separator: "\n")
     }
 }

@@ -33,6 +33,11 @@ public struct PlanCompiler: Sendable {
         /// Use only the prime tier with these scale bits (35 or 40, see
         /// ``primeTiers``); `nil` takes 40 where it fits the ring, else 35.
         public var scaleBits: Int?
+        /// The range of every input feature; `nil`: from `calibration`, else −1…1 (data scaled to [0, 1] or [−1, 1]).
+        public var inputRange: ClosedRange<Double>?
+        /// Sample rows (input features) whose observed values tighten the
+        /// value bounds (``valueBounds(_:features:inputRange:calibration:)``).
+        public var calibration: [[Double]]?
 
         public init(t1: Int, t2: Int, logN: Int? = nil, insecure: Bool = false, minimumBatch: Int? = nil,
                     firstForm: FCForm? = nil, diagonal: Bool = true, scaleBits: Int? = nil) {
@@ -60,7 +65,8 @@ public struct PlanCompiler: Sendable {
     /// measured once), the client's permutations and tail.
     public struct Lowered: Sendable {
         let name: String
-        let features: Int
+        /// Input features per sample.
+        public let features: Int
         let steps: [Step]
         let tail: [String]
         let permutations: (input: [Int]?, output: [Int]?)
@@ -115,18 +121,25 @@ public struct PlanCompiler: Sendable {
         }
         let forms = Self.chooseForms(shapes, t1: options.t1, t2: options.t2, firstForm: options.firstForm,
                                      diagonal: options.diagonal)
-        var depth = 0
+        var depths: [Int] = []
         var seenDense = 0
         for step in steps {
             switch step {
             case .dense:
-                depth += (forms[seenDense] == .typeA && seenDense < shapes.count - 1) ? 2 : 1
+                depths.append((forms[seenDense] == .typeA && seenDense < shapes.count - 1) ? 2 : 1)
                 seenDense += 1
             case .poly(let coefficients, _):
-                depth += PolynomialSchedule(coefficients: coefficients).depth
+                depths.append(PolynomialSchedule(coefficients: coefficients).depth)
             }
         }
-        let parameters = try chooseParameters(depth: depth, fail)
+        let depth = depths.reduce(0, +)
+        // Calibration rows come in the model's feature order; the steps read
+        // the client-permuted order.
+        let calibration = options.calibration.map { rows in
+            permutations.input.map { perm in rows.map { row in perm.map { $0 < row.count ? row[$0] : 0 } } } ?? rows
+        }
+        let bounds = Self.valueBounds(steps, features: features, inputRange: try inputRange(fail), calibration: calibration)
+        let parameters = try chooseParameters(depth: depth, bounds: bounds, depths: depths, steps: steps, fail)
         let tile = TileShape(t1: options.t1, t2: options.t2, t3: parameters.slotCount / (options.t1 * options.t2))
         var layers: [PlanLayer] = []
         seenDense = 0
@@ -145,7 +158,8 @@ public struct PlanCompiler: Sendable {
         let plan = Plan(model: lowered.name, tile: tile, parameters: parameters, inputFeatures: features,
                         outputFeatures: inFeatures, layers: layers,
                         rotationSteps: Plan.rotationSteps(for: layers, tile: tile), depth: depth,
-                        inputPermutation: permutations.input, outputPermutation: permutations.output, clientTail: tail)
+                        inputPermutation: permutations.input, outputPermutation: permutations.output, clientTail: tail,
+                        bounds: bounds)
         do { try plan.validate() } catch { throw fail("internal: \(error)") }
         return plan
     }
@@ -161,11 +175,31 @@ public struct PlanCompiler: Sendable {
     /// and 15 bits of headroom for values, and lets small networks fit a ring
     /// half the size — a rotation costs about a quarter. Its 60-bit special
     /// prime (rather than 50) gives key switching more room per digit.
-    static let primeTiers: [(first: Int, scale: Int, special: Int)] = [(60, 40, 60), (50, 35, 60)]
+    /// The third tier is only taken when the value bounds need its headroom
+    /// (24 bits above the scale instead of 19).
+    static let primeTiers: [(first: Int, scale: Int, special: Int)] = [(60, 40, 60), (50, 35, 60), (60, 35, 60)]
+
+    /// The input range: declared, else the calibration data's, else −1…1.
+    func inputRange(_ fail: (String) -> PassError) throws(PassError) -> ClosedRange<Double> {
+        if let range = options.inputRange {
+            guard range.lowerBound.isFinite, range.upperBound.isFinite else { throw fail("the input range must be finite") }
+            return range
+        }
+        if let rows = options.calibration, !rows.isEmpty {
+            let values = rows.joined()
+            guard let low = values.min(), let high = values.max(), low.isFinite, high.isFinite else {
+                throw fail("the calibration data holds non-finite values")
+            }
+            return low...high
+        }
+        return -1...1
+    }
 
     /// The smallest secure ring (or the requested one) whose slots hold a
     /// tile and whose modulus chain covers the depth.
-    func chooseParameters(depth: Int, _ fail: (String) -> PassError) throws(PassError) -> CKKSParameterChoice {
+    func chooseParameters(depth: Int, bounds: ValueBounds, depths: [Int], steps: [Step],
+                          _ fail: (String) -> PassError) throws(PassError) -> CKKSParameterChoice {
+        var tightest: (layer: Int, needed: Double, available: Int)?
         if let bits = options.scaleBits, !Self.primeTiers.contains(where: { $0.scale == bits }) {
             throw fail("scale bits \(bits): expected " + Self.primeTiers.map { String($0.scale) }.joined(separator: " or "))
         }
@@ -173,6 +207,11 @@ public struct PlanCompiler: Sendable {
         let candidates = options.logN.map { [$0] } ?? Array(10...16)
         for logN in candidates where 1 << (logN - 1) >= tileSlots {
             for tier in Self.primeTiers where options.scaleBits.map({ $0 == tier.scale }) ?? true {
+                if let violation = Self.headroomViolation(bounds, depths: depths, totalDepth: depth,
+                                                          first: tier.first, scale: tier.scale) {
+                    if tightest.map({ violation.available > $0.available }) ?? true { tightest = violation }
+                    continue
+                }
                 let logQ = [tier.first] + Array(repeating: tier.scale, count: depth)
                 let logQP = logQ.reduce(0, +) + tier.special
                 var specialPrimes = 1
@@ -188,6 +227,17 @@ public struct PlanCompiler: Sendable {
                                            logScale: tier.scale,
                                            insecure: options.insecure)
             }
+        }
+        if let (layer, needed, available) = tightest {
+            let name: String
+            switch steps[layer] {
+            case let .dense(stepName, _, _): name = stepName
+            case let .poly(_, stepName): name = stepName
+            }
+            throw fail(String(format: "values after %%%@ may reach %.3g (2^%.1f, %@ bounds from the input range %g…%g) but the plan can hold "
+                              + "at most 2^%d there: scale the model's inputs or weights down, declare the true --input-range, "
+                              + "or compile with --calibration data for tighter bounds",
+                              name, bounds.layerMaxima[layer], needed, bounds.source, bounds.inputLower, bounds.inputUpper, available))
         }
         let logQP = Self.firstPrimeBits + Self.scaleBits * depth + Self.specialPrimeBits
         if let logN = options.logN {

@@ -1,0 +1,154 @@
+internal import Foundation
+internal import HepexcIR
+public import HepexcPlan
+
+/// Value bounds: how large the values inside a plan can get, so that the
+/// compiler sizes the scale and the first prime's headroom for them and
+/// refuses a plan that cannot hold them (CKKS wraps an oversized value into
+/// garbage without any error).
+///
+/// From the input range, interval arithmetic over the weights gives sound
+/// bounds: a dense layer's partial sums stay within Σⱼ|wᵢⱼ|·Mⱼ + |bᵢ| (Mⱼ the
+/// largest |input j|), a polynomial's powers within Mᵏ. Through several
+/// polynomial layers these worst cases grow far beyond anything real inputs
+/// reach (2^54 where values stay below 10 on a random 5-layer MLP) and would
+/// refuse ordinary models, so the bound kept is the smaller of the interval
+/// bound and the maxima observed on samples — the calibration data, or
+/// without it inputs drawn from the range (uniform points and corners, which
+/// maximise linear layers) — times a margin of ``calibrationMargin``. The
+/// runtime then refuses inputs outside the range and any decrypted output
+/// beyond its bound.
+extension PlanCompiler {
+    /// Calibrated bounds are the observed maxima times this.
+    static let calibrationMargin = 4.0
+
+    /// Per-feature intervals through the steps; returns the bounds per step.
+    static func valueBounds(_ steps: [Step], features: Int, inputRange: ClosedRange<Double>,
+                            calibration: [[Double]]?) -> ValueBounds {
+        var lower = [Double](repeating: inputRange.lowerBound, count: features)
+        var upper = [Double](repeating: inputRange.upperBound, count: features)
+        var maxima: [Double] = []
+        for step in steps {
+            switch step {
+            case let .dense(_, weight, bias):
+                let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+                var nextLower = [Double](repeating: 0, count: outFeatures), nextUpper = nextLower
+                var largest = 0.0
+                for o in 0..<outFeatures {
+                    let b = bias?.scalars[o] ?? 0
+                    var (low, high, magnitude) = (b, b, abs(b))
+                    for j in 0..<min(inFeatures, lower.count) {
+                        let w = weight.scalars[o * inFeatures + j]
+                        guard w != 0 else { continue }
+                        let (a, c) = (w * lower[j], w * upper[j])
+                        low += min(a, c)
+                        high += max(a, c)
+                        magnitude += abs(w) * max(abs(lower[j]), abs(upper[j]))
+                    }
+                    (nextLower[o], nextUpper[o]) = (low, high)
+                    largest = max(largest, magnitude)
+                }
+                (lower, upper) = (nextLower, nextUpper)
+                maxima.append(largest)
+            case let .poly(coefficients, _):
+                var largest = 0.0
+                for j in lower.indices {
+                    let range = polynomialRange(coefficients, lower[j], upper[j])
+                    (lower[j], upper[j]) = (range.lowerBound, range.upperBound)
+                    largest = max(largest, abs(range.lowerBound), abs(range.upperBound))
+                }
+                // The powers computed on the way (x², x⁴, …) must fit too.
+                let m = max(abs(inputMagnitude(maxima, inputRange)), 0)
+                let degree = max(coefficients.count - 1, 1)
+                largest = max(largest, pow(m, Double(degree)))
+                maxima.append(largest)
+            }
+        }
+        let calibrated = calibration.map { !$0.isEmpty } ?? false
+        let samples = calibrated ? calibration ?? [] : sampleInputs(features: features, range: inputRange)
+        let observed = observedMaxima(steps, samples)
+        let kept = zip(maxima, observed).map { min($0, max($1 * calibrationMargin, 1e-6)) }
+        let source = kept == maxima ? "interval" : (calibrated ? "calibration" : "sampled")
+        return ValueBounds(inputLower: inputRange.lowerBound, inputUpper: inputRange.upperBound,
+                           layerMaxima: kept, source: source)
+    }
+
+    /// Inputs drawn from the range, deterministically: uniform points and
+    /// corners (every feature at one end).
+    static func sampleInputs(features: Int, range: ClosedRange<Double>, count: Int = 64) -> [[Double]] {
+        var generator = SplitMix64(seed: 0x5EED_B0DE)
+        let uniform = (0..<count).map { _ in (0..<features).map { _ in Double.random(in: range, using: &generator) } }
+        let corners = (0..<count).map { _ in
+            (0..<features).map { _ in Bool.random(using: &generator) ? range.upperBound : range.lowerBound }
+        }
+        return uniform + corners
+    }
+
+    /// The largest magnitude entering the next step.
+    static func inputMagnitude(_ maxima: [Double], _ inputRange: ClosedRange<Double>) -> Double {
+        maxima.last ?? max(abs(inputRange.lowerBound), abs(inputRange.upperBound))
+    }
+
+    /// A sound range of p(x) for x in [low, high]: exact up to degree 2, else
+    /// c₀ ± Σₖ|cₖ|·Mᵏ.
+    static func polynomialRange(_ c: [Double], _ low: Double, _ high: Double) -> ClosedRange<Double> {
+        func p(_ x: Double) -> Double { c.reversed().reduce(0) { $0 * x + $1 } }
+        let degree = c.lastIndex(where: { $0 != 0 }) ?? 0
+        if degree <= 2 {
+            var values = [p(low), p(high)]
+            if degree == 2, c.count > 2, c[2] != 0 {
+                let vertex = -c[1] / (2 * c[2])
+                if vertex > low && vertex < high { values.append(p(vertex)) }
+            }
+            return (values.min() ?? 0)...(values.max() ?? 0)
+        }
+        let m = max(abs(low), abs(high))
+        var spread = 0.0, power = 1.0
+        for k in 1..<c.count {
+            power *= m
+            spread += abs(c[k]) * power
+        }
+        let c0 = c.first ?? 0
+        return (c0 - spread)...(c0 + spread)
+    }
+
+    /// The largest |value| after each step on the calibration rows.
+    static func observedMaxima(_ steps: [Step], _ rows: [[Double]]) -> [Double] {
+        var maxima = [Double](repeating: 0, count: steps.count)
+        for row in rows {
+            var values = row
+            for (index, step) in steps.enumerated() {
+                switch step {
+                case let .dense(_, weight, bias):
+                    let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+                    values = (0..<outFeatures).map { o in
+                        var sum = bias?.scalars[o] ?? 0
+                        for j in 0..<min(inFeatures, values.count) { sum += weight.scalars[o * inFeatures + j] * values[j] }
+                        return sum
+                    }
+                case let .poly(coefficients, _):
+                    values = values.map { x in coefficients.reversed().reduce(0) { $0 * x + $1 } }
+                }
+                maxima[index] = max(maxima[index], values.map(abs).max() ?? 0)
+            }
+        }
+        return maxima
+    }
+
+    /// Whether a tier's scale and first prime hold every layer's values at
+    /// the level it ends on: |v|·Δ < Q_ℓ/2 for the products feeding that
+    /// level, i.e. log2 B + 1 < first + (ℓ − 1)·scale. Returns the first
+    /// layer that does not fit, with the bits it needs and has.
+    static func headroomViolation(_ bounds: ValueBounds, depths: [Int], totalDepth: Int, first: Int,
+                                  scale: Int) -> (layer: Int, needed: Double, available: Int)? {
+        var consumed = 0
+        for (index, maximum) in bounds.layerMaxima.enumerated() {
+            consumed += depths[index]
+            let level = totalDepth - consumed
+            let available = first + (level - 1) * scale - 1
+            let needed = log2(max(maximum, 1e-300))
+            if !maximum.isFinite || needed >= Double(available) { return (index, needed, available) }
+        }
+        return nil
+    }
+}
