@@ -59,10 +59,12 @@ public enum Evaluator {
                                           threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
 
+        try checkFinite(outputs)
         var report = EvaluationReport(task: "", model: graph.name, data: dataset.source.path, output: outputName,
                                       samples: dataset.count, seconds: seconds, notes: notes)
         if let labels = dataset.labels {
             report.task = "classification"
+            try checkLabels(labels, outputs: outputs)
             let predictions = try predictedClasses(outputs)
             let correct = zip(predictions, labels).filter { $0 == $1 }.count
             report.correct = correct
@@ -114,6 +116,26 @@ public enum Evaluator {
         }
         guard !parts.isEmpty else { throw .dataMismatch("the data set is empty") }
         return Interpreter.concatenateBatches(parts)
+    }
+
+    /// A metric over NaN or infinite outputs means nothing (an argmax over
+    /// NaN picks class 0): an error naming the first sample, never a number.
+    static func checkFinite(_ outputs: Tensor) throws(DriverError) {
+        guard let index = outputs.scalars.firstIndex(where: { !$0.isFinite }) else { return }
+        let width = outputs.count / max(outputs.shape.first ?? 1, 1)
+        let bad = outputs.scalars.filter { !$0.isFinite }.count
+        throw .dataMismatch("the model's outputs are not finite (\(outputs.scalars[index]) for sample \(index / max(width, 1)), "
+                            + "\(bad) value(s) in all): no metric can be computed; check the model for overflowing "
+                            + "activations or a batch norm with zero variance and ε = 0")
+    }
+
+    /// Labels must name one of the model's classes.
+    static func checkLabels(_ labels: [Int], outputs: Tensor) throws(DriverError) {
+        let width = outputs.count / max(outputs.shape.first ?? 1, 1)
+        guard !(outputs.elementType == .i64 && width == 1), width >= 2 else { return }
+        if let index = labels.firstIndex(where: { $0 < 0 || $0 >= width }) {
+            throw .dataMismatch("label \(labels[index]) of sample \(index) is outside the model's \(width) classes (0…\(width - 1))")
+        }
     }
 
     /// Arg-max over each item's values (or the values themselves for an
