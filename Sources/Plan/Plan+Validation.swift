@@ -11,6 +11,32 @@ extension Plan {
     /// hand-edited file could break); the executor trusts a valid plan.
     public func validate() throws(PlanError) {
         let t = tile
+        // Sizes from the file are bounded before any product is formed
+        // (a tile of 2^32 per side would overflow t1·t2·t3).
+        let sideLimit = 1 << 16, featureLimit = 1 << 24
+        guard [t.t1, t.t2, t.t3].allSatisfy({ $0 >= 1 && $0 <= sideLimit }) else {
+            throw .invalid("tile dimensions \(t) must lie in 1…\(sideLimit)")
+        }
+        guard (1...featureLimit).contains(inputFeatures), (1...featureLimit).contains(outputFeatures) else {
+            throw .invalid("feature counts \(inputFeatures) → \(outputFeatures) must lie in 1…\(featureLimit)")
+        }
+        guard parameters.logQ.count <= 64, parameters.logP.count <= 64,
+              (parameters.logQ + parameters.logP).allSatisfy({ (20...61).contains($0) }) else {
+            throw .invalid("prime sizes \(parameters.logQ) + \(parameters.logP) must be 20…61 bits, at most 64 of each")
+        }
+        for layer in layers {
+            switch layer {
+            case .fullyConnected(let fc):
+                guard (1...featureLimit).contains(fc.inFeatures), (1...featureLimit).contains(fc.outFeatures),
+                      (0...featureLimit).contains(fc.gridRows), (0...featureLimit).contains(fc.gridCols) else {
+                    throw .invalid("layer \(fc.name) has sizes out of range")
+                }
+            case .polynomial(let poly):
+                guard poly.coefficients.count <= Self.maximumPolynomialCoefficients else {
+                    throw .invalid("polynomial \(poly.name) has degree \(poly.coefficients.count - 1); at most \(Self.maximumPolynomialCoefficients - 1)")
+                }
+            }
+        }
         guard [t.t1, t.t2, t.t3].allSatisfy(TileShape.isPowerOfTwo) else {
             throw .invalid("tile dimensions \(t) must be powers of two")
         }
@@ -85,7 +111,27 @@ extension Plan {
                 throw .invalid("polynomial \(poly.name) needs finite coefficients")
             }
         }
+        // The depth and the rotation keys follow from the layers: a file
+        // cannot claim fewer levels than its polynomials consume (the
+        // executor would index past the chain) or ask for keys it never uses
+        // (thousands of Galois keys, gigabytes).
+        let consumed = layers.reduce(0) { total, layer in
+            switch layer {
+            case .fullyConnected(let fc): return total + (fc.form == .typeA && !fc.isLast ? 2 : 1)
+            case .polynomial(let poly): return total + PolynomialSchedule(coefficients: poly.coefficients).depth
+            }
+        }
+        guard consumed == depth else {
+            throw .invalid("the layers consume \(consumed) levels but the plan declares depth \(depth)")
+        }
+        guard Set(rotationSteps) == Set(Plan.rotationSteps(for: layers, tile: tile)) else {
+            throw .invalid("the rotation steps (\(rotationSteps.count)) are not the ones the layers use")
+        }
     }
+
+    /// Polynomial activations of higher degree are refused (a crafted file
+    /// could otherwise make the schedule and the chain arbitrarily long).
+    static let maximumPolynomialCoefficients = 257
 
     private func validateBias(_ fc: FullyConnectedLayer) throws(PlanError) {
         if let bias = fc.bias, bias.count != fc.outFeatures || !bias.allSatisfy(\.isFinite) {

@@ -64,7 +64,9 @@ public struct CompileRequest: Sendable {
     /// - Throws: `DriverError.invalidOption` naming the offending option.
     public func validate() throws(DriverError) {
         try tile.validate()
-        if let batch, batch < 1 { throw .invalidOption("--batch must be at least 1") }
+        if let batch, batch < 1 || batch > 1 << 15 {
+            throw .invalidOption("--batch must be in 1…32768 (the largest ring holds 2^15 slots)")
+        }
         if let insecureLogN, !(2...16).contains(insecureLogN) { throw .invalidOption("--insecure-test-logn must be in 2…16") }
         if let scaleBits, ![35, 40].contains(scaleBits) { throw .invalidOption("--scale-bits must be 35 or 40") }
         if !diagonal, firstForm == .d { throw .invalidOption("--first-form D contradicts --no-diagonal") }

@@ -203,7 +203,12 @@ public struct PlanCompiler: Sendable {
         if let bits = options.scaleBits, !Self.primeTiers.contains(where: { $0.scale == bits }) {
             throw fail("scale bits \(bits): expected " + Self.primeTiers.map { String($0.scale) }.joined(separator: " or "))
         }
-        let tileSlots = options.t1 * options.t2 * max(options.minimumBatch ?? 1, 1)
+        // Sizes from flags: multiply with overflow checks (a batch of 2^62).
+        let (area, areaOverflow) = options.t1.multipliedReportingOverflow(by: options.t2)
+        let (tileSlots, slotsOverflow) = area.multipliedReportingOverflow(by: max(options.minimumBatch ?? 1, 1))
+        guard !areaOverflow, !slotsOverflow, tileSlots <= 1 << 15 else {
+            throw fail("a \(options.t1)x\(options.t2) tile with \(options.minimumBatch ?? 1) samples per ciphertext needs more than the 2^15 slots of the largest ring")
+        }
         let candidates = options.logN.map { [$0] } ?? Array(10...16)
         for logN in candidates where 1 << (logN - 1) >= tileSlots {
             for tier in Self.primeTiers where options.scaleBits.map({ $0 == tier.scale }) ?? true {
