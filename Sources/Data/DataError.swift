@@ -55,6 +55,11 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case nonFiniteValue(path: String, key: String?, index: [Int], value: String)
     /// A value cannot be stored in the requested dtype when writing.
     case valueNotRepresentable(dtype: NumPyDType, index: Int, value: String)
+    /// Data that would decompress (or allocate) beyond ``DataLimits``.
+    case tooLarge(path: String, bytes: Int, limit: Int)
+    /// Two members or header keys with the same name (readers would disagree
+    /// on which one is meant).
+    case duplicate(path: String, what: String)
 
     /// One line describing the error, naming the file and key at fault.
     /// Control characters taken from the file (a key or dtype name holding a
@@ -116,6 +121,10 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(DataError.place(path, key)): non-finite value \(value) at [\(indexText)]"
         case let .valueNotRepresentable(dtype, index, value):
             return "value \(value) at flat index \(index) cannot be stored as \(dtype.name)"
+        case let .tooLarge(path, bytes, limit):
+            return "\(path) would need \(bytes) bytes, more than the limit of \(limit) (set \(DataLimits.environmentKey) to raise it)"
+        case let .duplicate(path, what):
+            return "\(path) holds \(what) twice; refusing to guess which one is meant"
         }
     }
 

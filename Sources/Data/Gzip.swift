@@ -153,8 +153,11 @@ public enum Gzip {
                 }
                 return input.subdata(in: lower..<min(input.count, lower + size))
             }, consumer: { chunk in
+                guard output.count + chunk.count <= DataLimits.maximumBytes else { throw LimitExceeded() }
                 output.append(chunk)
             })
+        } catch is LimitExceeded {
+            throw DataError.tooLarge(path: source, bytes: output.count + 1, limit: DataLimits.maximumBytes)
         } catch is EndOfInput {
             throw DataError.corruptCompressedData(path: source, reason: "deflate stream ends before its final block")
         } catch {
@@ -162,6 +165,9 @@ public enum Gzip {
         }
         return output
     }
+
+    /// Thrown from the consumer when the output would pass ``DataLimits``.
+    struct LimitExceeded: Error {}
 
     static func littleEndianUInt32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         bytes.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }

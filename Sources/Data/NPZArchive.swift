@@ -45,7 +45,10 @@ struct NPZArchive {
         var seen = Set<String>()
         for entry in archive where entry.type == .file && entry.path.hasSuffix(".npy") {
             let key = String(entry.path.dropLast(4))
-            if seen.insert(key).inserted { entries.append((key, entry)) }
+            guard seen.insert(key).inserted else {
+                throw DataError.duplicate(path: source, what: "the member \(entry.path)")
+            }
+            entries.append((key, entry))
         }
         self.entries = entries
     }
@@ -82,13 +85,21 @@ struct NPZArchive {
     /// The uncompressed bytes of a member, CRC-checked.
     private func memberData(_ entry: Entry, key: String) throws -> Data {
         var data = Data()
-        // The declared size is only a hint; cap the reservation.
-        data.reserveCapacity(Int(min(entry.uncompressedSize, 1 << 30)))
+        // Decompression is bounded by the declared size (a member that
+        // inflates past it is a lie) and by DataLimits.
+        let declared = entry.uncompressedSize
+        guard declared <= UInt64(DataLimits.maximumBytes) else {
+            throw DataError.tooLarge(path: "\(source)[\(key)]", bytes: Int(clamping: declared), limit: DataLimits.maximumBytes)
+        }
+        data.reserveCapacity(Int(min(declared, 1 << 30)))
         let checksum: CRC32
         do {
             checksum = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
+                guard UInt64(data.count + chunk.count) <= declared else { throw Gzip.LimitExceeded() }
                 data.append(chunk)
             }
+        } catch is Gzip.LimitExceeded {
+            throw DataError.corruptCompressedData(path: "\(source)[\(key)]", reason: "the member inflates past its declared \(declared) bytes")
         } catch {
             throw DataError.corruptCompressedData(path: "\(source)[\(key)]", reason: "cannot extract member: \(error)")
         }

@@ -90,6 +90,9 @@ struct PythonLiteralParser {
                 skipWhitespace()
                 guard try consume(":") else { throw Failure("expected ':' after dictionary key \(key.sourceText)") }
                 let value = try parseValue(depth: depth + 1)
+                // Python keeps the last of two equal keys; another reader may
+                // keep the first. A header that means two things is refused.
+                guard !pairs.contains(where: { $0.0 == key }) else { throw Failure("dictionary key \(key.sourceText) appears twice") }
                 pairs.append((key, value))
                 skipWhitespace()
                 if try consume(",") { continue }
