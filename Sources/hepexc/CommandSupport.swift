@@ -71,7 +71,7 @@ enum Console {
     /// Like ``run(json:_:)`` for commands whose output is plain text.
     static func runText(_ body: () throws(DriverError) -> String?) throws {
         do {
-            if let text = try body() { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
+            if let text = try body().map({ TerminalText.sanitized($0) }) { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
         } catch {
             throw fail(error)
         }
@@ -84,7 +84,7 @@ enum Console {
 
     /// A line on standard error (progress).
     static func progress(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.sanitized(line) + "\n").utf8))
     }
 
     private static func fail(_ error: DriverError) -> ExitCode {

@@ -70,3 +70,13 @@ import _HepexcTestSupport
         }
     }
 }
+
+/// Control characters from files never reach the terminal raw.
+@Suite struct TerminalTextTests {
+    @Test func controlCharactersAreEscaped() {
+        let name = "model\u{1B}[2J\u{0}\r"
+        #expect(TerminalText.sanitized("plan \(name)\nnext\tline") == "plan model\\u{1B}[2J\\0\\r\nnext\tline")
+        let message = DriverError.dataMismatch("bad \(name)").userMessage()
+        #expect(!message.unicodeScalars.contains { $0.properties.generalCategory == .control })
+    }
+}

@@ -8,6 +8,6 @@ public protocol CommandOutcome: Encodable, Sendable {
 extension CommandOutcome {
     /// The report as the user asked for it.
     public func rendered(json: Bool) throws(DriverError) -> String {
-        json ? try ReportEncoder.json(self) : text
+        json ? try ReportEncoder.json(self) : TerminalText.sanitized(text)
     }
 }

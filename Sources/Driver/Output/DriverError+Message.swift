@@ -3,7 +3,8 @@ extension DriverError {
     /// (`a; b; c; …`) keep their first items and say how many were left out,
     /// so a model with hundreds of problems still gets a readable line.
     public func userMessage(limit: Int = 480) -> String {
-        Self.summarize(description, limit: limit)
+        Self.summarize(TerminalText.sanitized(description.split(whereSeparator: \.isNewline).joined(separator: " "), keepLines: false),
+                       limit: limit)
     }
 
     static func summarize(_ text: String, limit: Int) -> String {
