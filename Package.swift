@@ -86,7 +86,7 @@ let package = Package(
         ),
         .target(
             name: "HepexcDriver",
-            dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor", "HepexcTraining", "HepexcRing"],
+            dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor", "HepexcTraining", "HepexcRing", "HepexcPrivateTraining", "HepexcCKKS"],
             path: "Sources/Driver",
             swiftSettings: strictSettings
         ),
@@ -135,6 +135,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Private training on encrypted features (issue 12)
+        .target(
+            name: "HepexcPrivateTraining",
+            dependencies: ["HepexcExecutor", "HepexcCKKS", "HepexcPlan"],
+            path: "Sources/Runtime/PrivateTraining",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Tests
         .testTarget(name: "IRTests", dependencies: ["HepexcIR", "_HepexcTestSupport", .product(name: "PropertyBased", package: "swift-property-based")], resources: [.copy("Golden")], swiftSettings: strictSettings),
         .testTarget(
@@ -179,6 +188,12 @@ let package = Package(
         .testTarget(
             name: "ExecutorTests",
             dependencies: ["HepexcExecutor", "HepexcPlan", "HepexcCKKS", "HepexcPasses", "HepexcDriver", "HepexcData", "_HepexcTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PrivateTrainingTests",
+            dependencies: ["HepexcPrivateTraining", "HepexcExecutor", "HepexcCKKS", "HepexcPlan", "HepexcDriver", "HepexcData",
+                           "HepexcIR", "_HepexcTestSupport"],
             swiftSettings: strictSettings
         ),
         .target(
