@@ -7,6 +7,6 @@ struct Hepexc: AsyncParsableCommand {
         commandName: "hepexc",
         abstract: "Compile neural networks into packed CKKS plans and run them on encrypted data.",
         version: "0.1.0",
-        subcommands: [Demo.self, Inspect.self, Eval.self, Opt.self, Convert.self, Compile.self, Run.self, Train.self, Bench.self]
+        subcommands: [Demo.self, Inspect.self, Eval.self, Opt.self, Convert.self, Compile.self, Run.self, Train.self, Bench.self, TrainEncrypted.self]
     )
 }

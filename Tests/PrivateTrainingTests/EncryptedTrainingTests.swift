@@ -6,13 +6,13 @@ import Testing
 /// Whole training runs on a tiny problem: simulated = float reference with
 /// the same polynomial; CKKS (insecure test ring) = simulated within 1e-3.
 @Suite struct EncryptedTrainingTests {
-    let hyperparameters = TrainingHyperparameters(epochs: 2, batchSize: 16, learningRate: 1, momentum: 0.9, schedule: .cosine)
+    let hyperparameters = TrainingHyperparameters(epochs: 2, batchSize: 16, learningRate: 4, momentum: 0.9, schedule: .cosine)
 
     func setup() throws -> (TrainingProblem, HETALLayout, SoftmaxApproximation) {
         let problem = try TrainingTestSupport.blobs(samples: 40, features: 6, classes: 3, seed: 21)
         let layout = try HETALLayout(slotCount: 128, featureCount: 6, classCount: 3, batchSize: 16,
                                      zeroColumns: problem.zeroColumns)
-        return (problem, layout, try SoftmaxApproximation(classCount: 3, domain: 8, squarings: 5))
+        return (problem, layout, try SoftmaxApproximation(classCount: 3))
     }
 
     @Test func simulatedEqualsTheFloatReference() throws {

@@ -182,6 +182,15 @@ public struct HETALLayout: Sendable, Equatable, Codable {
         return slots
     }
 
+    /// 1 in columns 0..<`count` of every row, 0 elsewhere.
+    public func columnRangeMask(upTo count: Int) -> [Double] {
+        var slots = [Double](repeating: 0, count: slotCount)
+        for r in 0..<rows {
+            for k in 0..<min(count, columns) { slots[r * columns + k] = 1 }
+        }
+        return slots
+    }
+
     // MARK: Rotations
 
     /// Every left-rotation step the encrypted step uses (the Galois keys the

@@ -4,63 +4,72 @@ internal import Foundation
 /// error bound.
 ///
 /// Domain: the *centred* logits u_j = z_j − mean_k z_k of the real classes
-/// lie in [−U, U]. Then (Jensen) c ≤ Σ_j e^{u_j} ≤ c·e^U, which bounds the
-/// range the inverse must cover.
+/// lie in [−U, U]. Softmax is evaluated at temperature 2^m first and then
+/// sharpened m times, p ← p²/Σp², so that every inverse covers a narrow range:
 ///
-/// 1. exp: γ·e^u ≈ q(u/2^k)^(2^k), where q is the cubic interpolating
-///    γ^(1/2^k)·e^w at the four Chebyshev nodes of [−U/2^k, U/2^k], factored
-///    as a3·(w − r)·(w² + p·w + s) so it costs two levels; then k squarings.
-///    γ = 1/(c·e^U) puts the class sum S′ = Σ γ·e^u in [e^−U, 1].
-/// 2. 1/S′: the minimax linear start y0 = B·(m + M − x) on [m, M] (relative
-///    error ε0 = 1 − B·m·M), then n Goldschmidt steps y ← y·(1 + e), e ← e²
-///    (HETAL's inverse, research note §1): relative error ε0^(2^n).
-/// 3. p_j = γ·e^{u_j} · (1/S′).
+/// 1. exp: γ·e^{u/2^m} ≈ q(u/2^k)^(2^(k−m)), q the cubic interpolating
+///    φ·e^w at the four Chebyshev nodes of [−U/2^k, U/2^k], factored as
+///    a3·(w − r)·(w² + p·w + s) (two levels), then k − m squarings;
+///    γ = φ^(2^(k−m)) = 1/(c·e^{U/2^m}) puts the class sum in [e^{−U/2^m}, 1]
+///    (Jensen: Σ e^{u_j/2^m} ≥ c for centred u).
+/// 2. inverse: the minimax linear start y0 = B·(m + M − x) on [m, M]
+///    (relative error ε0 = 1 − B·m·M), then n Goldschmidt steps
+///    y ← y·(1 + e), e ← e² (HETAL's inverse; research note §1): relative
+///    error ε0^(2^n).
+/// 3. m sharpening stages: r = p², p ← r / Σ r with Σ r ∈ [1/c, 1].
 ///
-/// Error bound (exact arithmetic): with η the relative error of the exp
-/// approximation and η_inv that of the inverse, every probability is within
-/// 2η/(1 − η) + η_inv of the exact softmax, for inputs in the domain.
-/// Depth: 2 (cubic) + k (squarings) + 2 + n (inverse) + 1 (product).
+/// Error bound (exact arithmetic, inputs in the domain): with η the relative
+/// error of the exp approximation, the first probabilities have relative
+/// error ρ0 = 2η/(1 − η) + η_inv; a stage maps ρ to 2σ/(1 − σ) + η_inv with
+/// σ = 2ρ + ρ²; every probability is within ρ_m of the exact softmax.
 public struct SoftmaxApproximation: Sendable, Codable, Equatable {
     /// U: the bound on the centred logits.
     public let domain: Double
-    /// k: squarings after the cubic.
+    /// k: the cubic sees u/2^k.
     public let squarings: Int
+    /// m: sharpening stages (temperature 2^m at first).
+    public let sharpenings: Int
     /// Real classes c.
     public let classCount: Int
     /// a3, r, p, s of q(w) = a3·(w − r)·(w² + p·w + s).
     public let leading: Double, root: Double, linear: Double, constant: Double
-    /// γ = 1/(c·e^U).
-    public let normaliser: Double
-    /// [m, M]: the interval of the class sum S′ the inverse covers.
+    /// [m, M] of the first inverse (the class sum of γ·e^{u/2^m}).
     public let inverseLow: Double, inverseHigh: Double
-    /// n: Goldschmidt iterations.
-    public let iterations: Int
+    /// [m, M] of the sharpening inverses (Σ p²).
+    public let sharpenLow: Double, sharpenHigh: Double
+    /// Goldschmidt iterations of the first and the sharpening inverses.
+    public let iterations: Int, sharpenIterations: Int
     /// η: relative error of the exp approximation on the domain.
     public let expRelativeError: Double
-    /// η_inv: relative error of the inverse on [m, M].
-    public let inverseRelativeError: Double
+    /// The bound on |p̂_j − p_j| for centred logits in [−U, U].
+    public let errorBound: Double
 
     /// - Parameters:
     ///   - domain: U, the bound on the centred logits.
     ///   - squarings: k; the cubic sees w ∈ [−U/2^k, U/2^k].
-    ///   - inverseTolerance: the largest acceptable η_inv.
+    ///   - sharpenings: m ≤ k.
+    ///   - inverseTolerance: the largest acceptable relative error of an inverse.
     /// - Throws: `PrivateTrainingError.invalidHyperparameter` for a bad domain.
-    public init(classCount: Int, domain: Double = 8, squarings: Int = 5,
-                inverseTolerance: Double = 1e-4) throws(PrivateTrainingError) {
-        guard domain > 0, domain <= 32, domain.isFinite else {
+    public init(classCount: Int, domain: Double = 16, squarings: Int = 7, sharpenings: Int = 2,
+                inverseTolerance: Double = 1e-6) throws(PrivateTrainingError) {
+        guard domain > 0, domain <= 64, domain.isFinite else {
             throw PrivateTrainingError.invalidHyperparameter(name: "softmax domain", value: domain)
         }
         guard (0...12).contains(squarings) else {
             throw PrivateTrainingError.invalidHyperparameter(name: "softmax squarings", value: Double(squarings))
         }
+        guard (0...min(squarings, 4)).contains(sharpenings) else {
+            throw PrivateTrainingError.invalidHyperparameter(name: "softmax sharpenings", value: Double(sharpenings))
+        }
         guard classCount >= 2 else { throw PrivateTrainingError.emptyProblem(samples: 0, features: 0, classes: classCount) }
         self.domain = domain
         self.squarings = squarings
+        self.sharpenings = sharpenings
         self.classCount = classCount
-        let power = Double(1 << squarings)
-        let h = domain / power
-        let gamma = 1 / (Double(classCount) * exp(domain))
-        normaliser = gamma
+        let power = Double(1 << (squarings - sharpenings))
+        let h = domain / Double(1 << squarings)
+        let tempered = domain / Double(1 << sharpenings)
+        let gamma = 1 / (Double(classCount) * exp(tempered))
         let factor = exp(log(gamma) / power)
         // Interpolate factor·e^w at the Chebyshev nodes (Vandermonde solve).
         let nodes = (0..<4).map { h * cos(Double(2 * $0 + 1) * Double.pi / 8) }
@@ -86,29 +95,45 @@ public struct SoftmaxApproximation: Sendable, Codable, Equatable {
         }
         let eta = pow(1 + worst, power) - 1
         expRelativeError = eta
-        inverseLow = exp(-domain) * (1 - eta)
+        inverseLow = exp(-tempered) * (1 - eta)
         inverseHigh = 1 + eta
-        let b = 8 / (4 * inverseLow * inverseHigh + (inverseLow + inverseHigh) * (inverseLow + inverseHigh))
-        let epsilon0 = 1 - b * inverseLow * inverseHigh
-        var n = 0, epsilon = epsilon0
-        while epsilon > inverseTolerance && n < 40 { epsilon *= epsilon; n += 1 }
-        iterations = n
-        inverseRelativeError = epsilon
+        let (n1, inverseError) = Self.goldschmidt(low: inverseLow, high: inverseHigh, tolerance: inverseTolerance)
+        iterations = n1
+        // Sharpening: Σ p̂² lies in [(1/c)(1 − σ), 1 + σ]; a 5 % margin covers σ.
+        sharpenLow = 0.95 / Double(classCount)
+        sharpenHigh = 1.05
+        let (n2, sharpenError) = Self.goldschmidt(low: sharpenLow, high: sharpenHigh, tolerance: inverseTolerance)
+        sharpenIterations = sharpenings > 0 ? n2 : 0
+        var rho = 2 * eta / (1 - eta) + inverseError
+        for _ in 0..<sharpenings {
+            let sigma = 2 * rho + rho * rho
+            rho = 2 * sigma / (1 - sigma) + sharpenError
+        }
+        errorBound = rho
     }
 
-    /// The bound on |p̂_j − p_j| for centred logits in [−U, U] (exact arithmetic).
-    public var errorBound: Double { 2 * expRelativeError / (1 - expRelativeError) + inverseRelativeError }
+    /// Iterations for relative error ≤ `tolerance` on [low, high], and that error.
+    static func goldschmidt(low: Double, high: Double, tolerance: Double) -> (Int, Double) {
+        let epsilon0 = 1 - slope(low, high) * low * high
+        var n = 0, epsilon = epsilon0
+        while epsilon > tolerance && n < 40 { epsilon *= epsilon; n += 1 }
+        return (n, epsilon)
+    }
+
+    /// B of the minimax linear start y0 = B·(m + M − x) for 1/x on [m, M].
+    public static func slope(_ low: Double, _ high: Double) -> Double {
+        8 / (4 * low * high + (low + high) * (low + high))
+    }
 
     /// 1/2^k: the factor the server folds into the logits.
     public var inputScale: Double { 1 / Double(1 << squarings) }
 
-    /// B of the linear start y0 = B·(m + M − x).
-    public var startSlope: Double {
-        8 / (4 * inverseLow * inverseHigh + (inverseLow + inverseHigh) * (inverseLow + inverseHigh))
+    /// Levels the server spends on one row block: cubic and squarings, first
+    /// inverse and product, and per sharpening a mask, a square, an inverse
+    /// and a product.
+    public var depth: Int {
+        2 + (squarings - sharpenings) + (2 + iterations) + 1 + sharpenings * (3 + 2 + sharpenIterations)
     }
-
-    /// Levels the server spends: cubic, squarings, inverse, product.
-    public var depth: Int { 2 + squarings + 2 + iterations + 1 }
 
     /// Evaluates the approximation in floating point, step for step as the
     /// server does (for tests and the simulated reference).
@@ -117,18 +142,27 @@ public struct SoftmaxApproximation: Sendable, Codable, Equatable {
         let e = logits.map { z -> Double in
             let w = (z - mean) * inputScale
             var t = leading * (w - root) * (w * w + linear * w + constant)
-            for _ in 0..<squarings { t *= t }
+            for _ in 0..<(squarings - sharpenings) { t *= t }
             return t
         }
-        let s = e.reduce(0, +)
-        let b = startSlope
-        var y = b * (inverseLow + inverseHigh - s)
+        var p = Self.divide(e, low: inverseLow, high: inverseHigh, iterations: iterations)
+        for _ in 0..<sharpenings {
+            p = Self.divide(p.map { $0 * $0 }, low: sharpenLow, high: sharpenHigh, iterations: sharpenIterations)
+        }
+        return p
+    }
+
+    /// `values / Σ values` with the server's inverse.
+    static func divide(_ values: [Double], low: Double, high: Double, iterations: Int) -> [Double] {
+        let s = values.reduce(0, +)
+        let b = slope(low, high)
+        var y = b * (low + high - s)
         var err = 1 - s * y
         for _ in 0..<iterations {
             y *= 1 + err
             err *= err
         }
-        return e.map { $0 * y }
+        return values.map { $0 * y }
     }
 
     /// The exact softmax, for reference.
