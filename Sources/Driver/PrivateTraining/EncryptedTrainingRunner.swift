@@ -27,6 +27,9 @@ public enum EncryptedTrainingRunner {
         let testWidth = test.features.first?.count ?? 0
         guard width == testWidth else { throw .featureWidthMismatch(train: width, test: testWidth) }
         let classCount = request.classCount ?? ((train.labels.max() ?? 0) + 1)
+        if let bad = train.labels.indices.first(where: { train.labels[$0] < 0 || train.labels[$0] >= classCount }) {
+            throw .training(PrivateTrainingError.labelOutOfRange(index: bad, label: train.labels[bad], classCount: classCount).description)
+        }
         if let bad = test.labels.indices.first(where: { test.labels[$0] < 0 || test.labels[$0] >= classCount }) {
             throw .testLabelOutOfRange(index: bad, label: test.labels[bad], classCount: classCount)
         }

@@ -89,14 +89,14 @@ public struct EncryptedSoftmax<Base: HEBackend> {
         let c = layout.paddedClasses
         let predictions = try (0..<c).map { t throws(PrivateTrainingError) in
             let masked = try evaluator.multiply(numerator, plain: layout.columnMask(column: t, classColumn: t, value: -stepSize),
-                                                key: "sm.p.\(t).\(stepSize)")
+                                                key: nil)
             return try evaluator.multiply(masked, inverse)
         }
         let target = predictions.map(evaluator.level).min() ?? 0
         let lowered = try evaluator.lower(labels, to: target + 1)
         return try (0..<c).map { t throws(PrivateTrainingError) in
             let y = try evaluator.multiply(lowered, plain: layout.columnMask(column: t, classColumn: t, value: stepSize),
-                                           key: "sm.y.\(t).\(stepSize)")
+                                           key: nil)
             return try evaluator.add(predictions[t], y)
         }
     }

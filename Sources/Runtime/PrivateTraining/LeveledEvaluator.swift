@@ -174,13 +174,19 @@ public final class LeveledEvaluator<Base: HEBackend> {
         return try run { try backend.rescale(backend.multiply(x, constant: constant, scale: factor)) }
     }
 
-    /// `a ⊙ values`, rescaled (one level); `key` names the vector for the cache.
-    public func multiply(_ a: Ciphertext, plain values: [Double], key: String,
+    /// `a ⊙ values`, rescaled (one level); `key` names the vector for the
+    /// cache, nil encodes it afresh (vectors that change every step).
+    public func multiply(_ a: Ciphertext, plain values: [Double], key: String?,
                          purpose: PlaintextPurpose = .mask) throws(PrivateTrainingError) -> Ciphertext {
         let x = try ensure(a, levels: 1, for: "ct×pt multiply")
         let l = level(x)
         let factor = scales[l - 1] * backend.modulus(atLevel: l) / scales[l]
-        let plain = try plaintext(values, key: key, level: l, scale: factor, purpose: purpose)
+        let plain: CountingBackend<Base>.Plaintext
+        if let key {
+            plain = try plaintext(values, key: key, level: l, scale: factor, purpose: purpose)
+        } else {
+            plain = try run { try backend.encode(values, level: l, scale: factor, purpose: purpose) }
+        }
         return try run { try backend.rescale(backend.multiply(x, plain: plain)) }
     }
 
@@ -218,7 +224,7 @@ public final class LeveledEvaluator<Base: HEBackend> {
                    purpose: PlaintextPurpose) throws(PrivateTrainingError) -> CountingBackend<Base>.Plaintext {
         let cacheKey = "\(key)@\(level)"
         if let cached = plaintextCache[cacheKey] { return cached }
-        if plaintextCache.count > 4096 { plaintextCache.removeAll(keepingCapacity: true) }
+        if plaintextCache.count > 1024 { plaintextCache.removeAll(keepingCapacity: true) }
         let plain = try run { try backend.encode(values, level: level, scale: scale, purpose: purpose) }
         plaintextCache[cacheKey] = plain
         return plain
