@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "HepexcDriver",
             dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor",
-                           "HepexcTraining", "HepexcCKKS", "HepexcRing", "HepexcBenchmarks"],
+                           "HepexcTraining", "HepexcCKKS", "HepexcRing", "HepexcBenchmarks", "HepexcPrivateTraining"],
             path: "Sources/Driver",
             exclude: ["README.md"],
             swiftSettings: strictSettings
@@ -169,6 +169,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Private training on encrypted features (issue 12)
+        .target(
+            name: "HepexcPrivateTraining",
+            dependencies: ["HepexcExecutor", "HepexcCKKS", "HepexcPlan"],
+            path: "Sources/Runtime/PrivateTraining",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Tests
         .testTarget(name: "IRTests", dependencies: ["HepexcIR", "_HepexcTestSupport", .product(name: "PropertyBased", package: "swift-property-based")], resources: [.copy("Golden")], swiftSettings: strictSettings),
         .testTarget(
@@ -215,6 +224,12 @@ let package = Package(
             name: "ExecutorTests",
             dependencies: ["HepexcExecutor", "HepexcPlan", "HepexcCKKS", "HepexcPasses", "HepexcDriver", "HepexcData", "_HepexcTestSupport"],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PrivateTrainingTests",
+            dependencies: ["HepexcPrivateTraining", "HepexcExecutor", "HepexcCKKS", "HepexcPlan", "HepexcDriver", "HepexcData",
+                           "HepexcIR", "_HepexcTestSupport"],
             swiftSettings: strictSettings
         ),
         .target(

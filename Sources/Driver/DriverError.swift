@@ -20,6 +20,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
     case training(TrainingError)
     case runtime(HEError)
     case executor(ExecutorError)
+    case privateTraining(EncryptedTrainingError)
     /// The model file's format cannot be recognised or is not supported yet.
     case unsupportedModelFormat(path: String, reason: String)
     /// The data set and the model disagree.
@@ -47,6 +48,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case .training(let error): return error.description
         case .runtime(let error): return error.description
         case .executor(let error): return error.description
+        case .privateTraining(let error): return error.description
         case let .unsupportedModelFormat(path, reason): return "\(path): \(reason)"
         case .dataMismatch(let message): return message
         case .invalidOption(let message): return message
@@ -70,6 +72,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case let error as TrainingError: self = .training(error)
         case let error as HEError: self = .runtime(error)
         case let error as ExecutorError: self = .executor(error)
+        case let error as EncryptedTrainingError: self = .privateTraining(error)
         case let error as PlanError: self = .plan(path: "plan", error: error)
         default: self = .internalError("unexpected \(type(of: error)): \(error)")
         }

@@ -23,3 +23,7 @@ extension TrainRequest.LossName: ExpressibleByArgument {}
 extension TrainRequest.ReLUReplacement: ExpressibleByArgument {}
 extension TrainRequest.DataScoreName: ExpressibleByArgument {}
 extension Benchmarking.Layout: ExpressibleByArgument {}
+extension EncryptedTrainingBackend: ExpressibleByArgument {}
+extension EncryptedTrainingRefresh: ExpressibleByArgument {}
+extension EncryptedTrainingSchedule: ExpressibleByArgument {}
+extension FeatureNormalisation: ExpressibleByArgument {}

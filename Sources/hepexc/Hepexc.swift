@@ -10,6 +10,6 @@ struct Hepexc: ParsableCommand {
         abstract: "Compile neural networks into packed CKKS plans and run them on encrypted data.",
         version: "0.1.0",
         subcommands: [DemoCommand.self, InspectCommand.self, EvalCommand.self, OptCommand.self, ConvertCommand.self,
-                      CompileCommand.self, RunCommand.self, TrainCommand.self, BenchCommand.self]
+                      CompileCommand.self, RunCommand.self, TrainCommand.self, TrainEncryptedCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,74 @@
+/// Where the encrypted run executes.
+public enum EncryptedTrainingBackend: String, Sendable, Codable, CaseIterable {
+    /// Real CKKS, client and server in one process.
+    case ckks
+    /// The same arithmetic on cleartext slots (levels and scales tracked).
+    case simulated
+}
+
+/// How the client normalises features before encrypting them.
+public enum FeatureNormalisation: String, Sendable, Codable, CaseIterable {
+    /// Subtract the training mean of each feature, then divide every row by
+    /// the largest training-row norm (rows have norm ≤ 1).
+    case centre
+    /// Standardise each feature on the training set, then divide every row
+    /// by the largest training-row norm (rows have norm ≤ 1).
+    case standard
+    /// Use the features as given (they must already have norm ≤ 1).
+    case none
+}
+
+/// How ciphertexts that run out of levels get fresh ones.
+public enum EncryptedTrainingRefresh: String, Sendable, Codable, CaseIterable {
+    /// The client decrypts and re-encrypts them (docs/private-training.md).
+    case client
+    /// No refreshing: fails when a ciphertext runs out of levels.
+    case none
+}
+
+/// The learning-rate schedule over all steps of a run.
+public enum EncryptedTrainingSchedule: String, Sendable, Codable, CaseIterable {
+    case constant, cosine, linear
+}
+
+/// Everything `hepexc train-encrypted` needs.
+public struct EncryptedTrainingRequest: Sendable {
+    /// Training data (`.npz`, `.npy` + labels, idx): inputs and labels.
+    public var dataPath: String
+    /// Test data, same format.
+    public var testPath: String
+    /// A frozen backbone (ONNX, Keras, .hepir) run on the client.
+    public var backbonePath: String?
+    /// The backbone value used as features (`%name` or `name`); default: its output.
+    public var featureValue: String?
+    public var epochs = 7
+    public var batchSize = 128
+    public var learningRate = 10.0
+    public var momentum = 0.9
+    public var schedule: EncryptedTrainingSchedule = .cosine
+    public var backend: EncryptedTrainingBackend = .ckks
+    public var refresh: EncryptedTrainingRefresh = .client
+    public var normalisation: FeatureNormalisation = .centre
+    /// Classes; default: the largest training label + 1.
+    public var classCount: Int?
+    /// U: the softmax's bound on centred logits.
+    public var softmaxDomain = 16.0
+    /// k: the exp approximation's cubic sees u/2^k.
+    public var softmaxSquarings = 7
+    /// m: the softmax runs at temperature 2^m and is sharpened m times.
+    public var softmaxSharpenings = 2
+    /// log2 of the CKKS ring degree (parameters chosen at 128-bit security).
+    public var logN = 14
+    /// Worker threads for CKKS limb arithmetic.
+    public var threads = 2
+    /// Also run the simulated backend beside CKKS and compare the weights
+    /// after every epoch.
+    public var compareWithSimulated = true
+    /// Where the trained model (backbone + normalisation + head) goes.
+    public var outputPath: String?
+
+    public init(dataPath: String, testPath: String) {
+        self.dataPath = dataPath
+        self.testPath = testPath
+    }
+}

@@ -1,0 +1,164 @@
+public import HepexcExecutor
+public import HepexcPlan
+
+/// Wall-clock seconds per phase of the protocol.
+public struct PhaseTimes: Sendable, Codable, Equatable {
+    /// Client: encrypting features, labels and the initial weights.
+    public var encrypt = 0.0
+    /// Server: DiagABT logits.
+    public var forward = 0.0
+    /// Server: the polynomial softmax and −λ(P − Y).
+    public var softmax = 0.0
+    /// Server: DiagATB gradient.
+    public var backward = 0.0
+    /// Server: the Nesterov update.
+    public var update = 0.0
+    /// Client-aided refreshes (both parties).
+    public var refresh = 0.0
+    /// Client: decrypting the head.
+    public var decrypt = 0.0
+    public init() { }
+
+    public var total: Double { encrypt + forward + softmax + backward + update + refresh + decrypt }
+}
+
+/// What one epoch of encrypted training did.
+public struct EncryptedEpoch: Sendable {
+    public let epoch: Int
+    /// The head the client decrypted after the epoch.
+    public let head: HeadModel
+    public let times: PhaseTimes
+    public let counts: OpCounts
+    public let traffic: TrafficLedger
+    public let steps: Int
+    /// The learning rate of the epoch's last step.
+    public let learningRate: Double
+}
+
+/// HETAL-style private training of a softmax head (research note §1): the
+/// client encrypts features, one-hot labels and zero weights once; every step
+/// the server computes logits by DiagABT, the polynomial softmax, the
+/// gradient by DiagATB and a Nesterov update, all on ciphertexts; ciphertexts
+/// that run out of levels are refreshed by the client. Client and server run
+/// in one process; the `LeveledEvaluator` counts what crosses between them.
+public final class EncryptedTrainer<Base: HEBackend> {
+    public typealias Ciphertext = Base.Ciphertext
+    public let evaluator: LeveledEvaluator<Base>
+    public let layout: HETALLayout
+    public let hyperparameters: TrainingHyperparameters
+    public let approximation: SoftmaxApproximation
+    let products: DiagonalMatMul<Base>
+    let softmax: EncryptedSoftmax<Base>
+
+    public init(backend: Base, layout: HETALLayout, hyperparameters: TrainingHyperparameters,
+                approximation: SoftmaxApproximation, refresh: RefreshMode) {
+        evaluator = LeveledEvaluator(backend, refreshMode: refresh)
+        self.layout = layout
+        self.hyperparameters = hyperparameters
+        self.approximation = approximation
+        products = DiagonalMatMul(evaluator: evaluator, layout: layout)
+        softmax = EncryptedSoftmax(evaluator: evaluator, layout: layout, approximation: approximation)
+    }
+
+    /// One encrypted batch as the server holds it.
+    struct Batch {
+        var features: [[Ciphertext]]
+        var labels: [Ciphertext]
+        var count: Int
+    }
+
+    /// Trains from zero weights.
+    ///
+    /// - Parameter onEpoch: sees every epoch's record (decrypted head,
+    ///   timings, operation counts, traffic); throwing stops the run.
+    /// - Returns: the decrypted head after the last epoch.
+    /// - Throws: `PrivateTrainingError`, or what `onEpoch` throws.
+    public func train(_ problem: TrainingProblem, onEpoch: (EncryptedEpoch) throws -> Void = { _ in }) throws -> HeadModel {
+        try hyperparameters.validate()
+        let clock = ContinuousClock()
+        var times = PhaseTimes()
+        // Client: encrypt the data set once, and the zero weights and momentum.
+        var start = clock.now
+        let batches = try problem.batches(of: hyperparameters.batchSize).map { range throws(PrivateTrainingError) in
+            let samples = Array(problem.features[range])
+            let features = try layout.packFeatures(samples).map { row throws(PrivateTrainingError) in
+                try row.map { slots throws(PrivateTrainingError) in try evaluator.encrypt(slots) }
+            }
+            let labels = try layout.packLabels(Array(problem.labels[range])).map { slots throws(PrivateTrainingError) in
+                try evaluator.encrypt(slots)
+            }
+            return Batch(features: features, labels: labels, count: range.count)
+        }
+        let zero = layout.packWeights(HeadModel.zero(layout).matrix)
+        var weights = try zero.map { slots throws(PrivateTrainingError) in try evaluator.encrypt(slots) }
+        var velocity = try zero.map { slots throws(PrivateTrainingError) in try evaluator.encrypt(slots) }
+        times.encrypt = (clock.now - start).seconds
+
+        let steps = hyperparameters.epochs * batches.count
+        var previousRate = hyperparameters.learningRate(step: 0, of: steps)
+        var step = 0
+        var head = HeadModel.zero(layout)
+        for epoch in 0..<hyperparameters.epochs {
+            let countsBefore = evaluator.counts, trafficBefore = evaluator.ledger
+            let refreshBefore = evaluator.refreshSeconds
+            var rate = previousRate
+            for batch in batches {
+                rate = hyperparameters.learningRate(step: step, of: steps)
+                try self.step(batch, weights: &weights, velocity: &velocity, rate: rate,
+                              carry: hyperparameters.momentum * rate / previousRate, times: &times)
+                previousRate = rate
+                step += 1
+            }
+            start = clock.now
+            let blocks = try weights.map { ct throws(PrivateTrainingError) in try evaluator.decrypt(ct) }
+            head = HeadModel(layout: layout, matrix: layout.unpackWeights(blocks))
+            times.decrypt += (clock.now - start).seconds
+            times.refresh = evaluator.refreshSeconds - refreshBefore
+            try onEpoch(EncryptedEpoch(epoch: epoch, head: head, times: times, counts: evaluator.counts - countsBefore,
+                                       traffic: evaluator.ledger - trafficBefore, steps: batches.count, learningRate: rate))
+            times = PhaseTimes()
+        }
+        return head
+    }
+
+    /// One training step on one batch; refresh time is booked to `refresh`.
+    func step(_ batch: Batch, weights: inout [Ciphertext], velocity: inout [Ciphertext], rate: Double, carry: Double,
+              times: inout PhaseTimes) throws(PrivateTrainingError) {
+        let clock = ContinuousClock()
+        func timed<T>(_ phase: WritableKeyPath<PhaseTimes, Double>,
+                      _ body: () throws(PrivateTrainingError) -> T) throws(PrivateTrainingError) -> T {
+            let start = clock.now, refreshed = evaluator.refreshSeconds
+            let result = try body()
+            times[keyPath: phase] += (clock.now - start).seconds - (evaluator.refreshSeconds - refreshed)
+            return result
+        }
+        let scale = approximation.inputScale
+        let logits = try timed(\.forward) { () throws(PrivateTrainingError) in
+            let ready = try weights.map { w throws(PrivateTrainingError) in try evaluator.ensure(w, levels: 2, for: "DiagABT") }
+            return try products.logits(features: batch.features, weights: ready, scale: scale, negatedMeanScale: scale)
+        }
+        let stepSize = rate / Double(batch.count)
+        let columns = try timed(\.softmax) { () throws(PrivateTrainingError) in
+            try batch.labels.indices.map { a throws(PrivateTrainingError) in
+                try softmax.gradientColumns(logits: logits.logits[a], negatedMean: logits.negatedMeans[a],
+                                            labels: batch.labels[a], stepSize: stepSize)
+            }
+        }
+        let gradient = try timed(\.backward) { () throws(PrivateTrainingError) in
+            try products.gradient(columns: columns, features: batch.features)
+        }
+        try timed(\.update) { () throws(PrivateTrainingError) in
+            for b in weights.indices {
+                let kept = try evaluator.multiply(velocity[b], constant: carry)
+                velocity[b] = try evaluator.ensure(evaluator.add(kept, gradient[b]), levels: 1, for: "momentum")
+                let look = try evaluator.multiply(velocity[b], constant: hyperparameters.momentum)
+                weights[b] = try evaluator.add(evaluator.add(weights[b], gradient[b]), look)
+            }
+        }
+    }
+}
+
+extension OpCounts {
+    /// The operations between two snapshots of a counter.
+    public static func - (a: OpCounts, b: OpCounts) -> OpCounts { a + b * -1 }
+}

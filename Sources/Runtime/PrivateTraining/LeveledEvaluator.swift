@@ -1,0 +1,237 @@
+public import HepexcExecutor
+public import HepexcPlan
+
+/// How ciphertexts that run out of levels get fresh ones.
+public enum RefreshMode: String, Sendable, Codable, CaseIterable {
+    /// Client-aided: the server sends the ciphertext to the client, which
+    /// decrypts it and sends back a fresh encryption at the top level.
+    case client
+    /// Refreshing is off: running out of levels is an error.
+    case none
+}
+
+/// Traffic and refreshes, as the protocol's two parties see them.
+public struct TrafficLedger: Sendable, Codable, Equatable {
+    /// Ciphertexts refreshed by the client.
+    public var refreshes = 0
+    /// Bytes the client sent to the server (fresh encryptions).
+    public var bytesToServer = 0
+    /// Bytes the server sent to the client (refresh requests, the head).
+    public var bytesToClient = 0
+    public init() { }
+
+    public static func + (a: Self, b: Self) -> Self {
+        var sum = a
+        sum.refreshes += b.refreshes
+        sum.bytesToServer += b.bytesToServer
+        sum.bytesToClient += b.bytesToClient
+        return sum
+    }
+    public static func - (a: Self, b: Self) -> Self {
+        var difference = a
+        difference.refreshes -= b.refreshes
+        difference.bytesToServer -= b.bytesToServer
+        difference.bytesToClient -= b.bytesToClient
+        return difference
+    }
+}
+
+/// CKKS arithmetic with one scale per level, so every ciphertext at level ℓ
+/// has scale Δ_ℓ and additions never mismatch: Δ_L is the default scale and
+/// Δ_{ℓ−1} = Δ_ℓ² / q_ℓ (the scale a ct×ct product of two level-ℓ operands has
+/// after its rescale). Plaintext and constant factors are encoded so their
+/// products land on Δ_{ℓ−1} too. Operations that need a level refresh their
+/// operands first when they have none (`RefreshMode.client`).
+///
+/// Every operation goes through a `CountingBackend`, so `counts` holds the
+/// exact homomorphic operation counts; `ledger` holds refreshes and bytes.
+public final class LeveledEvaluator<Base: HEBackend> {
+    public typealias Ciphertext = Base.Ciphertext
+    public let backend: CountingBackend<Base>
+    public let refreshMode: RefreshMode
+    /// Δ_ℓ for ℓ = 0 … L.
+    public let scales: [Double]
+    /// Ring degree N, for the byte counts (2·(ℓ+1)·N words per ciphertext).
+    public let degree: Int
+    public private(set) var ledger = TrafficLedger()
+    /// Wall-clock seconds spent in client-aided refreshes.
+    public private(set) var refreshSeconds = 0.0
+    private var plaintextCache: [String: CountingBackend<Base>.Plaintext] = [:]
+
+    public init(_ base: Base, refreshMode: RefreshMode) {
+        backend = CountingBackend(base)
+        self.refreshMode = refreshMode
+        var scales = [Double](repeating: base.defaultScale, count: base.maxLevel + 1)
+        if base.maxLevel > 0 {
+            for level in stride(from: base.maxLevel, to: 0, by: -1) {
+                scales[level - 1] = scales[level] * scales[level] / base.modulus(atLevel: level)
+            }
+        }
+        self.scales = scales
+        degree = 2 * base.slotCount
+    }
+
+    public var counts: OpCounts { backend.counts }
+    public var slotCount: Int { backend.slotCount }
+    public var maxLevel: Int { backend.maxLevel }
+    public func level(_ ciphertext: Ciphertext) -> Int { backend.level(of: ciphertext) }
+
+    /// Bytes of a ciphertext with `level + 1` limbs (two polynomials of N words).
+    public func ciphertextBytes(level: Int) -> Int { 2 * (level + 1) * degree * 8 }
+
+    func run<T>(_ body: () throws -> T) throws(PrivateTrainingError) -> T {
+        do { return try body() } catch let error as PrivateTrainingError { throw error } catch {
+            throw PrivateTrainingError.backend("\(error)")
+        }
+    }
+
+    // MARK: The client's side
+
+    /// A fresh encryption at the top level (client → server).
+    public func encrypt(_ values: [Double]) throws(PrivateTrainingError) -> Ciphertext {
+        ledger.bytesToServer += ciphertextBytes(level: maxLevel)
+        return try run { try backend.encrypt(values, level: maxLevel, scale: scales[maxLevel]) }
+    }
+
+    /// Decrypts a ciphertext the server sent to the client.
+    public func decrypt(_ ciphertext: Ciphertext) throws(PrivateTrainingError) -> [Double] {
+        ledger.bytesToClient += ciphertextBytes(level: level(ciphertext))
+        return try run { try backend.decrypt(ciphertext) }
+    }
+
+    /// Client-aided refresh: decrypt and re-encrypt at the top level.
+    public func refresh(_ ciphertext: Ciphertext, for operation: String) throws(PrivateTrainingError) -> Ciphertext {
+        guard refreshMode == .client else { throw PrivateTrainingError.outOfLevels(operation: operation) }
+        ledger.refreshes += 1
+        let clock = ContinuousClock(), start = clock.now
+        defer { refreshSeconds += (clock.now - start).seconds }
+        return try encrypt(decrypt(ciphertext))
+    }
+
+    // MARK: Levels
+
+    /// `ciphertext` with at least `levels` levels left, refreshed if needed.
+    public func ensure(_ ciphertext: Ciphertext, levels: Int, for operation: String) throws(PrivateTrainingError) -> Ciphertext {
+        level(ciphertext) >= levels ? ciphertext : try refresh(ciphertext, for: operation)
+    }
+
+    /// Moves a ciphertext down to `target` (one ct×constant 1 and one rescale
+    /// when it is above it, landing exactly on Δ_target).
+    public func lower(_ ciphertext: Ciphertext, to target: Int) throws(PrivateTrainingError) -> Ciphertext {
+        let current = level(ciphertext)
+        guard current > target else { return ciphertext }
+        return try run {
+            let dropped = current > target + 1 ? try backend.dropLevel(ciphertext, to: target + 1) : ciphertext
+            let factor = scales[target] * backend.modulus(atLevel: target + 1) / backend.scale(of: dropped)
+            return try backend.rescale(backend.multiply(dropped, constant: 1, scale: factor))
+        }
+    }
+
+    func aligned(_ a: Ciphertext, _ b: Ciphertext) throws(PrivateTrainingError) -> (Ciphertext, Ciphertext) {
+        let target = min(level(a), level(b))
+        return (try lower(a, to: target), try lower(b, to: target))
+    }
+
+    // MARK: Arithmetic
+
+    public func add(_ a: Ciphertext, _ b: Ciphertext) throws(PrivateTrainingError) -> Ciphertext {
+        let (x, y) = try aligned(a, b)
+        return try run { try backend.add(x, y) }
+    }
+
+    /// Σ of a non-empty list.
+    public func sum(_ terms: [Ciphertext]) throws(PrivateTrainingError) -> Ciphertext {
+        guard var total = terms.first else { throw PrivateTrainingError.backend("internal: sum of no ciphertexts") }
+        for term in terms.dropFirst() { total = try add(total, term) }
+        return total
+    }
+
+    public func add(_ a: Ciphertext, constant: Double) throws(PrivateTrainingError) -> Ciphertext {
+        try run { try backend.add(a, constant: constant) }
+    }
+
+    /// `a + values` slot-wise; `key` names the vector for the plaintext cache.
+    public func add(_ a: Ciphertext, plain values: [Double], key: String) throws(PrivateTrainingError) -> Ciphertext {
+        let plain = try plaintext(values, key: "+" + key, level: level(a), scale: scales[level(a)], purpose: .constant)
+        return try run { try backend.add(a, plain: plain) }
+    }
+
+    /// `a ⊙ b`, relinearized and rescaled (one level).
+    public func multiply(_ a: Ciphertext, _ b: Ciphertext) throws(PrivateTrainingError) -> Ciphertext {
+        let x = try ensure(a, levels: 1, for: "ct×ct multiply")
+        let y = try ensure(b, levels: 1, for: "ct×ct multiply")
+        let (l, r) = try aligned(x, y)
+        return try run { try backend.rescale(backend.multiply(l, r)) }
+    }
+
+    public func square(_ a: Ciphertext) throws(PrivateTrainingError) -> Ciphertext { try multiply(a, a) }
+
+    /// `constant · a`, rescaled (one level).
+    public func multiply(_ a: Ciphertext, constant: Double) throws(PrivateTrainingError) -> Ciphertext {
+        let x = try ensure(a, levels: 1, for: "ct×constant multiply")
+        let l = level(x)
+        let factor = scales[l - 1] * backend.modulus(atLevel: l) / scales[l]
+        return try run { try backend.rescale(backend.multiply(x, constant: constant, scale: factor)) }
+    }
+
+    /// `a ⊙ values`, rescaled (one level); `key` names the vector for the
+    /// cache, nil encodes it afresh (vectors that change every step).
+    public func multiply(_ a: Ciphertext, plain values: [Double], key: String?,
+                         purpose: PlaintextPurpose = .mask) throws(PrivateTrainingError) -> Ciphertext {
+        let x = try ensure(a, levels: 1, for: "ct×pt multiply")
+        let l = level(x)
+        let factor = scales[l - 1] * backend.modulus(atLevel: l) / scales[l]
+        let plain: CountingBackend<Base>.Plaintext
+        if let key {
+            plain = try plaintext(values, key: key, level: l, scale: factor, purpose: purpose)
+        } else {
+            plain = try run { try backend.encode(values, level: l, scale: factor, purpose: purpose) }
+        }
+        return try run { try backend.rescale(backend.multiply(x, plain: plain)) }
+    }
+
+    /// Left rotation by `steps` (negative: right).
+    public func rotate(_ a: Ciphertext, by steps: Int) throws(PrivateTrainingError) -> Ciphertext {
+        let n = slotCount
+        let left = ((steps % n) + n) % n
+        guard left != 0 else { return a }
+        return try run { try backend.rotate(a, by: left) }
+    }
+
+    /// Several rotations of one ciphertext (hoisted where the backend can).
+    public func rotations(_ a: Ciphertext, by steps: [Int]) throws(PrivateTrainingError) -> [Ciphertext] {
+        let n = slotCount
+        let lefts = steps.map { ((($0 % n) + n) % n) }
+        let nonzero = lefts.filter { $0 != 0 }
+        let rotated = nonzero.isEmpty ? [] : try run { try backend.rotations(a, by: nonzero) }
+        var iterator = rotated.makeIterator()
+        return lefts.map { $0 == 0 ? a : (iterator.next() ?? a) }
+    }
+
+    /// Σ over `count` (a power of two) positions `stride` apart:
+    /// log2(count) rotate-and-adds; `stride < 0` sums to the right.
+    public func rotateAndSum(_ a: Ciphertext, count: Int, stride: Int) throws(PrivateTrainingError) -> Ciphertext {
+        var total = a
+        var step = 1
+        while step < count {
+            total = try add(total, rotate(total, by: step * stride))
+            step <<= 1
+        }
+        return total
+    }
+
+    func plaintext(_ values: [Double], key: String, level: Int, scale: Double,
+                   purpose: PlaintextPurpose) throws(PrivateTrainingError) -> CountingBackend<Base>.Plaintext {
+        let cacheKey = "\(key)@\(level)"
+        if let cached = plaintextCache[cacheKey] { return cached }
+        if plaintextCache.count > 1024 { plaintextCache.removeAll(keepingCapacity: true) }
+        let plain = try run { try backend.encode(values, level: level, scale: scale, purpose: purpose) }
+        plaintextCache[cacheKey] = plain
+        return plain
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}
