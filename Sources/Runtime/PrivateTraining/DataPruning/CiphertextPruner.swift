@@ -23,6 +23,12 @@ public struct MergedSet<Ciphertext> {
 /// one ct×mask product selecting the group's rows, its rotation(s) (one with
 /// `direct` keys, popcount(shift) with `composed`) and one addition. Untouched
 /// full blocks cost nothing. Rebuilt blocks are one level below their inputs.
+///
+/// Labels are in the diagonal row layout (row r, column t holds class
+/// (r + t) mod c), so a label group whose row shift δ is not a multiple of c
+/// is split by two masks (columns [0, c − Δ) and [c − Δ, c), Δ = δ mod c) and
+/// gets two more rotations (left by c, right by Δ; both already training
+/// keys) to turn its class columns: 2 masks and rotations(δ) + 2 for it.
 public struct CiphertextPruner<Base: HEBackend> {
     public typealias Ciphertext = Base.Ciphertext
     public let evaluator: LeveledEvaluator<Base>
@@ -73,7 +79,7 @@ public struct CiphertextPruner<Base: HEBackend> {
             let features = try (0..<layout.columnBlocks).map { b throws(DataPruningError) in
                 try build(block, base: base.features[b]) { sources[$0].features[b] }
             }
-            let labels = try build(block, base: base.labels) { sources[$0].labels }
+            let labels = try build(block, base: base.labels, realignsClasses: true) { sources[$0].labels }
             if block.clearsBase || !block.moves.isEmpty { mergedLevel = evaluator.level(labels) }
             merged.append(MergedRowBlock(features: features, labels: labels, rowSamples: block.rowSamples))
         }
@@ -88,28 +94,44 @@ public struct CiphertextPruner<Base: HEBackend> {
     }
 
     /// One ciphertext of a merged block: the (cleared) base plus every moved
-    /// group, masked in source coordinates and then rotated into place.
-    func build(_ block: MergedBlockPlan, base: Ciphertext,
+    /// group, masked in source coordinates and then rotated into place. With
+    /// `realignsClasses` (label blocks) a group whose row shift δ is not a
+    /// multiple of c also has its class columns turned right by Δ = δ mod c,
+    /// since row h's column t must hold class (h + t) mod c.
+    func build(_ block: MergedBlockPlan, base: Ciphertext, realignsClasses: Bool = false,
                source: (Int) -> Ciphertext) throws(DataPruningError) -> Ciphertext {
         try DataPruningError.lifting { () throws(PrivateTrainingError) in
             var total = block.clearsBase ? try masked(base, rows: block.baseRows) : base
             for move in block.moves {
-                var piece = try masked(source(move.source), rows: move.rows)
+                let c = layout.paddedClasses, turn = move.shift % c
+                var piece: Ciphertext
+                if realignsClasses && turn != 0 {
+                    // Columns [0, c − Δ) move right by Δ; [c − Δ, c) right by Δ − c,
+                    // i.e. left by c first (into the row above) and then right by Δ.
+                    let low = try masked(source(move.source), rows: move.rows, columns: 0..<(c - turn))
+                    let high = try masked(source(move.source), rows: move.rows, columns: (c - turn)..<c)
+                    piece = try evaluator.add(low, evaluator.rotate(high, by: c))
+                } else {
+                    piece = try masked(source(move.source), rows: move.rows)
+                }
                 for step in keys.rotations(forShift: move.shift, layout: layout) {
                     piece = try evaluator.rotate(piece, by: step)
                 }
+                if realignsClasses && turn != 0 { piece = try evaluator.rotate(piece, by: -turn) }
                 total = try evaluator.add(total, piece)
             }
             return total
         }
     }
 
-    /// `ciphertext` with every row outside `rows` zeroed (one ct×mask).
-    func masked(_ ciphertext: Ciphertext, rows: [Int]) throws(PrivateTrainingError) -> Ciphertext {
+    /// `ciphertext` with every slot outside `rows` × `columns` (default: all
+    /// columns) zeroed (one ct×mask).
+    func masked(_ ciphertext: Ciphertext, rows: [Int], columns: Range<Int>? = nil) throws(PrivateTrainingError) -> Ciphertext {
         var values = [Double](repeating: 0, count: layout.slotCount)
-        var key = "cwp.rows"
+        let kept = columns ?? 0..<layout.columns
+        var key = "cwp.\(kept.lowerBound).\(kept.upperBound).rows"
         for r in rows {
-            for k in 0..<layout.columns { values[r * layout.columns + k] = 1 }
+            for k in kept { values[r * layout.columns + k] = 1 }
             key += ".\(r)"
         }
         return try evaluator.multiply(ciphertext, plain: values, key: key)

@@ -26,7 +26,8 @@ public struct BlockScores<Ciphertext> {
 /// labels Y, one ciphertext per row block, in the diagonal row layout (row r,
 /// column t < c holds class (r + t) mod c; columns ≥ c are ignored).
 ///
-/// **hefs** (depth 9, per row block: 2 ct×mask, 15 ct×ct, log₂c rotations):
+/// **hefs** (depth 9, per row block: 2 ct×mask, 16 ct×ct = f 5 + g 10 + 1,
+/// 23 ct×constant (coefficients and level alignments), log₂c rotations):
 /// 1. d′ = P ⊙ m/B − Y ⊙ m/B, m the real-class mask (padded classes and
 ///    columns ≥ c become 0), B = `inputBound`: one level;
 /// 2. |d′| ≈ d′·g(f(d′)): f depth 3, g depth 4, the product 1;
@@ -36,7 +37,7 @@ public struct BlockScores<Ciphertext> {
 /// Input-range guard: the composite sign is only valid on [−1, 1]. With P in
 /// [0, 1] and Y one-hot, |P − Y| ≤ 1; an approximate softmax overshoots by at
 /// most its error bound ε, so pass B = 1 + ε and the polynomial sees
-/// |d′| ≤ 1. The per-class error becomes B·0.0076. If the bound is violated
+/// |d′| ≤ 1. The per-class error becomes B·0.0077. If the bound is violated
 /// anyway, the polynomial explodes (≈1e11 at 1.1) and the client's range
 /// check (`ClientAidedMasking.readScores`) refuses the scores.
 ///

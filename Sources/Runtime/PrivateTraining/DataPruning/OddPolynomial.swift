@@ -8,7 +8,7 @@ public import HepexcExecutor
 /// each at depth 2 as (a₄ⱼ₊₁·x) + (a₄ⱼ₊₃·x)·x², so every coefficient rides on
 /// a product the chunk needs anyway; the chunks are combined by a binary tree
 /// T = T_low + x^(4·2ᵏ)·T_high with the powers x⁴, x⁸, … from repeated squaring.
-/// Degree 7: depth 3, 4 ct×ct; degree 15: depth 4, 10 ct×ct (plus the
+/// Degree 7: depth 3, 5 ct×ct; degree 15: depth 4, 10 ct×ct (plus the
 /// ct×constant products and the level alignments `LeveledEvaluator.add` makes).
 public struct OddPolynomial: Sendable, Equatable {
     /// a₁, a₃, a₅, … (the coefficient of x^(2i+1) at index i).
