@@ -7,6 +7,12 @@ public struct ScoreReadout: Sendable, Equatable {
     public let scores: [Double]
     /// Bytes of score ciphertexts the server sent (level 0).
     public let bytesReceived: Int
+
+    public init(samples: [Int], scores: [Double], bytesReceived: Int) {
+        self.samples = samples
+        self.scores = scores
+        self.bytesReceived = bytesReceived
+    }
 }
 
 /// The client's answer: which samples the server keeps until the next round.
@@ -17,6 +23,11 @@ public struct KeepMask: Sendable, Equatable {
     public let sampleCount: Int
     /// Bytes of the mask sent to the server in the clear: ⌈n/8⌉.
     public var bytes: Int { (sampleCount + 7) / 8 }
+
+    public init(keptSamples: [Int], sampleCount: Int) {
+        self.keptSamples = keptSamples
+        self.sampleCount = sampleCount
+    }
 }
 
 /// Client-aided masking (CAM, research note §3), the client's side: decrypt
