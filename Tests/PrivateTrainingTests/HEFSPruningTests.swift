@@ -127,6 +127,9 @@ enum PruningFixtures {
         #expect(packed.ciphertexts.count == 1)
         #expect(packed.ciphertexts.allSatisfy { evaluator.level($0) == 0 })
         #expect(hefs.bytesReceived == evaluator.ciphertextBytes(level: 0))
+        // 12 row blocks into one ciphertext: 12 drops + masks, a tree of 11 rotations and additions.
+        #expect(packed.counts.maskMultiplies == 12 && packed.counts.levelDrops == 12)
+        #expect(packed.counts.rotations == 11 && packed.counts.additions == 11)
         #expect(hefs.samples == Array(0..<185))
         let worst = zip(hefs.scores, exact).map { abs($0 - $1) }.max() ?? 1
         #expect(worst < 0.08)
