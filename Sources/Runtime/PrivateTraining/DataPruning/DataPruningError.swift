@@ -1,0 +1,57 @@
+/// Everything that can go wrong in encrypted data pruning (HEFS, client-aided
+/// masking, ciphertext-wise pruning), one line each, with typed payloads.
+public enum DataPruningError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The kept fraction p is not in (0, 1] (NaN included).
+    case invalidKeptFraction(Double)
+    /// The window w is not in [0, 1) (NaN included).
+    case invalidWindow(Double)
+    /// The window skips so many samples that fewer than k are left.
+    case windowTooLarge(window: Double, skipped: Int, kept: Int, samples: Int)
+    /// There are no samples to score or select from.
+    case noSamples
+    /// A NaN score (sample id).
+    case invalidScore(sample: Int, value: Double)
+    /// A decrypted score outside the range the scoring method can produce:
+    /// the sign polynomial's input left [−1, 1] (or the ciphertext is corrupt).
+    case scoreOutOfRange(sample: Int, score: Double, range: ClosedRange<Double>)
+    /// The declared bound on |P − Y| is not in [1, `CompositeSign.maximumInputBound`].
+    case invalidInputBound(Double)
+    /// Blocks, masks or sample ids of inconsistent shapes.
+    case shapeMismatch(String)
+    /// The keep-mask names a sample id the encrypted set does not hold.
+    case unknownSample(Int)
+    /// The engine underneath failed.
+    case training(PrivateTrainingError)
+
+    public var description: String {
+        switch self {
+        case .invalidKeptFraction(let p):
+            return "the kept fraction must be in (0, 1], got \(p)"
+        case .invalidWindow(let w):
+            return "the window must be in [0, 1), got \(w)"
+        case .windowTooLarge(let window, let skipped, let kept, let samples):
+            return "window \(window) skips \(skipped) of \(samples) samples, leaving fewer than the \(kept) to keep"
+        case .noSamples:
+            return "there are no samples to score or select from"
+        case .invalidScore(let sample, let value):
+            return "score of sample \(sample) is \(value)"
+        case .scoreOutOfRange(let sample, let score, let range):
+            return "score \(score) of sample \(sample) is outside \(range.lowerBound)…\(range.upperBound): the HEFS polynomial's input left [−1, 1]"
+        case .invalidInputBound(let bound):
+            return "the bound on |P − Y| must be in [1, \(CompositeSign.maximumInputBound)], got \(bound)"
+        case .shapeMismatch(let message):
+            return "shape mismatch: \(message)"
+        case .unknownSample(let id):
+            return "the keep-mask names sample \(id), which the encrypted set does not hold"
+        case .training(let error):
+            return error.description
+        }
+    }
+}
+
+extension DataPruningError {
+    /// Runs engine code, wrapping its errors as `.training`.
+    static func lifting<T>(_ body: () throws(PrivateTrainingError) -> T) throws(DataPruningError) -> T {
+        do { return try body() } catch { throw .training(error) }
+    }
+}
