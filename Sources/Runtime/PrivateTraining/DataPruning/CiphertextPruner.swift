@@ -5,7 +5,7 @@ public struct MergedSet<Ciphertext> {
     /// ⌈kept/s0⌉ dense row blocks; all but the last are full.
     public var blocks: [MergedRowBlock<Ciphertext>]
     public let plan: PruningPlan
-    public let report: PruningReport
+    public let report: CiphertextPruningReport
     /// Merged row index (block·s0 + row) → original sample id (nil: empty).
     public var indexMap: [Int?] { plan.indexMap }
 }
@@ -84,7 +84,7 @@ public struct CiphertextPruner<Base: HEBackend> {
             merged.append(MergedRowBlock(features: features, labels: labels, rowSamples: block.rowSamples))
         }
         let perBlock = layout.columnBlocks + 1
-        let report = PruningReport(
+        let report = CiphertextPruningReport(
             ciphertextsBefore: sources.count * perBlock, ciphertextsAfter: merged.count * perBlock,
             rowBlocksBefore: sources.count, rowBlocksAfter: merged.count, keptSamples: kept.keptSamples.count,
             groups: plan.moves.count, rotatedGroups: plan.rotatedMoves, movedRows: plan.movedRows,

@@ -22,6 +22,8 @@ public enum DataPruningError: Error, Sendable, Equatable, CustomStringConvertibl
     case unknownSample(Int)
     /// The engine underneath failed.
     case training(PrivateTrainingError)
+    /// A schedule option out of range (`--select-every`).
+    case invalidOption(String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,7 @@ public enum DataPruningError: Error, Sendable, Equatable, CustomStringConvertibl
             return "the window must be in [0, 1), got \(w)"
         case .windowTooLarge(let window, let skipped, let kept, let samples):
             return "window \(window) skips \(skipped) of \(samples) samples, leaving fewer than the \(kept) to keep"
+        case .invalidOption(let message): return message
         case .noSamples:
             return "there are no samples to score or select from"
         case .invalidScore(let sample, let value):

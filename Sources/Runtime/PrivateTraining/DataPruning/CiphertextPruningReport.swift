@@ -1,7 +1,7 @@
 public import HepexcPlan
 
 /// What one ciphertext-wise pruning round did, for the training report.
-public struct PruningReport: Sendable, Equatable {
+public struct CiphertextPruningReport: Sendable, Equatable {
     /// Row blocks × (feature column blocks + 1) before and after.
     public let ciphertextsBefore: Int
     public let ciphertextsAfter: Int

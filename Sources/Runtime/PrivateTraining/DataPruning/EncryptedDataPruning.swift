@@ -1,0 +1,79 @@
+public import HepexcPlan
+
+/// How samples are scored at a selection round.
+public enum EncryptedPruningScore: String, Sendable, Codable, CaseIterable {
+    /// HEFS: Σₖ|Pₖ − Yₖ| with the composite sign polynomials (depth 9).
+    case hefs
+    /// 2 − 2⟨P, Y⟩, exact for probability vectors (depth 1).
+    case hefsFast = "hefs-fast"
+    /// A random subset at every round (no scoring; the baseline).
+    case random
+
+    var scoringMethod: ScoringMethod? {
+        switch self {
+        case .hefs: .hefs
+        case .hefsFast: .hefsFast
+        case .random: nil
+        }
+    }
+}
+
+/// HEPrune's schedule for encrypted training (research note §5): a random
+/// subset before epoch 0, then every `selectEvery` epochs the current
+/// encrypted model scores every encrypted sample, the client returns a
+/// keep-mask, and the server merges the kept rows into dense ciphertexts
+/// (ciphertext-wise pruning) and trains on those until the next round.
+public struct EncryptedDataPruning: Sendable {
+    public let selection: KeepSelection
+    public let selectEvery: Int
+    public let score: EncryptedPruningScore
+    public let keys: PruningRotationKeys
+
+    /// - Throws: `DataPruningError` for a kept fraction outside (0, 1], a
+    ///   window outside [0, 1) or `selectEvery` < 1.
+    public init(keep: Double, selectEvery: Int = 3, score: EncryptedPruningScore = .hefs, window: Double = 0,
+                keys: PruningRotationKeys = .composed) throws(DataPruningError) {
+        guard selectEvery >= 1 else { throw .invalidOption("--select-every must be at least 1, got \(selectEvery)") }
+        selection = try KeepSelection(keptFraction: keep, window: window)
+        self.selectEvery = selectEvery
+        self.score = score
+        self.keys = keys
+    }
+
+    /// Whether a selection happens before `epoch` (0-based).
+    public func selects(before epoch: Int) -> Bool { epoch % selectEvery == 0 }
+}
+
+/// What one selection round did, as the protocol's two parties see it.
+public struct EncryptedSelectionRound: Sendable, Codable, Equatable {
+    public var epoch: Int
+    /// `random` at the first round and for the random baseline.
+    public var score: String
+    public var candidates: Int
+    public var kept: Int
+    /// Server: forward pass, scoring and repacking of every sample.
+    public var scoringSeconds: Double
+    public var scoringCounts: OpCounts
+    /// Bytes of packed scores the server sent up, and of the mask sent down.
+    public var scoreBytes: Int
+    public var maskBytes: Int
+    /// Client: decrypting the scores and choosing the kept samples.
+    public var maskingSeconds: Double
+    /// Server: ciphertext-wise pruning.
+    public var mergeSeconds: Double
+    public var mergeRotations: Int
+    public var mergeMultiplies: Int
+    public var ciphertextsBefore: Int
+    public var ciphertextsAfter: Int
+    /// Galois keys CWP needs beyond the training layout's.
+    public var additionalKeys: Int
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, score, candidates, kept
+        case scoringSeconds = "scoring_seconds", scoringCounts = "scoring_ops", scoreBytes = "score_bytes"
+        case maskBytes = "mask_bytes", maskingSeconds = "masking_seconds", mergeSeconds = "merge_seconds"
+        case mergeRotations = "merge_rotations", mergeMultiplies = "merge_multiplies"
+        case ciphertextsBefore = "ciphertexts_before", ciphertextsAfter = "ciphertexts_after"
+        case additionalKeys = "additional_keys"
+    }
+}
