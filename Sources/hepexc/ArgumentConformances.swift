@@ -27,3 +27,4 @@ extension EncryptedTrainingBackend: ExpressibleByArgument {}
 extension EncryptedTrainingRefresh: ExpressibleByArgument {}
 extension EncryptedTrainingSchedule: ExpressibleByArgument {}
 extension FeatureNormalisation: ExpressibleByArgument {}
+extension EncryptedPruningScoreName: ExpressibleByArgument {}

@@ -61,6 +61,20 @@ struct TrainEncryptedCommand: ParsableCommand {
     var json = false
     @Option(name: .shortAndLong, help: "Where to write backbone + normalisation + head as ONNX.")
     var output: String?
+    @Option(name: .long, help: "HEPrune: train each epoch on this fraction of the encrypted samples, in (0, 1] (merged into dense ciphertexts).")
+    var keep: Double?
+    @Option(name: .long, help: "With --keep: epochs between selection rounds (the first subset is random).")
+    var selectEvery: Int = 3
+    @Option(name: .long, help: "With --keep: hefs (composite sign polynomial), hefs-fast (2 − 2⟨P, Y⟩) or random.")
+    var score: EncryptedPruningScoreName = .hefs
+    @Option(name: .long, help: "With --keep: skip this top fraction of the ranking, in [0, 1).")
+    var window: Double = 0
+
+    func validate() throws {
+        if let keep, !(keep > 0 && keep <= 1) { throw ValidationError("--keep must be in (0, 1], got \(keep)") }
+        if selectEvery < 1 { throw ValidationError("--select-every must be at least 1, got \(selectEvery)") }
+        if !(window >= 0 && window < 1) { throw ValidationError("--window must be in [0, 1), got \(window)") }
+    }
 
     func run() throws {
         var request = EncryptedTrainingRequest(dataPath: data, testPath: test)
@@ -82,6 +96,13 @@ struct TrainEncryptedCommand: ParsableCommand {
         request.threads = threads
         request.compareWithSimulated = !noCompare
         request.outputPath = output
+        if let keep {
+            var pruning = EncryptedDataPruningRequest(keep: keep)
+            pruning.selectEvery = selectEvery
+            pruning.score = score
+            pruning.window = window
+            request.dataPruning = pruning
+        }
         let progress = json ? nil : EncryptedTrainingConsole.progressBarIfTerminal()
         try Console.run(json: json) { () throws(DriverError) in
             try EncryptedTrainingRunner.execute(request, progress: progress)

@@ -1,3 +1,4 @@
+public import HepexcPrivateTraining
 public import HepexcPlan
 internal import Foundation
 
@@ -65,6 +66,9 @@ public struct EncryptedTrainingReport: Sendable, Codable {
     public var outputPath: String?
     public var totalSeconds: Double
     public var peakMemoryBytes: Int
+    /// With `--keep`: the kept fraction and every selection round.
+    public var keptFraction: Double?
+    public var selectionRounds: [EncryptedSelectionRound]?
 
     enum CodingKeys: String, CodingKey {
         case backend, parameters, secure, samples, features, classes, epochs
@@ -75,6 +79,7 @@ public struct EncryptedTrainingReport: Sendable, Codable {
         case setupSeconds = "setup_seconds", testAccuracy = "test_accuracy"
         case plaintextTestAccuracy = "plaintext_test_accuracy", exportedTestAccuracy = "exported_test_accuracy"
         case outputPath = "output_path", totalSeconds = "total_seconds", peakMemoryBytes = "peak_memory_bytes"
+        case keptFraction = "kept_fraction", selectionRounds = "selection_rounds"
     }
 
     /// Pretty-printed JSON with sorted keys.
@@ -107,6 +112,16 @@ public struct EncryptedTrainingReport: Sendable, Codable {
                                 e.ops.cipherMultiplies, e.ops.rotations))
             if let difference = e.relativeDifferenceToSimulated {
                 lines.append(String(format: "       weights vs simulated: %.2e relative", difference))
+            }
+        }
+        if let rounds = selectionRounds, let keptFraction {
+            lines.append(String(format: "data pruning: keep %.3g; selection rounds:", keptFraction))
+            for r in rounds {
+                lines.append(String(format: "  before epoch %d (%@): kept %d of %d; scoring %.2f s (%d ct×ct, %d rot), scores %@ up, mask %d B down, "
+                                    + "client %.3f s; merge %.2f s (%d rot, %d ct×pt), ciphertexts %d → %d",
+                                    r.epoch + 1, r.score, r.kept, r.candidates, r.scoringSeconds, r.scoringCounts.cipherMultiplies,
+                                    r.scoringCounts.rotations, Self.mib(r.scoreBytes), r.maskBytes, r.maskingSeconds, r.mergeSeconds,
+                                    r.mergeRotations, r.mergeMultiplies, r.ciphertextsBefore, r.ciphertextsAfter))
             }
         }
         if epochs.contains(where: \.outsideDomain) {

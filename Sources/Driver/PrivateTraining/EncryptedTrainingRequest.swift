@@ -67,8 +67,25 @@ public struct EncryptedTrainingRequest: Sendable {
     /// Where the trained model (backbone + normalisation + head) goes.
     public var outputPath: String?
 
+    /// HEPrune's encrypted data pruning (`--keep`); `nil` trains on all data.
+    public var dataPruning: EncryptedDataPruningRequest?
+
     public init(dataPath: String, testPath: String) {
         self.dataPath = dataPath
         self.testPath = testPath
     }
+}
+
+/// `--keep P --select-every E --score S --window W` of `train-encrypted`.
+public struct EncryptedDataPruningRequest: Sendable {
+    public var keep: Double
+    public var selectEvery = 3
+    public var score: EncryptedPruningScoreName = .hefs
+    public var window = 0.0
+    public init(keep: Double) { self.keep = keep }
+}
+
+/// The importance score of encrypted data pruning.
+public enum EncryptedPruningScoreName: String, CaseIterable, Sendable {
+    case hefs, hefsFast = "hefs-fast", random
 }

@@ -63,6 +63,28 @@ public enum EncryptedTrainingRunner {
         let plaintext = ReferenceTrainer(layout: layout, hyperparameters: hyperparameters, softmax: .exact)
             .train(problem) { plaintextAccuracy.append($1.accuracy(testRows, test.labels)) }
 
+        let pruning: EncryptedDataPruning?
+        do {
+            pruning = try request.dataPruning.map { p throws(DataPruningError) in
+                try EncryptedDataPruning(keep: p.keep, selectEvery: p.selectEvery,
+                                         score: EncryptedPruningScore(rawValue: p.score.rawValue) ?? .hefs, window: p.window,
+                                         randomSeed: UInt64.random(in: .min ... .max, using: &random))
+            }
+            if let pruning { _ = try pruning.selection.keptRanks(of: problem.features.count) }
+        } catch {
+            throw .training(error.description)
+        }
+        var rounds: [EncryptedSelectionRound] = []
+        /// Trains with or without data pruning; `keepRounds` records the rounds.
+        func run<B: HEBackend>(_ trainer: EncryptedTrainer<B>, keepRounds: Bool,
+                               onEpoch: (EncryptedEpoch) throws -> Void) throws {
+            if let pruning {
+                _ = try trainer.train(problem, pruning: pruning, onEpoch: onEpoch, onRound: { if keepRounds { rounds.append($0) } })
+            } else {
+                _ = try trainer.train(problem, onEpoch: onEpoch)
+            }
+        }
+
         // The simulated run (the whole run, or the reference for CKKS).
         var simulatedHeads: [HeadModel] = []
         var records: [EncryptedEpoch] = []
@@ -73,7 +95,7 @@ public enum EncryptedTrainingRunner {
                 let trainer = EncryptedTrainer(backend: TrainingParameters.simulated(parameters), layout: layout,
                                                hyperparameters: hyperparameters, approximation: approximation,
                                                refresh: refreshMode(request.refresh))
-                _ = try trainer.train(problem) { epoch in
+                try run(trainer, keepRounds: request.backend == .simulated) { epoch in
                     simulatedHeads.append(epoch.head)
                     if request.backend == .simulated {
                         records.append(epoch)
@@ -87,13 +109,15 @@ public enum EncryptedTrainingRunner {
                 keyBytes = bytes
                 let trainer = EncryptedTrainer(backend: backend, layout: layout, hyperparameters: hyperparameters,
                                                approximation: approximation, refresh: refreshMode(request.refresh))
-                _ = try trainer.train(problem) { epoch in
+                try run(trainer, keepRounds: true) { epoch in
                     records.append(epoch)
                     progress?(epoch.epoch + 1, request.epochs)
                 }
                 totalTraffic = trainer.evaluator.ledger
             }
         } catch let error as PrivateTrainingError {
+            throw .training(error.description)
+        } catch let error as DataPruningError {
             throw .training(error.description)
         } catch {
             throw .training("\(error)")
@@ -117,7 +141,7 @@ public enum EncryptedTrainingRunner {
             try HeadExporter.write(graph, to: path)
             exportedAccuracy = try HeadExporter.accuracy(ofModelAt: path, inputs: test.inputs, labels: test.labels)
         }
-        return EncryptedTrainingReport(
+        var report = EncryptedTrainingReport(
             backend: request.backend.rawValue, parameters: parameters.description, secure: !parameters.literal.insecure,
             samples: problem.features.count, testSamples: testRows.count, features: width, classes: classCount,
             unitShape: [layout.rows, layout.columns], rowBlocks: layout.rowBlocks, columnBlocks: layout.columnBlocks,
@@ -128,6 +152,11 @@ public enum EncryptedTrainingRunner {
             plaintextTestAccuracy: plaintext.accuracy(testRows, test.labels), exportedTestAccuracy: exportedAccuracy,
             outputPath: request.outputPath, totalSeconds: (clock.now - started).seconds,
             peakMemoryBytes: ProcessMetrics.peakMemoryBytes())
+        if let pruning {
+            report.keptFraction = pruning.selection.keptFraction
+            report.selectionRounds = rounds
+        }
+        return report
     }
 
     static func refreshMode(_ choice: EncryptedTrainingRefresh) -> RefreshMode {

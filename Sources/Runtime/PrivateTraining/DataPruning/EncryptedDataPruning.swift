@@ -28,11 +28,17 @@ public struct EncryptedDataPruning: Sendable {
     public let selectEvery: Int
     public let score: EncryptedPruningScore
     public let keys: PruningRotationKeys
+    /// The client's seed for random subsets (drawn from the system CSPRNG
+    /// by the caller), so that repeated runs over the same data — the CKKS
+    /// run and its simulated reference — draw the same subsets.
+    public let randomSeed: UInt64
 
     /// - Throws: `DataPruningError` for a kept fraction outside (0, 1], a
     ///   window outside [0, 1) or `selectEvery` < 1.
     public init(keep: Double, selectEvery: Int = 3, score: EncryptedPruningScore = .hefs, window: Double = 0,
-                keys: PruningRotationKeys = .composed) throws(DataPruningError) {
+                keys: PruningRotationKeys = .composed, randomSeed: UInt64? = nil) throws(DataPruningError) {
+        var system = SystemRandomNumberGenerator()
+        self.randomSeed = randomSeed ?? system.next()
         guard selectEvery >= 1 else { throw .invalidOption("--select-every must be at least 1, got \(selectEvery)") }
         selection = try KeepSelection(keptFraction: keep, window: window)
         self.selectEvery = selectEvery
@@ -75,5 +81,17 @@ public struct EncryptedSelectionRound: Sendable, Codable, Equatable {
         case mergeRotations = "merge_rotations", mergeMultiplies = "merge_multiplies"
         case ciphertextsBefore = "ciphertexts_before", ciphertextsAfter = "ciphertexts_after"
         case additionalKeys = "additional_keys"
+    }
+}
+
+/// SplitMix64 seeded by the client: the random subsets of one run.
+struct SubsetGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

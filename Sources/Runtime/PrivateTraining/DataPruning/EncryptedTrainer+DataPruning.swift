@@ -103,8 +103,8 @@ extension EncryptedTrainer {
             round.maskingSeconds = (clock.now - start).seconds
         } else {
             // The first round has no model to score with: the client draws a
-            // random subset (from the system CSPRNG; it reveals nothing).
-            var generator = SystemRandomNumberGenerator()
+            // random subset (seeded from the system CSPRNG; it reveals nothing).
+            var generator = SubsetGenerator(state: pruning.randomSeed ^ UInt64(epoch))
             let chosen = Array(0..<samples).shuffled(using: &generator).prefix(pruning.selection.keptCount(of: samples))
             mask = KeepMask(keptSamples: chosen.sorted(), sampleCount: samples)
         }
