@@ -193,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "PrivateTrainingTests",
             dependencies: ["HepexcPrivateTraining", "HepexcExecutor", "HepexcCKKS", "HepexcPlan", "HepexcDriver", "HepexcData",
-                           "HepexcIR", "_HepexcTestSupport"],
+                           "HepexcIR", "_HepexcTestSupport", "hepexc"],
             swiftSettings: strictSettings
         ),
         .target(
