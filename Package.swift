@@ -88,6 +88,7 @@ let package = Package(
             name: "HepexcDriver",
             dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor", "HepexcTraining", "HepexcRing", "HepexcPrivateTraining", "HepexcCKKS"],
             path: "Sources/Driver",
+            exclude: ["PrivateTraining/README.md"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
