@@ -106,7 +106,7 @@ let package = Package(
             dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor",
                            "HepexcTraining", "HepexcCKKS", "HepexcRing", "HepexcBenchmarks", "HepexcPrivateTraining"],
             path: "Sources/Driver",
-            exclude: ["README.md"],
+            exclude: ["README.md", "PrivateTraining/README.md"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -229,7 +229,7 @@ let package = Package(
         .testTarget(
             name: "PrivateTrainingTests",
             dependencies: ["HepexcPrivateTraining", "HepexcExecutor", "HepexcCKKS", "HepexcPlan", "HepexcDriver", "HepexcData",
-                           "HepexcIR", "_HepexcTestSupport"],
+                           "HepexcIR", "_HepexcTestSupport", "hepexc"],
             swiftSettings: strictSettings
         ),
         .target(

@@ -14,22 +14,10 @@ import _HepexcTestSupport
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    /// Three separable blobs in `width` dimensions.
     func writeData(_ name: String, samples: Int, width: Int = 6, labels: [Int]? = nil, scale: Double = 1,
                    poison: Bool = false, labelCount: Int? = nil) throws -> String {
-        var stream = TrainingTestSupport.Stream(state: 99)
-        let centres = (0..<3).map { c in (0..<width).map { Double(($0 + c) % 3 == 0 ? 1 : 0) } }
-        var x: [Double] = [], y: [Double] = []
-        for i in 0..<samples {
-            x += centres[i % 3].map { scale * ($0 + 0.2 * stream.next()) }
-            y.append(Double(labels?[i % (labels?.count ?? 1)] ?? i % 3))
-        }
-        if poison { x[5] = .nan }
-        let path = "\(directory)/\(name).npz"
-        let count = labelCount ?? samples
-        try NPZ.write(["x": NumPyArray(shape: [samples, width], dtype: .float32, scalars: x),
-                       "y": NumPyArray(shape: [count], dtype: .int64, scalars: Array(y.prefix(count)))], to: path)
-        return path
+        try TrainingTestSupport.writeBlobs(directory: directory, name: name, samples: samples, width: width, labels: labels,
+                                           scale: scale, poison: poison, labelCount: labelCount)
     }
 
     func request(_ train: String, _ test: String) -> EncryptedTrainingRequest {

@@ -1,4 +1,5 @@
 import HepexcCKKS
+import HepexcData
 import HepexcExecutor
 import HepexcPrivateTraining
 
@@ -40,5 +41,25 @@ enum TrainingTestSupport {
         }
         let largest = rows.map { $0.reduce(0) { $0 + $1 * $1 }.squareRoot() }.max() ?? 1
         return try TrainingProblem(features: rows.map { $0.map { $0 / largest } }, labels: labels, classCount: classes)
+    }
+
+    /// Writes `directory/name.npz`: three separable blobs in `width`
+    /// dimensions (x float32, y int64), optionally with a NaN, other labels
+    /// or fewer labels than rows.
+    static func writeBlobs(directory: String, name: String, samples: Int, width: Int = 6, labels: [Int]? = nil,
+                           scale: Double = 1, poison: Bool = false, labelCount: Int? = nil) throws -> String {
+        var stream = Stream(state: 99)
+        let centres = (0..<3).map { c in (0..<width).map { Double(($0 + c) % 3 == 0 ? 1 : 0) } }
+        var x: [Double] = [], y: [Double] = []
+        for i in 0..<samples {
+            x += centres[i % 3].map { scale * ($0 + 0.2 * stream.next()) }
+            y.append(Double(labels.map { $0[i % $0.count] } ?? i % 3))
+        }
+        if poison { x[5] = .nan }
+        let path = "\(directory)/\(name).npz"
+        let count = labelCount ?? samples
+        try NPZ.write(["x": NumPyArray(shape: [samples, width], dtype: .float32, scalars: x),
+                       "y": NumPyArray(shape: [count], dtype: .int64, scalars: Array(y.prefix(count)))], to: path)
+        return path
     }
 }
