@@ -219,6 +219,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "TrainingTests", dependencies: ["HepexcTraining", "HepexcIR", "HepexcData", "_HepexcTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "BenchmarksTests", dependencies: ["HepexcBenchmarks"], swiftSettings: strictSettings),
+        .testTarget(name: "SecurityTests", dependencies: ["HepexcSecurity"], swiftSettings: strictSettings),
         .testTarget(name: "DataTests", dependencies: ["HepexcData", "_HepexcTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ExecutorTests",

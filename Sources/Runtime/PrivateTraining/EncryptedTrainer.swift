@@ -74,36 +74,54 @@ public final class EncryptedTrainer<Base: HEBackend> {
     /// - Returns: the decrypted head after the last epoch.
     /// - Throws: `PrivateTrainingError`, or what `onEpoch` throws.
     public func train(_ problem: TrainingProblem, onEpoch: (EncryptedEpoch) throws -> Void = { _ in }) throws -> HeadModel {
+        try train(problem, pruning: nil, onEpoch: onEpoch)
+    }
+
+    /// Encrypted training, with HEPrune's dynamic data pruning when
+    /// `pruning` is given (``EncryptedDataPruning``): the client encrypts the whole data set
+    /// once; at every selection round the server scores all of it with the
+    /// current encrypted model, the client decrypts only the packed scores
+    /// and returns a keep-mask, and the server trains on a dense merged copy
+    /// of the kept rows. The full encrypted set is kept for later rounds.
+    ///
+    /// - Parameters:
+    ///   - onEpoch: every epoch's record, as ``train(_:onEpoch:)``.
+    ///   - onRound: every selection round's record.
+    /// - Returns: the decrypted head after the last epoch.
+    /// - Throws: `PrivateTrainingError`, `DataPruningError`, or what the
+    ///   callbacks throw.
+    public func train(_ problem: TrainingProblem, pruning: EncryptedDataPruning?,
+                      onEpoch: (EncryptedEpoch) throws -> Void = { _ in },
+                      onRound: (EncryptedSelectionRound) throws -> Void = { _ in }) throws -> HeadModel {
         try hyperparameters.validate()
         let clock = ContinuousClock()
         var times = PhaseTimes()
-        // Client: encrypt the data set once, and the zero weights and momentum.
         var start = clock.now
-        let batches = try problem.batches(of: hyperparameters.batchSize).map { range throws(PrivateTrainingError) in
-            let samples = Array(problem.features[range])
-            let features = try layout.packFeatures(samples).map { row throws(PrivateTrainingError) in
-                try row.map { slots throws(PrivateTrainingError) in try evaluator.encrypt(slots) }
-            }
-            let labels = try layout.packLabels(Array(problem.labels[range])).map { slots throws(PrivateTrainingError) in
-                try evaluator.encrypt(slots)
-            }
-            return Batch(features: features, labels: labels, count: range.count)
-        }
+        let full = try encryptedBatches(problem)
         let zero = layout.packWeights(HeadModel.zero(layout).matrix)
         var weights = try zero.map { slots throws(PrivateTrainingError) in try evaluator.encrypt(slots) }
         var velocity = try zero.map { slots throws(PrivateTrainingError) in try evaluator.encrypt(slots) }
         times.encrypt = (clock.now - start).seconds
 
-        let steps = hyperparameters.epochs * batches.count
+        let n = problem.features.count
+        // Without pruning every epoch trains on all batches as encrypted.
+        var training = full.map { Batch(features: $0.features, labels: $0.labels, count: $0.samples.count) }
+        let stepsPerEpoch = pruning.map { ($0.selection.keptCount(of: n) + layout.rows - 1) / layout.rows } ?? training.count
+        let steps = hyperparameters.epochs * stepsPerEpoch
         var previousRate = hyperparameters.learningRate(step: 0, of: steps)
         var step = 0
         var head = HeadModel.zero(layout)
         for epoch in 0..<hyperparameters.epochs {
             let countsBefore = evaluator.counts, trafficBefore = evaluator.ledger
             let refreshBefore = evaluator.refreshSeconds
+            if let pruning, pruning.selects(before: epoch) {
+                let (batches, round) = try select(epoch: epoch, full: full, weights: &weights, pruning: pruning, samples: n)
+                training = batches
+                try onRound(round)
+            }
             var rate = previousRate
-            for batch in batches {
-                rate = hyperparameters.learningRate(step: step, of: steps)
+            for batch in training {
+                rate = hyperparameters.learningRate(step: min(step, steps - 1), of: steps)
                 try self.step(batch, weights: &weights, velocity: &velocity, rate: rate,
                               carry: hyperparameters.momentum * rate / previousRate, times: &times)
                 previousRate = rate
@@ -115,10 +133,24 @@ public final class EncryptedTrainer<Base: HEBackend> {
             times.decrypt += (clock.now - start).seconds
             times.refresh = evaluator.refreshSeconds - refreshBefore
             try onEpoch(EncryptedEpoch(epoch: epoch, head: head, times: times, counts: evaluator.counts - countsBefore,
-                                       traffic: evaluator.ledger - trafficBefore, steps: batches.count, learningRate: rate))
+                                       traffic: evaluator.ledger - trafficBefore, steps: training.count, learningRate: rate))
             times = PhaseTimes()
         }
         return head
+    }
+
+    /// The client's one-time encryption of the data set, batch by batch,
+    /// with each batch's sample ids.
+    func encryptedBatches(_ problem: TrainingProblem) throws(PrivateTrainingError) -> [PrunableBatch<Ciphertext>] {
+        try problem.batches(of: hyperparameters.batchSize).map { range throws(PrivateTrainingError) in
+            let features = try layout.packFeatures(Array(problem.features[range])).map { row throws(PrivateTrainingError) in
+                try row.map { slots throws(PrivateTrainingError) in try evaluator.encrypt(slots) }
+            }
+            let labels = try layout.packLabels(Array(problem.labels[range])).map { slots throws(PrivateTrainingError) in
+                try evaluator.encrypt(slots)
+            }
+            return PrunableBatch(features: features, labels: labels, samples: Array(range))
+        }
     }
 
     /// One training step on one batch; refresh time is booked to `refresh`.
