@@ -3,10 +3,12 @@
 
   python3 scripts/bench_heprune.py sweep   # Figure 4 shape: accuracy vs kept fraction (simulated backend)
   python3 scripts/bench_heprune.py speed   # measured CKKS time: full data vs --keep 0.1 (same epochs)
+  HEPRUNE_DATA=mnist python3 scripts/bench_heprune.py sweep   # the MNIST head on the frozen CryptoNets backbone
 
-Reads the digits split (scripts/make_digits_split.py writes .cache/digits), runs
+Reads the digits split (scripts/make_digits_split.py writes .cache/digits) or the
+MNIST head split (scripts/make_mnist_head_split.py), runs
 `.build/release/hepexc train-encrypted --json`, prints Markdown tables and
-writes docs/heprune-sweep.svg. Standard library only.
+writes docs/heprune-sweep[-mnist].svg. Standard library only.
 """
 import json
 import pathlib
@@ -14,14 +16,25 @@ import subprocess
 import sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
+import os
+
 hepexc = root / ".build" / "release" / "hepexc"
-train = root / ".cache" / "digits" / "digits_train.npz"
-test = root / "models" / "data" / "digits_test.npz"
+dataset = os.environ.get("HEPRUNE_DATA", "digits")
+if dataset == "mnist":
+    inputs = ["--data", str(root / ".cache" / "mnist_head" / "train.npz"), "--test", str(root / ".cache" / "mnist_head" / "test.npz"),
+              "--backbone", str(root / "models" / "mnist_cryptonets.onnx"), "--features", "%4", "--learning-rate", "5"]
+    fractions = [0.05, 0.1, 0.2, 0.4, 0.8]
+    scores = ["hefs"]
+    plot = root / "docs" / "heprune-sweep-mnist.svg"
+else:
+    inputs = ["--data", str(root / ".cache" / "digits" / "digits_train.npz"), "--test", str(root / "models" / "data" / "digits_test.npz")]
+    fractions = [0.01, 0.05, 0.1, 0.2, 0.4, 0.5, 0.6, 0.8, 0.9]
+    scores = ["hefs", "random"]
+    plot = root / "docs" / "heprune-sweep.svg"
 
 
 def run(*extra):
-    command = [str(hepexc), "train-encrypted", "--data", str(train), "--test", str(test), "--json", "--no-compare",
-               "--threads", "2", *extra]
+    command = [str(hepexc), "train-encrypted", *inputs, "--json", "--no-compare", "--threads", "2", *extra]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)}: {result.stderr.strip()}")
@@ -33,10 +46,9 @@ def best(report):
 
 
 def sweep(epochs=9, every=3):
-    fractions = [0.01, 0.05, 0.1, 0.2, 0.4, 0.5, 0.6, 0.8, 0.9]
     rows = []
     full = run("--backend", "simulated", "--epochs", str(epochs))
-    for score in ["hefs", "random"]:
+    for score in scores:
         for p in fractions:
             window = ["--window", "0.04"] if p <= 0.05 else []
             r = run("--backend", "simulated", "--epochs", str(epochs), "--keep", str(p), "--select-every", str(every),
@@ -72,10 +84,10 @@ def svg(rows, full):
         path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         parts += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>' for px, py in points]
-        lx, ly = width - 120, 40 if score == "hefs" else 56
+        lx, ly = width - 120, height - bottom - (36 if score == "hefs" else 20)
         parts.append(f'<text x="{lx}" y="{ly}" fill="{colour}">{"HEFS" if score == "hefs" else "random"}</text>')
     parts.append("</svg>")
-    (root / "docs" / "heprune-sweep.svg").write_text("\n".join(parts) + "\n")
+    plot.write_text("\n".join(parts) + "\n")
 
 
 def speed(epochs=6, every=3):

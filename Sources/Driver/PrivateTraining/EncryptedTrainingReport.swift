@@ -99,7 +99,8 @@ public struct EncryptedTrainingReport: Sendable, Codable {
             + "unit \(unitShape[0])×\(unitShape[1]), A = \(rowBlocks), B = \(columnBlocks), c = \(paddedClasses), bias column \(biasColumn)")
         lines.append(String(format: "softmax: centred logits in [−%.3g, %.3g], error ≤ %.2e, depth %d", softmaxDomain, softmaxDomain,
                             softmaxErrorBound, softmaxDepth))
-        lines.append("setup: keys \(Self.mib(evaluationKeyBytes)), data + weights \(Self.mib(setupBytesToServer)) to server, "
+        let keys = evaluationKeyBytes > 0 ? Self.mib(evaluationKeyBytes) : "none (simulated)"
+        lines.append("setup: keys \(keys), data + weights \(Self.mib(setupBytesToServer)) to server, "
             + String(format: "%.2f s", setupSeconds))
         lines.append("epoch  lr      loss    train   test    plain   |u|max  fwd s   smax s  bwd s   upd s   refr s  refreshes  up MiB  down MiB  ct×ct  rot")
         for e in epochs {

@@ -7,6 +7,8 @@ public enum PrivateTrainingError: Error, Sendable, Equatable, CustomStringConver
     case emptyProblem(samples: Int, features: Int, classes: Int)
     /// Features and labels of different lengths.
     case lengthMismatch(features: Int, labels: Int)
+    /// A feature row whose width differs from the first row's.
+    case raggedFeatures(sample: Int, width: Int, expected: Int)
     /// A label outside `0..<classCount`.
     case labelOutOfRange(index: Int, label: Int, classCount: Int)
     /// A NaN or infinite feature.
@@ -30,6 +32,8 @@ public enum PrivateTrainingError: Error, Sendable, Equatable, CustomStringConver
             return "training needs samples, features and at least two classes (got \(n) samples, \(d) features, \(c) classes)"
         case .lengthMismatch(let features, let labels):
             return "features have \(features) rows but labels have \(labels)"
+        case .raggedFeatures(let sample, let width, let expected):
+            return "sample \(sample) has \(width) features, the first sample has \(expected)"
         case .labelOutOfRange(let index, let label, let classCount):
             return "label \(label) of sample \(index) is outside 0..<\(classCount)"
         case .nonFiniteFeature(let sample, let feature):
