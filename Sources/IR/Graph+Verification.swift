@@ -79,6 +79,15 @@ extension Graph {
             guard inferred == operation.type else {
                 throw fail(subject, "declared type \(operation.type) but \(operation.kind.rawValue) produces \(inferred)")
             }
+            // A 1 KB model can declare a tensor of billions of values (a
+            // convolution padded by 3000): refused here, before any pass or
+            // evaluation allocates it.
+            let perItem = operation.type.elementsPerItem
+            if operation.type.dimensions.dropFirst().allSatisfy({ $0 != nil }),
+               perItem.map({ $0 > Graph.maximumElementsPerItem }) ?? true {
+                throw fail(subject, "\(operation.type) holds \(perItem.map(String.init) ?? "more than Int.max") values per sample, "
+                           + "above the limit of \(Graph.maximumElementsPerItem)")
+            }
             types[operation.result] = operation.type
         }
         guard !outputs.isEmpty else { throw fail("graph", "has no outputs") }
@@ -86,6 +95,11 @@ extension Graph {
             throw fail("%\(Identifier.printable(output))", "returned but never defined")
         }
     }
+
+    /// The most values one sample's tensor may hold (2^26: 512 MiB of
+    /// doubles), far above any model hepexc runs (a 224×224×64 activation
+    /// is 3.2 M).
+    public static let maximumElementsPerItem = 1 << 26
 
     /// Whether operand `position` of `kind` must be a constant (weights and
     /// statistics are compiled into the plan; only activations are values).
