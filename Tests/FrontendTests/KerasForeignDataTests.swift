@@ -28,3 +28,17 @@ import Testing
         _ = try KerasImporter.importModel(at: KerasFixtureManifest.directory + "/k2_functional.h5")
     }
 }
+
+/// A `.keras` member whose header understates its size (an 8 KB archive
+/// inflating to 8 MB here, to gigabytes in an attack) stops at the declared
+/// size with a one-line error.
+@Suite struct KerasArchiveBombTests {
+    @Test func lyingMemberSizesAreRefused() {
+        do {
+            _ = try KerasImporter.importModel(at: KerasFixtureManifest.directory + "/bad/lying_size.keras")
+            Issue.record("a member inflating past its declared size was read")
+        } catch {
+            #expect(error.description.contains("inflates past its declared 4096 bytes"), "\(error)")
+        }
+    }
+}

@@ -109,12 +109,27 @@ public enum KerasImporter {
                               archiveVersion: version)
     }
 
+    /// The largest archive member read (1 GiB: a Keras model's weights).
+    static let maximumMemberBytes: UInt64 = 1 << 30
+
+    private struct InflatesPastDeclaredSize: Error {}
+
     private static func member(_ archive: Archive, _ name: String, _ path: String) throws(FrontendError) -> Data? {
         guard let entry = archive[name] else { return nil }
-        guard entry.uncompressedSize < 1 << 31 else { throw .malformed(path: path, reason: "\(name) is too large") }
+        let declared = entry.uncompressedSize
+        guard declared <= maximumMemberBytes else {
+            throw .malformed(path: path, reason: "\(name) declares \(declared) bytes, more than the \(maximumMemberBytes) hepexc reads")
+        }
         var data = Data()
         do {
-            _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { data.append($0) }
+            // Inflation stops at the declared size: a member whose header
+            // lies (a 7 MB archive inflating to gigabytes) is refused.
+            _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
+                guard UInt64(data.count + chunk.count) <= declared else { throw InflatesPastDeclaredSize() }
+                data.append(chunk)
+            }
+        } catch is InflatesPastDeclaredSize {
+            throw .malformed(path: path, reason: "\(name) inflates past its declared \(declared) bytes")
         } catch {
             throw .malformed(path: path, reason: "cannot extract \(name): \(error)")
         }
