@@ -69,6 +69,8 @@ struct TrainEncryptedCommand: ParsableCommand {
     var score: EncryptedPruningScoreName = .hefs
     @Option(name: .long, help: "With --keep: skip this top fraction of the ranking, in [0, 1).")
     var window: Double = 0
+    @Flag(name: .long, help: "With --keep: rank all samples together (the paper's top-k) instead of keeping each class's share.")
+    var noBalance = false
 
     func validate() throws {
         if let keep, !(keep > 0 && keep <= 1) { throw ValidationError("--keep must be in (0, 1], got \(keep)") }
@@ -101,6 +103,7 @@ struct TrainEncryptedCommand: ParsableCommand {
             pruning.selectEvery = selectEvery
             pruning.score = score
             pruning.window = window
+            pruning.balanced = !noBalance
             request.dataPruning = pruning
         }
         let progress = json ? nil : EncryptedTrainingConsole.progressBarIfTerminal()

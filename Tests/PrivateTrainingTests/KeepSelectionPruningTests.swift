@@ -77,3 +77,32 @@ import Testing
     }
 }
 
+
+/// The class-balanced mask: exactly k kept, each class its share, the
+/// highest scores within each class after its window.
+@Suite struct BalancedKeepMaskTests {
+    @Test func eachClassKeepsItsShareOfItsHardestSamples() throws {
+        // 20 samples: class 0 has 10, class 1 has 6, class 2 has 4; scores rise with the id.
+        let labels = (0..<20).map { $0 < 10 ? 0 : ($0 < 16 ? 1 : 2) }
+        let readout = ScoreReadout(samples: Array(0..<20), scores: (0..<20).map(Double.init), bytesReceived: 0)
+        let mask = try ClientAidedMasking.balancedKeepMask(readout, labels: labels, selection: KeepSelection(keptFraction: 0.5))
+        // k = 10: quotas 5, 3, 2 — the highest ids of each class.
+        #expect(mask.keptSamples == [5, 6, 7, 8, 9, 13, 14, 15, 18, 19])
+        let windowed = try ClientAidedMasking.balancedKeepMask(readout, labels: labels,
+                                                               selection: KeepSelection(keptFraction: 0.3, window: 0.2))
+        // k = 6: quotas 3, 2, 1 (largest remainders); each class skips round(0.2·n_c) of its top.
+        #expect(windowed.keptSamples.count == 6)
+        #expect(windowed.keptSamples == [5, 6, 7, 13, 14, 18])
+        // Every class is represented even when its scores are all lower.
+        let skewed = ScoreReadout(samples: Array(0..<20), scores: labels.map { Double($0 == 0 ? 100 : 1) }, bytesReceived: 0)
+        let all = try ClientAidedMasking.balancedKeepMask(skewed, labels: labels, selection: KeepSelection(keptFraction: 0.5))
+        #expect(Set(all.keptSamples.map { labels[$0] }) == [0, 1, 2])
+    }
+
+    @Test func unknownSamplesAreRefused() {
+        let readout = ScoreReadout(samples: [0, 7], scores: [1, 2], bytesReceived: 0)
+        #expect(throws: DataPruningError.self) {
+            _ = try ClientAidedMasking.balancedKeepMask(readout, labels: [0, 1], selection: KeepSelection(keptFraction: 0.5))
+        }
+    }
+}

@@ -82,6 +82,8 @@ public struct EncryptedDataPruningRequest: Sendable {
     public var selectEvery = 3
     public var score: EncryptedPruningScoreName = .hefs
     public var window = 0.0
+    /// Keep each class's share (default); `false` is the paper's global top-k.
+    public var balanced = true
     public init(keep: Double) { self.keep = keep }
 }
 

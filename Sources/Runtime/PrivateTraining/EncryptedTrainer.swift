@@ -81,7 +81,7 @@ public final class EncryptedTrainer<Base: HEBackend> {
             let countsBefore = evaluator.counts, trafficBefore = evaluator.ledger
             let refreshBefore = evaluator.refreshSeconds
             if let pruning, pruning.selects(before: epoch) {
-                let (batches, round) = try select(epoch: epoch, full: full, weights: &weights, pruning: pruning, samples: n)
+                let (batches, round) = try select(epoch: epoch, full: full, weights: &weights, pruning: pruning, labels: problem.labels)
                 training = batches
                 try onRound(round)
             }

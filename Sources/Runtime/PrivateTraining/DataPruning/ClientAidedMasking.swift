@@ -79,3 +79,52 @@ public enum ClientAidedMasking {
                  sampleCount: readout.samples.count)
     }
 }
+
+extension ClientAidedMasking {
+    /// The class-balanced keep-mask: the client (who owns the labels) keeps
+    /// exactly k = ⌈p·n⌉ samples, each class its share of k (largest
+    /// remainders, ties to the lower class), the highest scores within each
+    /// class after skipping the class's own top `round(w·n_c)`. Without it,
+    /// hardest-first selection on a small softmax head keeps a few
+    /// confusable classes and the head forgets the rest; the server learns
+    /// the same thing as before: one bit per sample.
+    ///
+    /// - Parameter labels: the label of every sample id.
+    /// - Throws: `DataPruningError` for NaN scores, unknown sample ids or
+    ///   the selection's option errors.
+    public static func balancedKeepMask(_ readout: ScoreReadout, labels: [Int],
+                                        selection: KeepSelection) throws(DataPruningError) -> KeepMask {
+        let n = readout.samples.count
+        let k = selection.keptCount(of: n)
+        guard n > 0 else { throw .noSamples }
+        var byClass: [Int: [(score: Double, sample: Int)]] = [:]
+        for (score, sample) in zip(readout.scores, readout.samples) {
+            guard !score.isNaN else { throw .invalidScore(sample: sample, value: score) }
+            guard sample >= 0, sample < labels.count else { throw .unknownSample(sample) }
+            byClass[labels[sample], default: []].append((score, sample))
+        }
+        let classes = byClass.keys.sorted()
+        // Largest-remainder quotas summing to exactly k.
+        var quotas: [Int: Int] = [:]
+        var remainders: [(fraction: Double, label: Int)] = []
+        for label in classes {
+            let share = Double(k) * Double(byClass[label]?.count ?? 0) / Double(n)
+            quotas[label] = Int(share.rounded(.down))
+            remainders.append((share - share.rounded(.down), label))
+        }
+        var missing = k - quotas.values.reduce(0, +)
+        for entry in remainders.sorted(by: { $0.fraction != $1.fraction ? $0.fraction > $1.fraction : $0.label < $1.label })
+        where missing > 0 {
+            quotas[entry.label, default: 0] += 1
+            missing -= 1
+        }
+        var kept: [Int] = []
+        for label in classes {
+            let members = (byClass[label] ?? []).sorted { $0.score != $1.score ? $0.score > $1.score : $0.sample < $1.sample }
+            let quota = min(quotas[label] ?? 0, members.count)
+            let skip = min(Int((selection.window * Double(members.count)).rounded(.toNearestOrEven)), members.count - quota)
+            kept += members[skip..<(skip + quota)].map(\.sample)
+        }
+        return KeepMask(keptSamples: kept.sorted(), sampleCount: n)
+    }
+}

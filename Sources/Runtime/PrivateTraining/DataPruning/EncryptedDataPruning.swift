@@ -32,11 +32,17 @@ public struct EncryptedDataPruning: Sendable {
     /// by the caller), so that repeated runs over the same data — the CKKS
     /// run and its simulated reference — draw the same subsets.
     public let randomSeed: UInt64
+    /// Keep each class's share of the samples (the client knows the
+    /// labels; ``ClientAidedMasking/balancedKeepMask(_:labels:selection:)``).
+    /// `false` is the paper's global top-k.
+    public let balanced: Bool
 
     /// - Throws: `DataPruningError` for a kept fraction outside (0, 1], a
     ///   window outside [0, 1) or `selectEvery` < 1.
     public init(keep: Double, selectEvery: Int = 3, score: EncryptedPruningScore = .hefs, window: Double = 0,
-                keys: PruningRotationKeys = .composed, randomSeed: UInt64? = nil) throws(DataPruningError) {
+                keys: PruningRotationKeys = .composed, randomSeed: UInt64? = nil,
+                balanced: Bool = true) throws(DataPruningError) {
+        self.balanced = balanced
         var system = SystemRandomNumberGenerator()
         self.randomSeed = randomSeed ?? system.next()
         guard selectEvery >= 1 else { throw .invalidOption("--select-every must be at least 1, got \(selectEvery)") }

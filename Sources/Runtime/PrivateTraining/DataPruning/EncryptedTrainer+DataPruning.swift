@@ -5,7 +5,8 @@ extension EncryptedTrainer {
     /// One selection round: the keep-mask (random, or from encrypted scores
     /// the client ranks) and the merged training batches.
     func select(epoch: Int, full: [PrunableBatch<Ciphertext>], weights: inout [Ciphertext], pruning: EncryptedDataPruning,
-                samples: Int) throws -> ([Batch], EncryptedSelectionRound) {
+                labels: [Int]) throws -> ([Batch], EncryptedSelectionRound) {
+        let samples = labels.count
         let clock = ContinuousClock()
         var round = EncryptedSelectionRound(epoch: epoch, score: EncryptedPruningScore.random.rawValue, candidates: samples,
                                             kept: 0, scoringSeconds: 0, scoringCounts: OpCounts(), scoreBytes: 0, maskBytes: 0,
@@ -23,7 +24,9 @@ extension EncryptedTrainer {
             let bytesBefore = evaluator.ledger.bytesToClient
             let readout = try ClientAidedMasking.readScores(packed, evaluator: evaluator)
             round.scoreBytes = evaluator.ledger.bytesToClient - bytesBefore
-            mask = try ClientAidedMasking.keepMask(readout, selection: pruning.selection)
+            mask = pruning.balanced
+                ? try ClientAidedMasking.balancedKeepMask(readout, labels: labels, selection: pruning.selection)
+                : try ClientAidedMasking.keepMask(readout, selection: pruning.selection)
             round.maskingSeconds = (clock.now - start).seconds
         } else {
             // The first round has no model to score with: the client draws a
