@@ -42,6 +42,7 @@ public enum ModelLoader {
                 graph = try Graph(parsing: text, file: path)
                 try graph.verify()
             case .keras:
+                try HDF5Isolation.probe(path, configPath: configPath)
                 graph = try KerasImporter.importModel(at: path, configPath: configPath)
             }
             var pipeline = canonicalize && format != .ir ? PassRegistry.importPipeline : ""
