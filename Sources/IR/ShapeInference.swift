@@ -199,8 +199,9 @@ public enum ShapeInference {
         return axis
     }
 
-    /// The product of `values`, or `nil` on overflow.
-    static func checkedProduct(_ values: [Int]) -> Int? {
+    /// The product of `values`, or `nil` on overflow (sizes read from files
+    /// are multiplied only through this).
+    public static func checkedProduct(_ values: [Int]) -> Int? {
         var product = 1
         for value in values {
             let (next, overflow) = product.multipliedReportingOverflow(by: value)

@@ -59,3 +59,18 @@ import Glibc
         #expect(message.contains("not a regular file"), "\(message)")
     }
 }
+
+/// Sizes past Int64 in constant folding are refused, not trapped on
+/// (issue 14 §4; fixtures from scripts/make_overflow_fixtures.py).
+@Suite struct ShapeOverflowTests {
+    @Test(arguments: ["constant_of_shape_overflow.onnx", "reshape_overflow.onnx"])
+    func overflowingShapesAreOneLineErrors(file: String) {
+        do {
+            _ = try ONNXImporter.importModel(at: FixtureManifest.directory + "/bad/" + file)
+            Issue.record("\(file) imported")
+        } catch {
+            #expect(!error.description.contains("\n"))
+            #expect(error.description.contains("Reshape") || error.description.contains("ConstantOfShape"), "\(error)")
+        }
+    }
+}

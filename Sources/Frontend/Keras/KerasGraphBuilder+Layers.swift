@@ -160,7 +160,9 @@ extension KerasGraphBuilder {
         let x = try kerasOrder(input, layer)
         guard let count = x.type.elementsPerItem else { throw .unsupported("input has unknown dimensions") }
         var shape = target.map { $0 ?? -1 }
-        let known = shape.filter { $0 > 0 }.reduce(1, *)
+        guard let known = ShapeInference.checkedProduct(shape.filter { $0 > 0 }) else {
+            throw .fatal(.shapeMismatch(node: layer.name, reason: "target_shape \(target.map { $0 ?? -1 }) is too large"))
+        }
         if let unknown = shape.firstIndex(of: -1) {
             guard shape.filter({ $0 == -1 }).count == 1, known > 0, count % known == 0 else {
                 throw .fatal(.shapeMismatch(node: layer.name, reason: "cannot reshape \(count) values per item into \(target.map { $0 ?? -1 })"))

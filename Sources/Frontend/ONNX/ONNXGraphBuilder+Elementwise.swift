@@ -116,13 +116,12 @@ extension ONNXGraphBuilder {
             }
         }
         if let inferred {
-            let known = perItem.reduce(1, *)
-            guard items % known == 0 else {
+            guard let known = ShapeInference.checkedProduct(perItem), known > 0, items % known == 0 else {
                 throw .fatal(.shapeMismatch(node: node.name, reason: "cannot reshape \(items) values per item into \(describe(target))"))
             }
             perItem[inferred] = items / known
         }
-        guard perItem.reduce(1, *) == items else {
+        guard ShapeInference.checkedProduct(perItem) == items else {
             throw .fatal(.shapeMismatch(node: node.name, reason: "cannot reshape \(type) into \(describe(target))"))
         }
         if TensorType([nil] + perItem.map { Optional($0) }, type.elementType) == type { return .value(x, type) }

@@ -91,7 +91,8 @@ extension ONNXGraphBuilder {
             }
             return [FoldedTensor(result, isInteger: try input(0, "input").isInteger)]
         case "ConstantOfShape":
-            guard let shape = try input(0, "shape").ints, shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) <= 1 << 24 else {
+            guard let shape = try input(0, "shape").ints, shape.allSatisfy({ $0 >= 0 }),
+                  let count = ShapeInference.checkedProduct(shape), count <= 1 << 24 else {
                 throw .unsupported("ConstantOfShape needs a static, modest shape")
             }
             var value = FoldedTensor(Tensor(shape: [], scalars: [0]))
@@ -265,15 +266,14 @@ extension ONNXGraphBuilder {
             default: throw .unsupported("reshape to \(target)")
             }
         }
-        let total = shape.reduce(1, *)
+        guard let total = ShapeInference.checkedProduct(shape) else { throw .unsupported("reshape of \(shape)") }
         if let inferred {
-            let known = result.reduce(1, *)
-            guard known > 0, total % known == 0 else {
+            guard let known = ShapeInference.checkedProduct(result), known > 0, total % known == 0 else {
                 throw .fatal(.shapeMismatch(node: "Reshape", reason: "cannot reshape \(shape) to \(target)"))
             }
             result[inferred] = total / known
         }
-        guard result.reduce(1, *) == total else {
+        guard ShapeInference.checkedProduct(result) == total else {
             throw .fatal(.shapeMismatch(node: "Reshape", reason: "cannot reshape \(shape) to \(target)"))
         }
         return result
