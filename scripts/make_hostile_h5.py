@@ -41,3 +41,13 @@ def virtual_dataset(f):
 variant("k2_external_link.h5", external_link)
 variant("k2_external_storage.h5", external_storage)
 variant("k2_virtual_dataset.h5", virtual_dataset)
+
+
+def unwritten_kernel(f):
+    names = []
+    f.visititems(lambda name, obj: names.append(name) if isinstance(obj, h5py.Dataset) and "kernel" in name else None)
+    del f[names[0]]
+    f.create_dataset(names[0], shape=(4096, 4096), dtype="f4")  # declared, never written
+
+
+variant("k2_unwritten_kernel.h5", unwritten_kernel)

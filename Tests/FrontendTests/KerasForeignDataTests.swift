@@ -42,3 +42,16 @@ import Testing
         }
     }
 }
+
+/// A dataset declared but never written (a small file declaring a huge
+/// kernel) is refused before anything is allocated for it.
+@Suite struct KerasUnwrittenDatasetTests {
+    @Test func unwrittenDatasetsAreRefused() {
+        do {
+            _ = try KerasImporter.importModel(at: KerasFixtureManifest.directory + "/bad/k2_unwritten_kernel.h5")
+            Issue.record("an unwritten kernel was imported")
+        } catch {
+            #expect(error.description.contains("declared but holds no data"), "\(error)")
+        }
+    }
+}

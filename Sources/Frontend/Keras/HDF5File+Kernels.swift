@@ -3,8 +3,9 @@ internal import Foundation
 
 /// The HDF5 reads that hand buffers to C. Callers hold ``HDF5File``'s lock.
 extension HDF5File {
-    /// Largest dataset we read (values), a guard against corrupt headers.
-    static let maximumElements = 1 << 28
+    /// Largest dataset we read (values; 512 MiB as doubles), a guard against
+    /// corrupt or hostile headers — far above any model hepexc compiles.
+    static let maximumElements = 1 << 26
 
     /// The name of link `index` of `group` (name order).
     static func linkName(_ group: hid_t, index: hsize_t) -> String? {
@@ -93,6 +94,11 @@ extension HDF5File {
             }
             shape.append(size)
             count = product
+        }
+        // A declared-but-never-written dataset (a 75 KB file declaring a
+        // 16384² kernel) has no storage: refused before allocating for it.
+        if count > 0, H5Dget_storage_size(dataset) == 0 {
+            throw .invalidTensor(name: name, reason: "\(dims) is declared but holds no data")
         }
         var values = [Double](repeating: 0, count: count)
         if count > 0 {
