@@ -1,6 +1,6 @@
 internal import Foundation
 internal import HepexcIR
-public import HepexcPlan
+internal import HepexcPlan
 
 /// Value bounds: how large the values inside a plan can get, so that the
 /// compiler sizes the scale and the first prime's headroom for them and
