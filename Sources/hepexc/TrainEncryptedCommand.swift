@@ -72,10 +72,21 @@ struct TrainEncryptedCommand: ParsableCommand {
     @Flag(name: .long, help: "With --keep: rank all samples together (the paper's top-k) instead of keeping each class's share.")
     var noBalance = false
 
+    var dataPruning: EncryptedDataPruningRequest? {
+        guard let keep else { return nil }
+        var pruning = EncryptedDataPruningRequest(keep: keep)
+        pruning.selectEvery = selectEvery
+        pruning.score = score
+        pruning.window = window
+        pruning.balanced = !noBalance
+        return pruning
+    }
+
     func validate() throws {
-        if let keep, !(keep > 0 && keep <= 1) { throw ValidationError("--keep must be in (0, 1], got \(keep)") }
-        if selectEvery < 1 { throw ValidationError("--select-every must be at least 1, got \(selectEvery)") }
-        if !(window >= 0 && window < 1) { throw ValidationError("--window must be in [0, 1), got \(window)") }
+        // Without --keep the schedule options are unused but still checked, as before.
+        var check = dataPruning ?? EncryptedDataPruningRequest(keep: 1)
+        (check.selectEvery, check.window) = (selectEvery, window)
+        try Console.validate { () throws(DriverError) in try check.validate() }
     }
 
     func run() throws {
@@ -98,14 +109,7 @@ struct TrainEncryptedCommand: ParsableCommand {
         request.threads = threads
         request.compareWithSimulated = !noCompare
         request.outputPath = output
-        if let keep {
-            var pruning = EncryptedDataPruningRequest(keep: keep)
-            pruning.selectEvery = selectEvery
-            pruning.score = score
-            pruning.window = window
-            pruning.balanced = !noBalance
-            request.dataPruning = pruning
-        }
+        request.dataPruning = dataPruning
         let progress = json ? nil : EncryptedTrainingConsole.progressBarIfTerminal()
         try Console.run(json: json) { () throws(DriverError) in
             try EncryptedTrainingRunner.execute(request, progress: progress)

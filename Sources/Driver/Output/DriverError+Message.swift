@@ -7,8 +7,8 @@ extension DriverError {
                        limit: limit)
     }
 
-    static func summarize(_ text: String, limit: Int) -> String {
-        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    /// `line` (already one line) cut to about `limit` characters.
+    static func summarize(_ line: String, limit: Int) -> String {
         guard line.count > limit else { return line }
         let items = line.components(separatedBy: "; ")
         if items.count > 1 {

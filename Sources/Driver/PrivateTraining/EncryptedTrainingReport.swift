@@ -82,13 +82,6 @@ public struct EncryptedTrainingReport: Sendable, Codable {
         case keptFraction = "kept_fraction", selectionRounds = "selection_rounds"
     }
 
-    /// Pretty-printed JSON with sorted keys.
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return (try? encoder.encode(self)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
-    }
-
     static func mib(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
 
     /// The human-readable report.

@@ -85,6 +85,13 @@ public struct EncryptedDataPruningRequest: Sendable {
     /// Keep each class's share (default); `false` is the paper's global top-k.
     public var balanced = true
     public init(keep: Double) { self.keep = keep }
+
+    /// - Throws: `DriverError.invalidOption` naming the offending option.
+    public func validate() throws(DriverError) {
+        if !(keep > 0 && keep <= 1) { throw .invalidOption("--keep must be in (0, 1], got \(keep)") }
+        if selectEvery < 1 { throw .invalidOption("--select-every must be at least 1, got \(selectEvery)") }
+        if !(window >= 0 && window < 1) { throw .invalidOption("--window must be in [0, 1), got \(window)") }
+    }
 }
 
 /// The importance score of encrypted data pruning.
