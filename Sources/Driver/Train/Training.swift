@@ -55,10 +55,10 @@ public enum Training {
         if let testData, !initialize, graph.hasAllWeights {
             accuracyBefore = try Evaluator.evaluate(graph, on: testData, threads: request.threads).accuracy
         }
-        let network = try Network(graph, options: .init(initialize: initialize, freezePolynomials: request.freezePolynomials,
-                                                        output: usesLabels(request, training) ? graph.logitsValue : nil,
-                                                        seed: request.seed))
         var options = trainingOptions(request)
+        let usesLabels = (options.loss ?? (training.labels != nil ? .crossEntropy : .meanSquaredError)) == .crossEntropy
+        let network = try Network(graph, options: .init(initialize: initialize, freezePolynomials: request.freezePolynomials,
+                                                        output: usesLabels ? graph.logitsValue : nil, seed: request.seed))
         if let pruning = request.dataPruning {
             options.dataPruning = try DataPruningOptions(keep: pruning.keep, selectEvery: pruning.selectEvery,
                                                          score: pruning.score.rawValue, window: pruning.window)
@@ -101,11 +101,6 @@ public enum Training {
         case .exponential: options.schedule = .exponential(gamma: request.gamma)
         }
         return options
-    }
-
-    static func usesLabels(_ request: TrainRequest, _ training: Dataset) -> Bool {
-        let loss = trainingOptions(request).loss ?? (training.labels != nil ? .crossEntropy : .meanSquaredError)
-        return loss == .crossEntropy
     }
 
     /// Writes `graph` atomically as textual IR or ONNX.
