@@ -65,7 +65,7 @@ struct TrainEncryptedCommand: ParsableCommand {
     var keep: Double?
     @Option(name: .long, help: "With --keep: epochs between selection rounds (the first subset is random).")
     var selectEvery: Int = 3
-    @Option(name: .long, help: "With --keep: hefs (composite sign polynomial), hefs-fast (2 − 2⟨P, Y⟩) or random.")
+    @Option(name: .long, help: "With --keep: hefs (composite sign polynomial), hefs-fast (2 − 2⟨P, Y⟩), hefs-client (the client scores decrypted logits exactly; cheapest) or random.")
     var score: EncryptedPruningScoreName = .hefs
     @Option(name: .long, help: "With --keep: skip this top fraction of the ranking, in [0, 1).")
     var window: Double = 0

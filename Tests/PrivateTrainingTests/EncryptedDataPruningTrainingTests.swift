@@ -15,7 +15,7 @@ import Testing
         return (problem, layout, try SoftmaxApproximation(classCount: 3))
     }
 
-    @Test(arguments: [EncryptedPruningScore.hefsFast, .hefs, .random])
+    @Test(arguments: [EncryptedPruningScore.hefsFast, .hefs, .hefsClient, .random])
     func trainsOnTheKeptRowsOnly(score: EncryptedPruningScore) throws {
         let (problem, layout, f) = try setup()
         let pruning = try EncryptedDataPruning(keep: 0.5, selectEvery: 1, score: score)

@@ -96,5 +96,5 @@ public struct EncryptedDataPruningRequest: Sendable {
 
 /// The importance score of encrypted data pruning.
 public enum EncryptedPruningScoreName: String, CaseIterable, Sendable {
-    case hefs, hefsFast = "hefs-fast", random
+    case hefs, hefsFast = "hefs-fast", hefsClient = "hefs-client", random
 }

@@ -14,6 +14,9 @@ public enum DataPruningError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A decrypted score outside the range the scoring method can produce:
     /// the sign polynomial's input left [−1, 1] (or the ciphertext is corrupt).
     case scoreOutOfRange(sample: Int, score: Double, range: ClosedRange<Double>)
+    /// A decrypted logit (`hefs-client`) beyond what level 0 can hold: the
+    /// encrypted model diverged or a value wrapped around the modulus.
+    case logitOutOfRange(sample: Int, logit: Double, bound: Double)
     /// The declared bound on |P − Y| is not in [1, `CompositeSign.maximumInputBound`].
     case invalidInputBound(Double)
     /// Blocks, masks or sample ids of inconsistent shapes.
@@ -40,6 +43,8 @@ public enum DataPruningError: Error, Sendable, Equatable, CustomStringConvertibl
             return "score of sample \(sample) is \(value)"
         case .scoreOutOfRange(let sample, let score, let range):
             return "score \(score) of sample \(sample) is outside \(range.lowerBound)…\(range.upperBound): the HEFS polynomial's input left [−1, 1]"
+        case .logitOutOfRange(let sample, let logit, let bound):
+            return "logit \(logit) of sample \(sample) is beyond ±\(bound): the encrypted model diverged or a value wrapped around the modulus"
         case .invalidInputBound(let bound):
             return "the bound on |P − Y| must be in [1, \(CompositeSign.maximumInputBound)], got \(bound)"
         case .shapeMismatch(let message):

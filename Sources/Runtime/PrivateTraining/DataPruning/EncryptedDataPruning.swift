@@ -6,6 +6,10 @@ public enum EncryptedPruningScore: String, Sendable, Codable, CaseIterable {
     case hefs
     /// 2 − 2⟨P, Y⟩, exact for probability vectors (depth 1).
     case hefsFast = "hefs-fast"
+    /// The server sends the encrypted logits (`LogitPacker`) and the client
+    /// computes the exact HEFS score itself: no softmax or sign polynomial
+    /// under encryption, the cheapest scoring round.
+    case hefsClient = "hefs-client"
     /// A random subset at every round (no scoring; the baseline).
     case random
 
@@ -13,7 +17,7 @@ public enum EncryptedPruningScore: String, Sendable, Codable, CaseIterable {
         switch self {
         case .hefs: .hefs
         case .hefsFast: .hefsFast
-        case .random: nil
+        case .hefsClient, .random: nil
         }
     }
 }

@@ -13,7 +13,20 @@ extension EncryptedTrainer {
                                             maskingSeconds: 0, mergeSeconds: 0, mergeRotations: 0, mergeMultiplies: 0,
                                             ciphertextsBefore: 0, ciphertextsAfter: 0, additionalKeys: 0)
         let mask: KeepMask
-        if let method = pruning.score.scoringMethod, epoch > 0 {
+        if pruning.score == .hefsClient, epoch > 0 {
+            round.score = pruning.score.rawValue
+            var start = clock.now
+            let countsBefore = evaluator.counts
+            let packed = try LogitPacker(evaluator: evaluator, layout: layout).pack(full, weights: weights)
+            round.scoringSeconds = (clock.now - start).seconds
+            round.scoringCounts = evaluator.counts - countsBefore
+            start = clock.now
+            let bytesBefore = evaluator.ledger.bytesToClient
+            let readout = try ClientAidedMasking.readLogits(packed, labels: labels, evaluator: evaluator)
+            round.scoreBytes = evaluator.ledger.bytesToClient - bytesBefore
+            mask = try keepMask(readout, pruning: pruning, labels: labels)
+            round.maskingSeconds = (clock.now - start).seconds
+        } else if let method = pruning.score.scoringMethod, epoch > 0 {
             round.score = pruning.score.rawValue
             var start = clock.now
             let countsBefore = evaluator.counts
@@ -24,9 +37,7 @@ extension EncryptedTrainer {
             let bytesBefore = evaluator.ledger.bytesToClient
             let readout = try ClientAidedMasking.readScores(packed, evaluator: evaluator)
             round.scoreBytes = evaluator.ledger.bytesToClient - bytesBefore
-            mask = pruning.balanced
-                ? try ClientAidedMasking.balancedKeepMask(readout, labels: labels, selection: pruning.selection)
-                : try ClientAidedMasking.keepMask(readout, selection: pruning.selection)
+            mask = try keepMask(readout, pruning: pruning, labels: labels)
             round.maskingSeconds = (clock.now - start).seconds
         } else {
             // The first round has no model to score with: the client draws a
@@ -47,6 +58,14 @@ extension EncryptedTrainer {
         round.additionalKeys = merged.report.additionalKeys
         let batches = merged.blocks.map { Batch(features: [$0.features], labels: [$0.labels], count: $0.count) }
         return (batches, round)
+    }
+
+    /// The client's mask from its decrypted scores: class-balanced or the
+    /// paper's global top-k.
+    func keepMask(_ readout: ScoreReadout, pruning: EncryptedDataPruning, labels: [Int]) throws(DataPruningError) -> KeepMask {
+        pruning.balanced
+            ? try ClientAidedMasking.balancedKeepMask(readout, labels: labels, selection: pruning.selection)
+            : try ClientAidedMasking.keepMask(readout, selection: pruning.selection)
     }
 
     /// Server: the current model's predictions for every encrypted sample,
