@@ -2,7 +2,7 @@
 """HEPrune benchmarks (issue 13), release build:
 
   python3 scripts/bench_heprune.py sweep   # Figure 4 shape: accuracy vs kept fraction (simulated backend)
-  python3 scripts/bench_heprune.py speed   # measured CKKS time: full data vs --keep 0.1 (same epochs)
+  python3 scripts/bench_heprune.py speed [SCORE]  # measured CKKS time: full data vs --keep 0.1 (same epochs; default hefs-client)
   python3 scripts/bench_heprune.py ablation  # the paper's Table 2 on our data (measured and composed rows, labelled)
   HEPRUNE_DATA=mnist python3 scripts/bench_heprune.py sweep   # the MNIST head on the frozen CryptoNets backbone
 
@@ -92,8 +92,9 @@ def svg(rows, full):
 
 
 def speed(epochs=6, every=3):
+    score = sys.argv[2] if len(sys.argv) > 2 else "hefs-client"
     full = run("--epochs", str(epochs))
-    pruned = run("--epochs", str(epochs), "--keep", "0.1", "--select-every", str(every), "--score", "hefs-fast")
+    pruned = run("--epochs", str(epochs), "--keep", "0.1", "--select-every", str(every), "--score", score)
     def seconds(r): return r["total_seconds"]
     print(f"full data: {seconds(full):.1f} s, test accuracy {full['test_accuracy']:.4f}")
     print(f"keep 10 %: {seconds(pruned):.1f} s, test accuracy {pruned['test_accuracy']:.4f}")
@@ -112,7 +113,7 @@ def ablation(epochs=6, every=3, keep=0.1):
     an estimate from operation counts."""
     full = run("--epochs", str(epochs))
     runs = {score: run("--epochs", str(epochs), "--keep", str(keep), "--select-every", str(every), "--score", score)
-            for score in ["hefs", "hefs-fast"]}
+            for score in ["hefs", "hefs-fast", "hefs-client"]}
     def rounds(r): return r.get("selection_rounds", [])
     def scoring(r): return sum(x["scoring_seconds"] + x["masking_seconds"] for x in rounds(r))
     def up(r): return sum(e["bytes_to_server"] for e in r["epochs"]) + r["setup_bytes_to_server"]
@@ -146,6 +147,8 @@ def ablation(epochs=6, every=3, keep=0.1):
          up(runs["hefs-fast"]) + down(runs["hefs-fast"]), "measured"),
         ("+ ciphertext-wise pruning (hefs)", runs["hefs"]["test_accuracy"], runs["hefs"]["total_seconds"],
          up(runs["hefs"]) + down(runs["hefs"]), "measured"),
+        ("+ client-computed HEFS on packed logits (hefs-client)", runs["hefs-client"]["test_accuracy"],
+         runs["hefs-client"]["total_seconds"], up(runs["hefs-client"]) + down(runs["hefs-client"]), "measured"),
     ]
     print(f"| method | test accuracy | time | speed-up | communication | how |")
     print("|---|---:|---:|---:|---:|---|")

@@ -109,6 +109,20 @@ import _HepexcTestSupport
         #expect(try PlanRunner.simulate(plan, rows: [[Double](repeating: 0.5, count: 64)]).count == 1)
     }
 
+    /// A crafted plan whose recorded range admits inputs it cannot hold
+    /// (here: no bounds at all) is refused by the client's exact-arithmetic
+    /// check before anything is encrypted, never run into garbage.
+    @Test func aPlanThatCannotHoldTheInputsIsRefusedBeforeEncrypting() throws {
+        var (plan, _) = try PlanRunner.compile(Self.digits, options: .init(t1: 1, t2: 64))
+        plan.bounds = nil
+        let rows = (0..<2).map { _ in [Double](repeating: 1000, count: 64) }
+        #expect {
+            _ = try PlanRunner.run(plan, on: Self.dataset(rows), backend: .ckks)
+        } throws: { error in
+            "\(error)".contains("cannot hold these inputs, so nothing was encrypted") && "\(error)".contains("overflow")
+        }
+    }
+
     /// A plan whose log-scale does not match its primes is invalid.
     @Test func inconsistentLogScaleIsRefused() throws {
         var (plan, _) = try PlanRunner.compile(Self.digits, options: .init(t1: 1, t2: 64))

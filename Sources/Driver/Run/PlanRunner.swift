@@ -85,12 +85,22 @@ public enum PlanRunner {
             let start = ProcessMetrics.wallSeconds()
             let cpuStart = ProcessMetrics.cpuSeconds()
             let (outputs, ops): ([[Double]], OpCounts)
+            var reference: [[Double]] = []
             switch backend {
             case .simulated:
                 (outputs, ops) = try execute(plan, rows: rows, backend: CountingBackend(SimulatedBackend(plan: plan)),
                                              encryptedWeights: encryptedWeights, threads: threadCount, timings: &timings,
                                              cpuTimings: &cpuTimings)
             case .ckks:
+                // The client's check before it encrypts anything: the plan in
+                // exact arithmetic on these very inputs. The simulated backend
+                // refuses a value that outgrows its level's modulus — a plan
+                // whose weights or scales cannot hold these inputs — where
+                // CKKS would silently decrypt garbage.
+                do { reference = try simulate(plan, rows: rows) } catch ExecutorError.simulation(let message) {
+                    throw DriverError.execution("the plan cannot hold these inputs, so nothing was encrypted "
+                                                + "(checked in exact arithmetic first): \(message)")
+                }
                 let keygenStart = ProcessMetrics.wallSeconds()
                 let keygenCPU = ProcessMetrics.cpuSeconds()
                 let real = try CKKSBackend.clientAndServer(for: plan, threads: threadCount,
@@ -104,8 +114,8 @@ public enum PlanRunner {
             timings["total"] = ProcessMetrics.wallSeconds() - start
             cpuTimings["total"] = ProcessMetrics.cpuSeconds() - cpuStart
             // The plaintext reference is the plan in exact arithmetic — what
-            // the simulated backend just computed.
-            let reference = backend == .simulated ? outputs : try simulate(plan, rows: rows)
+            // the simulated backend computed.
+            if backend == .simulated { reference = outputs }
             var report = RunReport(model: plan.model, backend: backend.rawValue, samples: rows.count,
                                    batchCiphertexts: TileLayout(plan: plan).batchTileCount(samples: rows.count),
                                    maxAbsError: zip(outputs, reference).map { zip($0, $1).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0,
