@@ -73,4 +73,17 @@ import Glibc
             #expect(error.description.contains("Reshape") || error.description.contains("ConstantOfShape"), "\(error)")
         }
     }
+
+    /// Found by scripts/fuzz_onnx_attributes.py: Squeeze axes of ±2^63 and
+    /// Gather indices past Int64 trapped (index out of range, Double → Int).
+    @Test(arguments: [("squeeze_extreme_axis.onnx", "Squeeze"), ("gather_extreme_indices.onnx", "Gather")])
+    func extremeAxesAndIndicesAreOneLineErrors(file: String, op: String) {
+        do {
+            _ = try ONNXImporter.importModel(at: FixtureManifest.directory + "/bad/" + file)
+            Issue.record("\(file) imported")
+        } catch {
+            #expect(!error.description.contains("\n"))
+            #expect(error.description.contains(op), "\(error)")
+        }
+    }
 }

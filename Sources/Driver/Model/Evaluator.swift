@@ -143,7 +143,14 @@ public enum Evaluator {
     static func predictedClasses(_ outputs: Tensor) throws(DriverError) -> [Int] {
         let count = outputs.shape[0]
         let width = outputs.count / max(count, 1)
-        if outputs.elementType == .i64 && width == 1 { return outputs.scalars.map { Int($0) } }
+        if outputs.elementType == .i64 && width == 1 {
+            return try outputs.scalars.enumerated().map { item, value throws(DriverError) in
+                guard let index = Int(exactly: value) else {
+                    throw .dataMismatch("item \(item)'s predicted class is \(value), not a class index")
+                }
+                return index
+            }
+        }
         guard width >= 2 else {
             throw .dataMismatch("the output has one value per item; classification needs one score per class (or an argmax output)")
         }

@@ -151,7 +151,7 @@ extension ONNXGraphBuilder {
         } else {
             let axes = Set((axesValue ?? dims.indices.filter { $0 > 0 && dims[$0] == 1 }).map { $0 < 0 ? $0 + dims.count : $0 })
             guard !axes.contains(0) else { throw .unsupported("squeeze of the batch axis") }
-            for axis in axes where axis >= dims.count || dims[axis] != 1 {
+            for axis in axes where axis < 0 || axis >= dims.count || dims[axis] != 1 {
                 throw .fatal(.shapeMismatch(node: node.name, reason: "cannot squeeze axis \(axis) of \(type)"))
             }
             dims = dims.indices.filter { !axes.contains($0) }.map { dims[$0] }

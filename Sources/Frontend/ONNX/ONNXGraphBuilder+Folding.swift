@@ -38,6 +38,9 @@ extension ONNXGraphBuilder {
             let data = try input(0, "data")
             let given = opset >= 13 ? (inputs.count > 1 ? inputs[1]?.ints : nil) : try node.ints("axes")
             let axes = Set((given ?? data.shape.indices.filter { data.shape[$0] == 1 }).map { $0 < 0 ? $0 + data.shape.count : $0 })
+            for axis in axes where axis < 0 || axis >= data.shape.count || data.shape[axis] != 1 {
+                throw .unsupported("cannot squeeze axis \(axis) of a constant of shape \(data.shape)")
+            }
             let shape = data.shape.indices.filter { !axes.contains($0) }.map { data.shape[$0] }
             return [FoldedTensor(shape: shape, scalars: data.scalars, isInteger: data.isInteger, elementType: data.elementType)]
         case "Concat":

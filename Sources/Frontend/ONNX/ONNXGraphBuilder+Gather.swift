@@ -12,8 +12,8 @@ extension ONNXGraphBuilder {
         guard axis > 0, axis < type.rank, let extent = type.dimensions[axis] else {
             throw .unsupported("Gather on run-time data only along a static non-batch axis")
         }
-        let perm = indices.scalars.map { Int($0) }
-        guard indices.rank == 1, perm.sorted() == Array(0..<extent) else {
+        let perm = indices.scalars.compactMap { Int(exactly: $0) }
+        guard indices.rank == 1, perm.count == indices.scalars.count, perm.sorted() == Array(0..<extent) else {
             throw .unsupported("Gather on run-time data only with a permutation of the axis as indices")
         }
         return try emit(.permute, [.value(x)], attributes: ["axis": .int(axis), "perm": .ints(perm)], node: node)
