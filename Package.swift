@@ -215,7 +215,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["hepexc", "_HepexcTestSupport"],
+            dependencies: ["hepexc", "HepexcIR", "_HepexcTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "TrainingTests", dependencies: ["HepexcTraining", "HepexcIR", "HepexcData", "_HepexcTestSupport"], swiftSettings: strictSettings),

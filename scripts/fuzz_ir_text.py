@@ -14,22 +14,16 @@ import argparse
 import os
 import random
 import re
-import subprocess
 import sys
 import tempfile
+
+from fuzzlib import is_finding, run
 
 EXTREMES = ["0", "-1", "2147483648", "4294967296", "1099511627776", "4611686018427387904",
             "9223372036854775807", "-9223372036854775808", "99999999999999999999", "3"]
 MODELS = ["models/digits_mlp_square.onnx", "models/mnist_cryptonets.onnx", "models/mnist_autoencoder.onnx"]
 
 
-def run(binary, args, timeout):
-    limited = f"ulimit -v {6 << 20}; exec \"$0\" \"$@\""
-    try:
-        p = subprocess.run(["/bin/sh", "-c", limited, binary, *args], capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return None, "timeout", ""
-    return p.returncode, p.stderr, p.stdout
 
 
 def main():
@@ -64,8 +58,7 @@ def main():
                          ["compile", path, "--tile", "16x16", "-o", os.path.join(directory, "out.hepx")]):
                 total += 1
                 status, stderr, _ = run(options.binary, args, options.timeout)
-                lines = [l for l in (stderr or "").splitlines() if l.strip()]
-                if status is None or status not in (0, 1) or (status == 1 and len(lines) != 1):
+                if is_finding(status, stderr):
                     findings += 1
                     kept = f"/tmp/ir-finding-{options.seed}-{index}.hepir"
                     with open(kept, "w") as f:

@@ -21,12 +21,13 @@ import json
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 
 import h5py
 import numpy as np
+
+from fuzzlib import is_finding, run
 
 here = os.path.dirname(os.path.abspath(__file__))
 fixtures = os.path.join(here, "..", "Tests", "FrontendTests", "Fixtures", "keras")
@@ -87,13 +88,6 @@ def reshape_weight(f, rng):
         f.create_dataset(name, shape=shape, dtype="f4")  # declared, never written
 
 
-def run(binary, args, timeout):
-    limited = f"ulimit -v {6 << 20}; exec \"$0\" \"$@\""
-    try:
-        p = subprocess.run(["/bin/sh", "-c", limited, binary, *args], capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return None, "timeout"
-    return p.returncode, p.stderr
 
 
 def main():
@@ -117,9 +111,8 @@ def main():
                     reshape_weight(f, rng)
             for args in (["inspect", path], ["compile", path, "--tile", "16x16", "-o", os.path.join(directory, "out.hepx")]):
                 total += 1
-                status, stderr = run(options.binary, args, options.timeout)
-                lines = [l for l in (stderr or "").splitlines() if l.strip()]
-                if status is None or status not in (0, 1) or (status == 1 and len(lines) != 1):
+                status, stderr, _ = run(options.binary, args, options.timeout)
+                if is_finding(status, stderr):
                     findings += 1
                     kept = f"/tmp/keras-finding-{options.seed}-{index}.h5"
                     shutil.copyfile(path, kept)

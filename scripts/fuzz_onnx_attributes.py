@@ -20,13 +20,14 @@ import argparse
 import itertools
 import os
 import random
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from fuzzlib import is_finding, run
 
 EXTREME_INTS = [0, -1, 1, 2, 3, 2**31 - 1, 2**31, 2**32, 2**40, 2**62, 2**63 - 1, -(2**63), -(2**31)]
 EXTREME_FLOATS = [0.0, -0.0, 1e-45, 1e38, -1e38, float("inf"), float("-inf"), float("nan"), 8192.0]
@@ -120,13 +121,6 @@ def cases(rng):
                                        [floats("w", [3, 8])])
 
 
-def run(binary, args, timeout):
-    limited = f"ulimit -v {6 << 20}; exec \"$0\" \"$@\""
-    try:
-        p = subprocess.run(["/bin/sh", "-c", limited, binary, *args], capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return None, "timeout"
-    return p.returncode, p.stderr
 
 
 def main():
@@ -151,10 +145,8 @@ def main():
                 continue
             for args in (["inspect", path], ["compile", path, "--tile", "16x16", "-o", os.path.join(directory, "out.hepx")]):
                 total += 1
-                status, stderr = run(options.binary, args, options.timeout)
-                lines = [l for l in (stderr or "").splitlines() if l.strip()]
-                bad = status is None or status not in (0, 1) or (status == 1 and len(lines) != 1)
-                if bad:
+                status, stderr, _ = run(options.binary, args, options.timeout)
+                if is_finding(status, stderr):
                     findings += 1
                     kept = os.path.join("/tmp", f"fuzz-finding-{index}.onnx")
                     onnx.save(m, kept)

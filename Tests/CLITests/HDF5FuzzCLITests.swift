@@ -1,4 +1,5 @@
 import Foundation
+import HepexcIR
 import Testing
 import _HepexcTestSupport
 
@@ -12,7 +13,7 @@ import _HepexcTestSupport
     static let iterations = ProcessInfo.processInfo.environment["HEPEXC_FUZZ_ITERATIONS"].flatMap(Int.init).map { max(1, $0 / 1000) } ?? 10
 
     static func mutations(of seed: [UInt8], count: Int, salt: UInt64) -> [[UInt8]] {
-        var rng = Mutator(state: 0x4DF5 ^ salt)
+        var rng = SplitMix64(seed: 0x4DF5 ^ salt)
         return (0..<count).map { _ in
             var mutated = seed
             switch Int.random(in: 0..<3, using: &rng) {
@@ -51,14 +52,3 @@ import _HepexcTestSupport
     }
 }
 
-/// SplitMix64: the fixed-seed mutation stream.
-private struct Mutator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -185,6 +185,22 @@ public final class LeveledEvaluator<Base: HEBackend> {
         return total
     }
 
+    /// Σᵢ rot(partsᵢ, −i): part i shifted right by i slots, by a binary tree
+    /// (stage k adds the right neighbour rotated right by 2ᵏ): n − 1
+    /// rotations by the keys 1, 2, 4, …, and n − 1 additions.
+    public func shiftedSum(_ parts: [Ciphertext]) throws(PrivateTrainingError) -> Ciphertext {
+        var parts = parts
+        var shift = 1
+        while shift < parts.count {
+            for i in Swift.stride(from: 0, to: parts.count - shift, by: 2 * shift) {
+                parts[i] = try add(parts[i], rotate(parts[i + shift], by: -shift))
+            }
+            shift <<= 1
+        }
+        guard let total = parts.first else { throw PrivateTrainingError.backend("internal: shifted sum of no ciphertexts") }
+        return total
+    }
+
     func plaintext(_ values: [Double], key: String, level: Int, scale: Double,
                    purpose: PlaintextPurpose) throws(PrivateTrainingError) -> CountingBackend<Base>.Plaintext {
         let cacheKey = "\(key)@\(level)"

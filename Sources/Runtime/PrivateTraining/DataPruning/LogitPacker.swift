@@ -154,15 +154,7 @@ public struct LogitPacker<Base: HEBackend> {
         var packed: [Ciphertext] = [], entries: [LogitSlots] = []
         for groupStart in stride(from: 0, to: blocks.count, by: q) {
             let members = groupStart..<min(groupStart + q, blocks.count)
-            var parts = members.map { blocks[$0].ciphertext }
-            var shift = 1
-            while shift < parts.count {
-                for i in stride(from: 0, to: parts.count - shift, by: 2 * shift) {
-                    parts[i] = try evaluator.add(parts[i], evaluator.rotate(parts[i + shift], by: -shift))
-                }
-                shift <<= 1
-            }
-            guard let dense = parts.first else { continue }
+            let dense = try evaluator.shiftedSum(members.map { blocks[$0].ciphertext })
             for j in members {
                 let offset = j - groupStart
                 for (r, sample) in blocks[j].rows.enumerated() {

@@ -80,21 +80,12 @@ public struct ScoreRepacker<Base: HEBackend> {
         var packed: [Ciphertext] = [], slots: [ScoreSlot] = []
         for groupStart in stride(from: 0, to: samples.count, by: s1) {
             let members = groupStart..<min(groupStart + s1, samples.count)
-            var parts = try members.map { j throws(DataPruningError) in
-                try DataPruningError.lifting { () throws(PrivateTrainingError) in
+            guard !members.isEmpty else { continue }
+            var dense = try DataPruningError.lifting { () throws(PrivateTrainingError) in
+                try evaluator.shiftedSum(members.map { j throws(PrivateTrainingError) in
                     try maskToLevelZero(scores.ciphertexts[j], rows: samples[j].count, factor: scores.factor)
-                }
+                })
             }
-            var shift = 1
-            while shift < parts.count {
-                for i in stride(from: 0, to: parts.count - shift, by: 2 * shift) {
-                    parts[i] = try DataPruningError.lifting { () throws(PrivateTrainingError) in
-                        try evaluator.add(parts[i], evaluator.rotate(parts[i + shift], by: -shift))
-                    }
-                }
-                shift <<= 1
-            }
-            guard var dense = parts.first else { continue }
             if scores.offset != 0 {
                 dense = try DataPruningError.lifting { () throws(PrivateTrainingError) in
                     try evaluator.add(dense, constant: scores.offset)
