@@ -87,9 +87,16 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // HEPrune's top-k selection, shared by plaintext and encrypted data pruning.
+        .target(
+            name: "HepexcSelection",
+            path: "Sources/Selection",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "HepexcTraining",
-            dependencies: ["HepexcIR", "HepexcData", "COpenBLAS"],
+            dependencies: ["HepexcIR", "HepexcData", "HepexcSelection", "COpenBLAS"],
             path: "Sources/Training",
             exclude: ["README.md"],
             swiftSettings: strictSettings
@@ -172,7 +179,7 @@ let package = Package(
         // MARK: Private training on encrypted features (issue 12)
         .target(
             name: "HepexcPrivateTraining",
-            dependencies: ["HepexcExecutor", "HepexcCKKS", "HepexcPlan"],
+            dependencies: ["HepexcExecutor", "HepexcCKKS", "HepexcPlan", "HepexcSelection"],
             path: "Sources/Runtime/PrivateTraining",
             exclude: ["README.md"],
             swiftSettings: strictSettings
@@ -221,6 +228,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["HepexcTraining", "HepexcIR", "HepexcData", "_HepexcTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "BenchmarksTests", dependencies: ["HepexcBenchmarks"], swiftSettings: strictSettings),
         .testTarget(name: "SecurityTests", dependencies: ["HepexcSecurity"], swiftSettings: strictSettings),
+        .testTarget(name: "SelectionTests", dependencies: ["HepexcSelection"], swiftSettings: strictSettings),
         .testTarget(name: "DataTests", dependencies: ["HepexcData", "_HepexcTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ExecutorTests",

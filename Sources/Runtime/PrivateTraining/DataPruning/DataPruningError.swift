@@ -1,3 +1,5 @@
+internal import HepexcSelection
+
 /// Everything that can go wrong in encrypted data pruning (HEFS, client-aided
 /// masking, ciphertext-wise pruning), one line each, with typed payloads.
 public enum DataPruningError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -58,6 +60,24 @@ public enum DataPruningError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 extension DataPruningError {
+    /// The selection's errors in this module's terms.
+    init(_ error: SelectionError) {
+        switch error {
+        case .invalidKeptFraction(let p): self = .invalidKeptFraction(p)
+        case .invalidWindow(let w): self = .invalidWindow(w)
+        case .noSamples: self = .noSamples
+        case let .windowTooLarge(window, skipped, kept, samples):
+            self = .windowTooLarge(window: window, skipped: skipped, kept: kept, samples: samples)
+        case let .invalidScore(sample, value): self = .invalidScore(sample: sample, value: value)
+        case let .countMismatch(scores, samples): self = .shapeMismatch("\(scores) scores for \(samples) sample ids")
+        }
+    }
+
+    /// Runs the shared selection, mapping its errors.
+    static func selecting<T>(_ body: () throws(SelectionError) -> T) throws(DataPruningError) -> T {
+        do { return try body() } catch { throw DataPruningError(error) }
+    }
+
     /// Runs engine code, wrapping its errors as `.training`.
     static func lifting<T>(_ body: () throws(PrivateTrainingError) -> T) throws(DataPruningError) -> T {
         do { return try body() } catch { throw .training(error) }

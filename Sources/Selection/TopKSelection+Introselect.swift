@@ -1,4 +1,4 @@
-extension KeepSelection {
+extension TopKSelection {
     /// Rearranges `entries[range]` so the entry of rank `nth` (within the
     /// whole array's ranking order) sits at `nth`, everything before it
     /// precedes it and everything after follows it.
