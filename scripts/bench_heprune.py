@@ -8,7 +8,7 @@
 
 Reads the digits split (scripts/make_digits_split.py writes .cache/digits) or the
 MNIST head split (scripts/make_mnist_head_split.py), runs
-`.build/release/hepexc train-encrypted --json`, prints Markdown tables and
+`.build/release/hepexc train-encrypted --json` (or $HEPEXC_BINARY), prints Markdown tables and
 writes docs/heprune-sweep[-mnist].svg. Standard library only.
 """
 import json
@@ -19,9 +19,8 @@ import subprocess
 import sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
-import os
 
-hepexc = root / ".build" / "release" / "hepexc"
+hepexc = pathlib.Path(os.environ.get("HEPEXC_BINARY", root / ".build" / "release" / "hepexc"))
 dataset = os.environ.get("HEPRUNE_DATA", "digits")
 if dataset == "mnist":
     inputs = ["--data", str(root / ".cache" / "mnist_head" / "train.npz"), "--test", str(root / ".cache" / "mnist_head" / "test.npz"),
