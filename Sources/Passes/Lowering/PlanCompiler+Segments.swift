@@ -15,7 +15,7 @@ extension PlanCompiler {
 
     static func isAffine(_ operation: Operation) -> Bool {
         switch operation.kind {
-        case .dense, .conv2d, .avgpool2d, .globalAvgpool, .batchnorm, .reshape, .transpose, .permute:
+        case .dense, .conv2d, .avgpool2d, .globalAvgpool, .batchnorm, .reshape, .transpose, .permute, .pad:
             return true
         case .add, .sub, .mul:
             // Affine only when the second operand is a constant.
