@@ -167,3 +167,20 @@ extension ActivationFunction {
                 attributes["beta"]?.doubleValue ?? function.defaultBeta)
     }
 }
+
+extension ActivationFunction {
+    /// The element-wise function of a `relu`, `sigmoid`, `tanh` or
+    /// `activation` operation, with the name `--approximate` uses for it
+    /// (`relu`, `sigmoid`, `tanh`, or the `fn`); `nil` for other operations.
+    public static func scalarFunction(of operation: Operation) -> (name: String, function: @Sendable (Double) -> Double)? {
+        switch operation.kind {
+        case .relu: return ("relu", { max(0, $0) })
+        case .sigmoid: return ("sigmoid", { 1 / (1 + libm_exp(-$0)) })
+        case .tanh: return ("tanh", { libm_tanh($0) })
+        case .activation:
+            guard let (function, alpha, beta) = of(operation.attributes) else { return nil }
+            return (function.rawValue, { function($0, alpha: alpha, beta: beta) })
+        default: return nil
+        }
+    }
+}
