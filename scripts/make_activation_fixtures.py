@@ -118,7 +118,7 @@ def onnx_fixtures(entries: list) -> None:
     gemm_pair([helper.make_node("Clip", ["h", "lo", "hi"], ["a"])], [scalar("lo", -0.4), scalar("hi", 0.9)], 13, "onnx_clip")
     gemm_pair([helper.make_node("Clip", ["h", "lo"], ["a"])], [scalar("lo", 0.0)], 13, "onnx_clip_relu")
     gemm_pair([helper.make_node("Clip", ["h", "lo", "hi"], ["a"])], [scalar("lo", 0.0), scalar("hi", 6.0)], 13, "onnx_clip_relu6")
-    gemm_pair([helper.make_node("Clip", ["h"], ["a"], min=-0.5, max=0.5)], [], 7, "onnx_clip_opset7")
+    gemm_pair([helper.make_node("Clip", ["h"], ["a"], min=-0.5, max=0.5)], [], 9, "onnx_clip_opset9")
     # The PyTorch GELU decomposition x·0.5·(1 + erf(x/√2)) written by hand.
     gemm_pair([helper.make_node("Div", ["h", "sqrt2"], ["d"]), helper.make_node("Erf", ["d"], ["e"]),
                helper.make_node("Add", ["e", "one"], ["p"]), helper.make_node("Mul", ["h", "p"], ["m"]),

@@ -54,7 +54,6 @@ enum Approximation {
         do { try pass.run(on: &approximated) } catch { throw .pass(error) }
         do { try approximated.verify() } catch { throw .ir(error) }
         report.accuracyApproximated = try accuracy(approximated)
-        if !quiet { progress(report.text) }
 
         if request.retrain, let training {
             approximated = try fineTune(approximated, request, training: training, validation: held, quiet: quiet)
