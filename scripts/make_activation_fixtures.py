@@ -18,7 +18,6 @@ Writes
       mnist_mlp_gelu.onnx / mnist_mlp_sigmoid.onnx   PyTorch 784→64→GELU|sigmoid→10
       mnist_k3_zeropad_square.keras, mnist_k2_zeropad_square.h5   Keras CNNs:
           ZeroPadding2D → Conv2D → Multiply()([x, x]) → AveragePooling2D → Flatten → Dense
-      models/data/mnist_test_nhwc_2k.npz   first 2000 MNIST test images, NHWC (for Keras models)
     and prints each model's test accuracy as its framework computes it.
 
 Usage:
@@ -445,7 +444,6 @@ def main() -> None:
         xtr, ytr, xte, yte = load_mnist(args.mnist)
         mnist_npz = "/tmp/hepexc_mnist_nhwc.npz"
         np.savez(mnist_npz, xtr=xtr.transpose(0, 2, 3, 1), ytr=ytr, xte=xte.transpose(0, 2, 3, 1), yte=yte)
-        np.savez_compressed(MODELS / "data" / "mnist_test_nhwc_2k.npz", x=xte[:2000].transpose(0, 2, 3, 1), y=yte[:2000])
     keras_fixtures(args.keras3_python, "k3", entries, mnist_npz)
     if args.tf_python:
         keras_fixtures(args.tf_python, "k2", entries, mnist_npz)

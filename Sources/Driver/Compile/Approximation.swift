@@ -75,7 +75,12 @@ enum Approximation {
         var notes: [String] = []
         let inputs = try Evaluator.fit(data.inputs, to: input, notes: &notes)
         let values: [String: Tensor]
-        do { values = try Interpreter(probe).run([input.name: inputs]) } catch { throw .ir(error) }
+        do {
+            let interpreter = try Interpreter(probe)
+            values = try interpreter.run([input.name: inputs])
+        } catch {
+            throw .ir(error)
+        }
         var ranges: [String: ClosedRange<Double>] = [:]
         for target in targets {
             guard let source = target.valueOperands.first, let tensor = values[source],
