@@ -91,7 +91,7 @@ public struct ApproximationReport: Codable, Sendable {
         func percent(_ value: Double?) -> String { value.map { String(format: "%.2f %%", $0 * 100) } ?? "—" }
         if let metricData {
             lines.append("  accuracy on \(metricData): original \(percent(accuracyOriginal)), approximated \(percent(accuracyApproximated))"
-                         + (accuracyRetrained != nil ? ", retrained (\(epochs ?? 0) epochs) \(percent(accuracyRetrained))" : ""))
+                         + (accuracyRetrained != nil ? ", retrained (\(epochs ?? 0) epoch\(epochs == 1 ? "" : "s")) \(percent(accuracyRetrained))" : ""))
         }
         return lines.joined(separator: "\n")
     }
