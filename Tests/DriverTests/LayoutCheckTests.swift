@@ -49,6 +49,21 @@ import Testing
         }
     }
 
+    @Test func imagesFlattenIntoAFlatInput() throws {
+        let graph = try Graph(parsing: """
+        hepir 1
+        model @flat
+
+        graph(%x: tensor<?x12xf32>) -> (tensor<?x12xf32>) {
+          %0 = poly(%x) {coeffs = [0.0, 1.0]} : tensor<?x12xf32>
+          return %0
+        }
+        """)
+        let data = Dataset(inputs: Tensor(shape: [1, 2, 2, 3], scalars: (0..<12).map(Double.init)), source: .init(path: "i.npz", format: .npz))
+        let report = try Evaluator.evaluate(graph, on: data)
+        #expect(report.notes.contains("inputs reshaped from [2, 2, 3] to [12] per item"))
+    }
+
     @Test func flatVectorsAndSizeOneAxesStillReshape() throws {
         let graph = try #require(Self.model)
         let data = Dataset(inputs: Tensor(shape: [1, 12], scalars: (0..<12).map { $0 < 4 ? 1 : 0 }), labels: [0],

@@ -85,7 +85,7 @@ public enum Evaluator {
     /// The data's inputs in the model input's shape: identical per-item
     /// shapes pass, equal element counts are reshaped (with a note).
     /// The data shaped for `input`: unchanged when the item shapes agree;
-    /// reshaped when only size-1 axes differ or the items are flat vectors
+    /// reshaped when only size-1 axes differ, or either side is a flat vector
     /// (the values keep their order); transposed NHWC ↔ NCHW only when
     /// `layout` names the data's layout. Anything else is refused with both
     /// shapes named.
@@ -118,7 +118,7 @@ public enum Evaluator {
                 throw .dataMismatch("the data's items have shape \(itemShape) but input %\(input.name) expects \(expected): \(data) images for an \(model) model; pass --layout \(flag) to transpose them")
             }
         }
-        let sameOrder = itemShape.count == 1 || itemShape.filter { $0 != 1 } == expected.filter { $0 != 1 }
+        let sameOrder = itemShape.count == 1 || expected.count == 1 || itemShape.filter { $0 != 1 } == expected.filter { $0 != 1 }
         guard sameOrder else {
             throw .dataMismatch("the data's items have shape \(itemShape) but input %\(input.name) expects \(expected); reshaping would reorder the values (give data of shape \(expected), or --layout for NHWC/NCHW images)")
         }
