@@ -79,7 +79,7 @@ public enum ShapeInference {
         case .pad:
             guard x.rank == 4 else { throw fail("input must be NCHW, got \(x)") }
             guard let pads = attributes["pads"]?.intsValue, pads.count == 4,
-                  pads.allSatisfy({ abs($0) < 1 << 20 }) else {
+                  pads.allSatisfy({ $0 > -(1 << 20) && $0 < 1 << 20 }) else {
                 throw fail("needs `pads` = [top, left, bottom, right] (negative entries crop)")
             }
             var dims = x.dimensions
