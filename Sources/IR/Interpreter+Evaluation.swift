@@ -25,6 +25,11 @@ extension Interpreter {
         case .relu: return x.mapped(element) { max(0, $0) }
         case .sigmoid: return x.mapped(element) { 1 / (1 + Kernels.exp(-$0)) }
         case .tanh: return x.mapped(element) { Kernels.tanh($0) }
+        case .activation:
+            guard let (function, alpha, beta) = ActivationFunction.of(attributes) else { return x }
+            return x.mapped(element) { function($0, alpha: alpha, beta: beta) }
+        case .pad:
+            return Kernels.pad(x, pads: attributes["pads"]?.intsValue ?? [0, 0, 0, 0], element: element)
         case .avgpool2d, .maxpool2d:
             let kernel = attributes["kernel"]?.intsValue ?? [1, 1]
             return Kernels.pool2d(x, isMax: operation.kind == .maxpool2d, kernel: kernel,

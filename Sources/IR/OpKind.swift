@@ -16,6 +16,13 @@ public enum OpKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// Non-polynomial activations: importable, evaluated by the interpreter,
     /// refused for encrypted execution (replace them by a `poly`).
     case relu, sigmoid, tanh
+    /// `activation(%x) {fn, alpha?, beta?}`: any other element-wise
+    /// non-polynomial activation (``ActivationFunction``: gelu, erf,
+    /// softplus, hard_sigmoid, clip, elu, …). Not HE-friendly.
+    case activation
+    /// `pad(%x) {pads = [top, left, bottom, right]}`: zero padding of an
+    /// NCHW value's height and width; negative entries crop. Affine.
+    case pad
     /// `avgpool2d(%x) {kernel, strides, pads, count_include_pad}`.
     case avgpool2d
     /// `global_avgpool(%x)`: mean over H and W, result `[B, C, 1, 1]`.
@@ -41,7 +48,7 @@ public enum OpKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// with additions and multiplications only.
     public var isHEFriendly: Bool {
         switch self {
-        case .relu, .sigmoid, .tanh, .maxpool2d, .softmax, .argmax: return false
+        case .relu, .sigmoid, .tanh, .activation, .maxpool2d, .softmax, .argmax: return false
         default: return true
         }
     }
@@ -49,10 +56,11 @@ public enum OpKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// What a user should do about a non-HE-friendly operation.
     public var heAdvice: String? {
         switch self {
-        case .relu: return "replace by a polynomial activation (e.g. `--replace-relu poly2` and fine-tune)"
-        case .sigmoid: return "replace by a polynomial approximation (e.g. 0.5 + 0.197x − 0.004x³)"
-        case .tanh: return "replace by a polynomial approximation"
-        case .maxpool2d: return "replace by avgpool2d and fine-tune"
+        case .relu: return "approximate it by a polynomial: compile --approximate relu=poly2 (add --retrain --data TRAIN to fine-tune)"
+        case .sigmoid: return "approximate it by a polynomial: compile --approximate sigmoid=poly3 (add --retrain --data TRAIN to fine-tune)"
+        case .tanh: return "approximate it by a polynomial: compile --approximate tanh=poly3 (add --retrain --data TRAIN to fine-tune)"
+        case .activation: return "approximate it by a polynomial: compile --approximate <fn>=poly4 (add --retrain --data TRAIN to fine-tune)"
+        case .maxpool2d: return "replace it by average pooling: compile --approximate maxpool=avgpool (add --retrain --data TRAIN to fine-tune)"
         case .softmax, .argmax: return "evaluate on the client after decryption (monotone tail; dropped for HE)"
         default: return nil
         }

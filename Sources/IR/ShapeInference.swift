@@ -64,6 +64,33 @@ public enum ShapeInference {
         case .relu, .sigmoid, .tanh:
             return TensorType(x.dimensions, element)
 
+        case .activation:
+            guard let name = attributes["fn"]?.stringValue else { throw fail("needs `fn`, the activation's name") }
+            guard ActivationFunction(rawValue: name) != nil else {
+                throw fail("unknown activation '\(name)' (known: \(ActivationFunction.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            for key in ["alpha", "beta"] {
+                if let value = attributes[key], value.doubleValue == nil || value.doubleValue?.isNaN == true {
+                    throw fail("`\(key)` must be a number, got \(value)")
+                }
+            }
+            return TensorType(x.dimensions, element)
+
+        case .pad:
+            guard x.rank == 4 else { throw fail("input must be NCHW, got \(x)") }
+            guard let pads = attributes["pads"]?.intsValue, pads.count == 4,
+                  pads.allSatisfy({ $0 > -(1 << 20) && $0 < 1 << 20 }) else {
+                throw fail("needs `pads` = [top, left, bottom, right] (negative entries crop)")
+            }
+            var dims = x.dimensions
+            for axis in 0..<2 {
+                guard let size = dims[axis + 2] else { continue }
+                let padded = size + pads[axis] + pads[axis + 2]
+                guard padded >= 1 else { throw fail("cropping \(-pads[axis]) + \(-pads[axis + 2]) leaves nothing of size \(size)") }
+                dims[axis + 2] = padded
+            }
+            return TensorType(dims, element)
+
         case .avgpool2d, .maxpool2d:
             guard x.rank == 4 else { throw fail("input must be NCHW, got \(x)") }
             let kernel = try pair(attributes, "kernel", default: nil, fail)

@@ -1,6 +1,7 @@
 import HepexcIR
 
-/// `relu`, `sigmoid`, `tanh`: element-wise activations without parameters.
+/// `relu`, `sigmoid`, `tanh` and `activation {fn}`: element-wise
+/// activations without parameters.
 final class ActivationLayer: Layer {
     let operation: Operation
     private var cached: [Float] = []
@@ -17,6 +18,10 @@ final class ActivationLayer: Layer {
         case .sigmoid:
             y = x.values.map { 1 / (1 + PolynomialLayer.exp(-$0)) }
             cached = y
+        case .activation:
+            cached = x.values
+            guard let (function, alpha, beta) = ActivationFunction.of(operation.attributes) else { y = x.values; break }
+            y = x.values.map { Float(function(Double($0), alpha: alpha, beta: beta)) }
         default:
             y = x.values.map { PolynomialLayer.tanh($0) }
             cached = y
@@ -30,6 +35,9 @@ final class ActivationLayer: Layer {
         switch operation.kind {
         case .relu: for i in dx.indices where cached[i] <= 0 { dx[i] = 0 }
         case .sigmoid: for i in dx.indices { dx[i] *= cached[i] * (1 - cached[i]) }
+        case .activation:
+            guard let (function, alpha, beta) = ActivationFunction.of(operation.attributes) else { break }
+            for i in dx.indices { dx[i] *= Float(function.derivative(Double(cached[i]), alpha: alpha, beta: beta)) }
         default: for i in dx.indices { dx[i] *= 1 - cached[i] * cached[i] }
         }
         return [TrainingTensor(shape: gradient.shape, values: dx)]

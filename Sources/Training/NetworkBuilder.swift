@@ -34,8 +34,10 @@ struct NetworkBuilder {
                                       values: coefficients, isTrainable: trainable)
             parameters.append(parameter)
             return PolynomialLayer(operation: operation, coefficients: parameter)
-        case .relu, .sigmoid, .tanh:
+        case .relu, .sigmoid, .tanh, .activation:
             return ActivationLayer(operation: operation)
+        case .pad:
+            return PadLayer(operation: operation)
         case .avgpool2d, .maxpool2d, .globalAvgpool:
             return PoolLayer(operation: operation)
         case .reshape, .transpose:

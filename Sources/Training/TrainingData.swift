@@ -29,6 +29,12 @@ struct TrainingData {
         if dataset.exampleShape != shape && dataset.exampleShape.reduce(1, *) != shape.reduce(1, *) {
             throw .shapeMismatch(expected: expectedText, found: dataset.exampleShape)
         }
+        // Same count but a different order of several non-1 axes (NHWC images
+        // for an NCHW model) would be reshaped into garbage: refused.
+        let found = dataset.exampleShape
+        if found != shape, found.count > 1, shape.count > 1, found.filter({ $0 != 1 }) != shape.filter({ $0 != 1 }) {
+            throw .shapeMismatch(expected: expectedText + " (reshaping would reorder the values; transpose NHWC/NCHW images first)", found: found)
+        }
         itemShape = shape
         inputs = dataset.inputs.scalars.map { Float($0) }
         let outputItems = outputType.elementsPerItem ?? 0

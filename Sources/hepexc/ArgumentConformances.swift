@@ -28,3 +28,4 @@ extension EncryptedTrainingRefresh: ExpressibleByArgument {}
 extension EncryptedTrainingSchedule: ExpressibleByArgument {}
 extension FeatureNormalisation: ExpressibleByArgument {}
 extension EncryptedPruningScoreName: ExpressibleByArgument {}
+extension DataLayout: ExpressibleByArgument {}

@@ -41,12 +41,17 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "Use only the first N samples.")
     var limit: Int?
 
+    @Option(name: .long, help: "The images' layout when it differs from the model's: nchw or nhwc (they are transposed; hepexc never guesses).")
+    var layout: DataLayout?
+
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
     var request: DataRequest {
-        DataRequest(path: data, labels: labels, inputKey: inputKey, labelKey: labelKey, limit: limit)
+        var request = DataRequest(path: data, labels: labels, inputKey: inputKey, labelKey: labelKey, limit: limit)
+        request.layout = layout
+        return request
     }
 }
 

@@ -65,7 +65,8 @@ struct CompileCommand: ParsableCommand {
         CompileRequest(model: model, tile: tile, batch: batch, passes: passes, insecureLogN: insecureLogN,
                        maxMemoryMiB: maxMemoryMib, costs: costs, firstForm: firstForm, diagonal: !noDiagonal,
                        scaleBits: scaleBits, objective: objective, output: output, scheme: schemeOptions.request,
-                       quiet: outputOptions.json, inputRange: inputRange?.range, calibration: calibration)
+                       quiet: outputOptions.json, inputRange: inputRange?.range, calibration: calibration,
+                       approximation: schemeOptions.approximation)
     }
 
     func validate() throws {
@@ -140,15 +141,33 @@ struct SchemeOptions: ParsableArguments {
     var seed: UInt64 = 0
     @Option(name: .long, help: ArgumentHelp("Write the pruned, retrained model as textual IR.", valueName: "out.hepir"))
     var saveIr: String?
+    @Option(name: .long, help: ArgumentHelp("Make the model HE-friendly first: non-polynomial activations become least-squares polynomials fitted on their input range in --data (e.g. relu=poly2,sigmoid=poly3,gelu=poly4), maxpool=avgpool replaces max pooling; see docs/approximation.md.", valueName: "name=polyN,…"))
+    var approximate: String?
+    @Flag(name: .long, help: "With --approximate: fine-tune the approximated model on --data for --epochs epochs.")
+    var retrain = false
 
     func validate() throws {
+        if retrain, approximate == nil { throw ValidationError("--retrain fine-tunes an approximated model: it needs --approximate") }
+        if retrain, data == nil { throw ValidationError("--retrain needs --data (the fine-tuning set)") }
         guard let scheme else {
-            if data != nil || maxAccuracyDrop != nil || saveIr != nil || validation != nil || test != nil {
-                throw ValidationError("--data, --validation, --test, --max-accuracy-drop and --save-ir need --scheme")
+            if approximate == nil, data != nil || validation != nil || test != nil {
+                throw ValidationError("--data, --validation and --test need --scheme or --approximate")
+            }
+            if maxAccuracyDrop != nil || (saveIr != nil && approximate == nil) {
+                throw ValidationError("--max-accuracy-drop and --save-ir need --scheme (--save-ir: or --approximate)")
             }
             return
         }
         if data == nil { throw ValidationError("--scheme \(scheme.rawValue) needs --data (the retraining set)") }
+    }
+
+    var approximation: ApproximationRequest? {
+        guard let approximate else { return nil }
+        var request = ApproximationRequest(spec: approximate, data: data, test: test, retrain: retrain, epochs: epochs)
+        request.learningRate = learningRate
+        request.seed = seed
+        if scheme == nil { request.saveIR = saveIr }
+        return request
     }
 
     var request: SchemeRequest? {

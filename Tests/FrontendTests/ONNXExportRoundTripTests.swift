@@ -96,7 +96,11 @@ enum ExportCorpus {
           %c = conv2d(%x, @w, @b) {pads = [1, 0, 0, 1], strides = [2, 2]} : tensor<?x2x3x3xf32>
           %n = batchnorm(%c, @s, @b, @m, @v) {epsilon = 0.001} : tensor<?x2x3x3xf32>
           %p = poly(%n) {coeffs = [0.25, 0.5, 0.125, -0.0625]} : tensor<?x2x3x3xf32>
-          %r = relu(%p) : tensor<?x2x3x3xf32>
+          %r0 = relu(%p) : tensor<?x2x3x3xf32>
+          %ge = activation(%r0) {fn = "gelu"} : tensor<?x2x3x3xf32>
+          %el = activation(%ge) {alpha = 0.7, fn = "elu"} : tensor<?x2x3x3xf32>
+          %pp = pad(%el) {pads = [1, 0, 0, 1]} : tensor<?x2x4x4xf32>
+          %r = pad(%pp) {pads = [-1, 0, 0, -1]} : tensor<?x2x3x3xf32>
           %a = avgpool2d(%r) {count_include_pad = false, kernel = [2, 2], pads = [1, 1, 0, 0], strides = [2, 2]} : tensor<?x2x2x2xf32>
           %mx = maxpool2d(%r) {kernel = [2, 2], strides = [1, 1]} : tensor<?x2x2x2xf32>
           %sum = add(%a, %mx) : tensor<?x2x2x2xf32>

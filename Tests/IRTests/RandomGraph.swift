@@ -218,6 +218,12 @@ struct RandomGraphBuilder<RNG: RandomNumberGenerator> {
                 : .floats((0..<int(1...4)).map { _ in Double(finiteFloat()) })
         case .relu, .sigmoid, .tanh:
             break
+        case .activation:
+            attributes["fn"] = .string(pick(ActivationFunction.allCases).rawValue)
+            if chance(0.3) { attributes["alpha"] = .float(Double(finiteFloat())) }
+        case .pad:
+            guard x.rank == 4, let height = dims[2], let width = dims[3], height > 1, width > 1 else { return }
+            attributes["pads"] = .ints([int(-1...2), int(-1...2), int(0...2), int(0...2)])
         case .avgpool2d, .maxpool2d:
             guard x.rank == 4, let height = dims[2], let width = dims[3] else { return }
             let kernel = [int(1...min(3, height)), int(1...min(3, width))]

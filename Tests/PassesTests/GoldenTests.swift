@@ -42,7 +42,8 @@ import _HepexcTestSupport
         #expect(actual == expected, "\(file): pipeline '\(pipeline)' output differs:\n\(Self.diff(expected, actual))")
 
         // Passes preserve the function: same outputs on a deterministic input.
-        guard let input = graph.inputs.first, let shape = input.type.dimensions.dropFirst().map({ $0 }) as [Int?]?,
+        // (`approximate` replaces it by design; ApproximatePassTests bound its error.)
+        guard !pipeline.hasPrefix("approximate"), let input = graph.inputs.first, let shape = input.type.dimensions.dropFirst().map({ $0 }) as [Int?]?,
               let perItem = input.type.elementsPerItem else { return }
         let batch = 3
         let values = (0..<(batch * perItem)).map { Double(($0 * 37) % 17) / 8 - 1 }

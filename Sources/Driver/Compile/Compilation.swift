@@ -9,6 +9,8 @@ public enum Compilation {
     public struct Outcome: CommandOutcome {
         public var plan: PlanReport
         public var pruning: PruningReport?
+        /// What `--approximate` replaced, with accuracies.
+        public var approximation: ApproximationReport?
         /// What `--tile auto` minimised (absent for a fixed tile).
         public var objective: CompileObjective?
         public var batch: Int?
@@ -16,16 +18,18 @@ public enum Compilation {
 
         public func encode(to encoder: any Encoder) throws {
             // Without a scheme the report is the plan report itself (docs/cli.md).
-            guard let pruning else { return try plan.encode(to: encoder) }
+            guard pruning != nil || approximation != nil else { return try plan.encode(to: encoder) }
             var container = encoder.container(keyedBy: Keys.self)
             try container.encode(plan, forKey: .plan)
-            try container.encode(pruning, forKey: .pruning)
+            try container.encodeIfPresent(pruning, forKey: .pruning)
+            try container.encodeIfPresent(approximation, forKey: .approximation)
         }
 
-        enum Keys: String, CodingKey { case plan, pruning }
+        enum Keys: String, CodingKey { case plan, pruning, approximation }
 
         public var text: String {
             var lines: [String] = []
+            if let approximation { lines.append(approximation.text + "\n") }
             if let pruning { lines.append(pruning.text + "\n") }
             lines.append(plan.text)
             if let objective {
@@ -57,11 +61,17 @@ public enum Compilation {
         let costModel = try request.costs.map { path throws(DriverError) in try CostModel(benchReport: path) } ?? .default
         let first: FCForm? = request.firstForm.map { FCForm(rawValue: $0.rawValue) ?? .typeA }
         let (t1, t2) = request.tile.shapes.first ?? (16, 16)
-        // Load (and prune) once; only the packing depends on the tile shape.
-        let pruned = try request.scheme?.prune(model: request.model, passes: request.passes, t1: t1, t2: t2,
-                                               firstForm: first, diagonal: request.diagonal, progress: progress)
-        let graph: Graph
-        if let pruned { graph = pruned.graph } else { graph = try PlanRunner.loadForCompilation(request.model, passes: request.passes) }
+        // Load, approximate and check once, before any pruning or training;
+        // only the packing depends on the tile shape.
+        var loaded = try PlanRunner.loadForCompilation(request.model, passes: request.passes)
+        var approximation: ApproximationReport?
+        if let approximate = request.approximation {
+            (loaded, approximation) = try Approximation.run(loaded, approximate, quiet: request.quiet, progress: progress)
+        }
+        do { try PlanCompiler.checkEncryptable(loaded) } catch { throw .pass(error) }
+        let pruned = try request.scheme?.prune(graph: loaded, t1: t1, t2: t2, firstForm: first, diagonal: request.diagonal,
+                                               progress: progress)
+        let graph = pruned?.graph ?? loaded
         // Affine segments (a convolution's Toeplitz matrix) are measured once for every shape.
         let lowered = try PlanRunner.lower(graph)
         let forms: [FCForm?] = if let first { [first] } else if request.tile.isAuto {
@@ -83,11 +93,11 @@ public enum Compilation {
             try PlanRunner.write(best.plan, to: output)
             written.append(output)
         }
-        if let path = request.scheme?.saveIR, let pruned {
-            try OutputFile.write(pruned.graph.printed(PrintOptions(weights: .all)), to: path)
+        if let path = request.scheme?.saveIR ?? request.approximation?.saveIR, pruned != nil || approximation != nil {
+            try OutputFile.write(graph.printed(PrintOptions(weights: .all)), to: path)
             written.append(path)
         }
-        return Outcome(plan: best.report, pruning: pruned?.report, objective: request.tile.isAuto ? request.effectiveObjective : nil,
+        return Outcome(plan: best.report, pruning: pruned?.report, approximation: approximation, objective: request.tile.isAuto ? request.effectiveObjective : nil,
                        batch: request.batch, written: written)
     }
 }

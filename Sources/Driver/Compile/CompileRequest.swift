@@ -33,12 +33,15 @@ public struct CompileRequest: Sendable {
     /// A data set whose values tighten the value bounds (`--calibration`);
     /// with `--scheme`, its training data is used when this is absent.
     public var calibration: String?
+    /// `--approximate`: make the model HE-friendly before anything else.
+    public var approximation: ApproximationRequest?
 
     public init(model: String, tile: TileChoice = .fixed(t1: 16, t2: 16), batch: Int? = nil, passes: String? = nil,
                 insecureLogN: Int? = nil, maxMemoryMiB: Int = 4096, costs: String? = nil, firstForm: FirstLayerForm? = nil,
                 diagonal: Bool = true, scaleBits: Int? = nil, objective: CompileObjective? = nil, output: String? = nil,
                 scheme: SchemeRequest? = nil, quiet: Bool = false, inputRange: ClosedRange<Double>? = nil,
-                calibration: String? = nil) {
+                calibration: String? = nil, approximation: ApproximationRequest? = nil) {
+        self.approximation = approximation
         self.inputRange = inputRange
         self.calibration = calibration
         self.model = model
@@ -73,6 +76,7 @@ public struct CompileRequest: Sendable {
         if let inputRange, !(inputRange.lowerBound.isFinite && inputRange.upperBound.isFinite) {
             throw .invalidOption("--input-range must be finite")
         }
+        try approximation?.validate()
         if maxMemoryMiB < 1 { throw .invalidOption("--max-memory-mib must be at least 1") }
         if objective != nil, !tile.isAuto { throw .invalidOption("--objective chooses among tile shapes: it needs --tile auto") }
         if let scheme {

@@ -10,6 +10,8 @@ public struct DataRequest: Sendable {
     public var labelKey: String?
     /// Use only the first `limit` samples.
     public var limit: Int?
+    /// The images' layout, when it differs from the model's (`--layout`).
+    public var layout: DataLayout?
 
     public init(path: String, labels: String? = nil, inputKey: String? = nil, labelKey: String? = nil, limit: Int? = nil) {
         self.path = path

@@ -41,7 +41,7 @@ public enum Evaluator {
     ///   - batchSize: items per interpreter call.
     ///   - threads: chunks evaluated concurrently (default: active cores).
     public static func evaluate(_ graph: Graph, on dataset: Dataset, output: String? = nil, batchSize: Int = 256,
-                                threads: Int? = nil) throws(DriverError) -> EvaluationReport {
+                                threads: Int? = nil, layout: DataLayout? = nil) throws(DriverError) -> EvaluationReport {
         var notes: [String] = []
         guard graph.inputs.count == 1, let input = graph.inputs.first else {
             throw .dataMismatch("the model has \(graph.inputs.count) inputs; evaluation needs exactly one")
@@ -50,7 +50,7 @@ public enum Evaluator {
         guard let outputIndex = graph.outputs.firstIndex(of: outputName) else {
             throw .dataMismatch("the model has no output %\(outputName) (outputs: \(graph.outputs.map { "%" + $0 }.joined(separator: ", ")))")
         }
-        let inputs = try fit(dataset.inputs, to: input, notes: &notes)
+        let inputs = try fit(dataset.inputs, to: input, notes: &notes, layout: layout)
         let interpreter: Interpreter
         do { interpreter = try Interpreter(graph) } catch { throw .ir(error) }
 
@@ -84,18 +84,47 @@ public enum Evaluator {
 
     /// The data's inputs in the model input's shape: identical per-item
     /// shapes pass, equal element counts are reshaped (with a note).
-    static func fit(_ inputs: Tensor, to input: GraphInput, notes: inout [String]) throws(DriverError) -> Tensor {
+    /// The data shaped for `input`: unchanged when the item shapes agree;
+    /// reshaped when only size-1 axes differ, or either side is a flat vector
+    /// (the values keep their order); transposed NHWC ↔ NCHW only when
+    /// `layout` names the data's layout. Anything else is refused with both
+    /// shapes named.
+    static func fit(_ inputs: Tensor, to input: GraphInput, notes: inout [String], layout: DataLayout? = nil) throws(DriverError) -> Tensor {
         let itemShape = Array(inputs.shape.dropFirst())
         let expected = input.type.dimensions.dropFirst().compactMap { $0 }
         guard expected.count == input.type.rank - 1 else {
             throw .dataMismatch("input %\(input.name) has a dynamic non-batch dimension (\(input.type))")
         }
         if itemShape == expected { return inputs }
-        guard let expectedCount = input.type.elementsPerItem, itemShape.reduce(1, *) == expectedCount else {
-            throw .dataMismatch("the data's items have shape \(itemShape) but input %\(input.name) expects \(expected) (\(input.type))")
+        let count = itemShape.reduce(1, *)
+        guard let expectedCount = input.type.elementsPerItem, count == expectedCount else {
+            throw .dataMismatch("the data's items have shape \(itemShape) (\(count) values) but input %\(input.name) expects \(expected) (\(input.type.elementsPerItem.map(String.init) ?? "?") values)")
         }
+        let batch = inputs.shape[0]
+        if itemShape.count == 3, expected.count == 3 {
+            let nhwcForNCHW = itemShape == [expected[1], expected[2], expected[0]]
+            let nchwForNHWC = itemShape == [expected[2], expected[0], expected[1]]
+            if layout == .nhwc, nhwcForNCHW {
+                notes.append("inputs transposed from NHWC \(itemShape) to NCHW \(expected) (--layout nhwc)")
+                return inputs.transposed([0, 3, 1, 2])
+            }
+            if layout == .nchw, nchwForNHWC {
+                notes.append("inputs transposed from NCHW \(itemShape) to NHWC \(expected) (--layout nchw)")
+                return inputs.transposed([0, 2, 3, 1])
+            }
+            let significant = itemShape.filter { $0 != 1 } == expected.filter { $0 != 1 }
+            if !significant, nhwcForNCHW || nchwForNHWC {
+                let (data, model, flag) = nhwcForNCHW ? ("NHWC", "NCHW", "nhwc") : ("NCHW", "NHWC", "nchw")
+                throw .dataMismatch("the data's items have shape \(itemShape) but input %\(input.name) expects \(expected): \(data) images for an \(model) model; pass --layout \(flag) to transpose them")
+            }
+        }
+        let sameOrder = itemShape.count == 1 || expected.count == 1 || itemShape.filter { $0 != 1 } == expected.filter { $0 != 1 }
+        guard sameOrder else {
+            throw .dataMismatch("the data's items have shape \(itemShape) but input %\(input.name) expects \(expected); reshaping would reorder the values (give data of shape \(expected), or --layout for NHWC/NCHW images)")
+        }
+        if layout != nil { notes.append("--layout \(layout?.rawValue ?? ""): nothing to transpose (the layouts agree up to size-1 axes)") }
         notes.append("inputs reshaped from \(itemShape) to \(expected) per item")
-        return inputs.reshaped([inputs.shape[0]] + expected)
+        return inputs.reshaped([batch] + expected)
     }
 
     static func runConcurrently(_ interpreter: Interpreter, _ inputs: Tensor, outputIndex: Int,

@@ -28,7 +28,7 @@ public enum Evaluation {
         let loaded = try request.model.load()
         let dataset = try request.data.load()
         return try Evaluator.evaluate(loaded.graph, on: dataset, output: request.output,
-                                      batchSize: request.batchSize, threads: request.threads)
+                                      batchSize: request.batchSize, threads: request.threads, layout: request.data.layout)
     }
 }
 

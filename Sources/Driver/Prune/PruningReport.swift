@@ -26,6 +26,10 @@ public struct PruningReport: Sendable, Codable, Equatable {
     }
 
     /// One prunable layer at the end of the run.
+    /// Layers whose every weight tile was removed: their output is a
+    /// constant, so the model no longer depends on its input.
+    public var emptiedLayers: [String] { layers.filter { $0.tiles > 0 && $0.tileSparsity >= 1 }.map(\.name) }
+
     public struct Layer: Sendable, Codable, Equatable {
         public var name: String
         public var form: String

@@ -31,10 +31,12 @@ extension PruningRunner {
             let result = try run(graph, training: training, validation: validation, options: probeOptions,
                                  baseline: baseline, progress: { _ in })
             let drop = PruningReport.drop(from: baseline, to: result.report.final, metric: metricName)
-            let accepted = drop <= maxDrop
+            // A probe that empties a layer is never within budget, whatever its metric.
+            let accepted = drop <= maxDrop && result.report.emptiedLayers.isEmpty
             tried.append(PruningReport.Probe(ratio: ratio, metric: result.report.final,
                                              tileSparsity: result.report.tileSparsity, accepted: accepted))
             progress("ratio \(ratio): \(metricName) \(result.report.final), tile sparsity \(result.report.tileSparsity)"
+                     + (result.report.emptiedLayers.isEmpty ? "" : " (every tile of \(result.report.emptiedLayers.joined(separator: ", ")) removed)")
                      + (accepted ? "" : " (over budget)"))
             if better(result.report, accepted: accepted, than: best.map { ($0.report, $0.accepted) }, metric: metricName) {
                 best = (result.graph, result.report, accepted)
@@ -43,6 +45,10 @@ extension PruningRunner {
             ratio = ((lower + upper) / 2 * 10_000).rounded() / 10_000
         }
         guard var chosen = best else { throw .execution("the ratio search ran no probe") }
+        guard chosen.report.emptiedLayers.isEmpty else {
+            throw .execution("every ratio tried removed every tile of " + chosen.report.emptiedLayers.map { "%" + $0 }.joined(separator: ", ")
+                             + "; no plan written: start the search lower with --prune-ratio")
+        }
         chosen.report.search = tried
         chosen.report.maxDrop = maxDrop
         return (chosen.graph, chosen.report)

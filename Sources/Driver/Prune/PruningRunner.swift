@@ -101,7 +101,14 @@ public enum PruningRunner {
     /// - Throws: ``DriverError`` — a pass, training or evaluation failure.
     public static func run(_ graph: Graph, training: Dataset, validation: Dataset, options: Options,
                            progress: (String) -> Void = { _ in }) throws(DriverError) -> (graph: Graph, report: PruningReport) {
-        try run(graph, training: training, validation: validation, options: options, baseline: nil, progress: progress)
+        let result = try run(graph, training: training, validation: validation, options: options, baseline: nil, progress: progress)
+        let emptied = result.report.emptiedLayers
+        guard emptied.isEmpty else {
+            throw .execution("scheme \(options.scheme.rawValue) at ratio \(options.ratio) removed every tile of "
+                             + emptied.map { "%" + $0 }.joined(separator: ", ")
+                             + " (its output no longer depends on the input; \(result.report.metric) \(result.report.final)); no plan written: lower --prune-ratio, cap the output layer with --output-ratio, or search with --max-accuracy-drop")
+        }
+        return result
     }
 
     static func run(_ graph: Graph, training: Dataset, validation: Dataset, options: Options, baseline known: Double?,

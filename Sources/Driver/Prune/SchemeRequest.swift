@@ -66,6 +66,12 @@ public struct SchemeRequest: Sendable {
                progress: @escaping (String) -> Void) throws(DriverError) -> (graph: Graph, report: PruningReport) {
         let pipeline = ["fold-bn", passes].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ",")
         let graph = try ModelLoader.load(model, passes: pipeline).graph
+        return try prune(graph: graph, t1: t1, t2: t2, firstForm: firstForm, diagonal: diagonal, progress: progress)
+    }
+
+    /// Runs the scheme on an already loaded (and possibly approximated) graph.
+    func prune(graph: Graph, t1: Int, t2: Int, firstForm: FCForm?, diagonal: Bool,
+               progress: @escaping (String) -> Void) throws(DriverError) -> (graph: Graph, report: PruningReport) {
         let dataset = try DataRequest(path: data).load()
         let training: Dataset, held: Dataset
         if let validation {

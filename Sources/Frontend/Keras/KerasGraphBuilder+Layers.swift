@@ -5,6 +5,7 @@ extension KerasGraphBuilder {
     static let supportedClasses: Set<String> = [
         "InputLayer", "Dense", "Conv2D", "AveragePooling2D", "MaxPooling2D", "GlobalAveragePooling2D",
         "BatchNormalization", "Activation", "ReLU", "Softmax", "Flatten", "Reshape", "Dropout",
+        "ZeroPadding2D", "Cropping2D", "Rescaling", "Normalization", "Add", "Subtract", "Multiply", "Average",
     ]
 
     /// Lowers one layer applied to `input`; returns its output.
@@ -18,17 +19,26 @@ extension KerasGraphBuilder {
         case "Activation":
             return try activation(layer.config["activation"] ?? .string("linear"), layer, input)
         case "ReLU":
-            for key in ["max_value", "negative_slope", "threshold"] {
-                if let value = layer.config[key], !value.isNull, value.double != 0 {
-                    throw .unsupported("\(key) = \(value.double.map { "\($0)" } ?? "?") (only a plain ReLU)")
-                }
+            if let value = layer.config["threshold"], !value.isNull, value.double != 0 {
+                throw .unsupported("threshold = \(value.double.map { "\($0)" } ?? "?") (only a ReLU with threshold 0)")
             }
-            return try activation(.string("relu"), layer, input)
+            let slope = layer.config["negative_slope"]?.double ?? 0
+            let maximum = layer.config["max_value"]?.double
+            switch (slope, maximum) {
+            case (0, nil): return try activation(.string("relu"), layer, input)
+            case (0, 6?): return try activation(.string("relu6"), layer, input)
+            case (_, nil): return try activationFunction(.leakyRelu, alpha: slope, layer, input)
+            default: throw .unsupported("max_value \(maximum.map { "\($0)" } ?? "?") with negative_slope \(slope) (only ReLU, ReLU6 or LeakyReLU)")
+            }
         case "Softmax":
             return try softmax(layer, input, axis: layer.config["axis"]?.int ?? -1)
         case "Flatten": return try flatten(layer, input)
         case "Reshape": return try reshape(layer, input)
         case "Dropout": return input
+        case "ZeroPadding2D", "Cropping2D": return try zeroPadOrCrop(layer, input)
+        case "Rescaling": return try rescaling(layer, input)
+        case "Normalization": return try normalization(layer, input)
+        case let name where Self.mergeClasses.contains(name): return try merge(layer, [input])
         case "Lambda": throw .unsupported("Lambda layers hold Python code; rewrite them as built-in layers")
         default: throw .unsupported(nil)
         }
@@ -197,9 +207,53 @@ extension KerasGraphBuilder {
         case "sigmoid": kind = .sigmoid
         case "tanh": kind = .tanh
         case "softmax": return try softmax(layer, input, axis: -1)
-        default: throw .unsupported("activation '\(name)' has no IR counterpart (supported: linear, relu, sigmoid, tanh, softmax)")
+        default:
+            guard let (function, alpha, beta) = kerasActivation(name) else {
+                throw .unsupported("activation '\(name)' has no IR counterpart (it is not element-wise or not a Keras built-in)")
+            }
+            return try activationFunction(function, alpha: alpha, beta: beta, layer, input)
         }
         let result = try emit(kind, [.value(input.name)], layer: layer)
+        return KerasValue(name: result.name, type: result.type, channelsFirst: input.channelsFirst)
+    }
+
+    /// Keras' built-in element-wise activations beyond relu/sigmoid/tanh,
+    /// with Keras' parameters (Keras 3 changed `hard_sigmoid` to relu6(x+3)/6
+    /// and `leaky_relu`'s slope to 0.2).
+    func kerasActivation(_ name: String) -> (ActivationFunction, alpha: Double?, beta: Double?)? {
+        let keras3 = model.kerasVersion.map { $0.hasPrefix("3") } ?? true
+        switch name {
+        case "gelu": return (.gelu, nil, nil)
+        case "elu": return (.elu, 1, nil)
+        case "selu": return (.selu, nil, nil)
+        case "celu": return (.celu, 1, nil)
+        case "softplus": return (.softplus, nil, nil)
+        case "softsign": return (.softsign, nil, nil)
+        case "exponential": return (.exponential, nil, nil)
+        case "swish", "silu": return (.silu, nil, nil)
+        case "mish": return (.mish, nil, nil)
+        case "relu6": return (.relu6, nil, nil)
+        case "hard_sigmoid": return keras3 ? (.hardSigmoid, 1.0 / 6, 0.5) : (.hardSigmoid, 0.2, 0.5)
+        case "hard_silu", "hard_swish": return (.hardSwish, nil, nil)
+        case "hard_tanh": return (.clip, -1, 1)
+        case "leaky_relu": return (.leakyRelu, 0.2, nil)
+        case "log_sigmoid": return (.logSigmoid, nil, nil)
+        case "tanh_shrink": return (.tanhShrink, nil, nil)
+        case "hard_shrink": return (.hardShrink, 0.5, nil)
+        case "soft_shrink": return (.softShrink, 0.5, nil)
+        case "squareplus": return (.squareplus, 4, nil)
+        case "sparse_plus": return (.sparsePlus, nil, nil)
+        default: return nil
+        }
+    }
+
+    /// `activation(%x) {fn, alpha?, beta?}`.
+    func activationFunction(_ function: ActivationFunction, alpha: Double? = nil, beta: Double? = nil,
+                            _ layer: KerasLayer, _ input: KerasValue) throws(LayerIssue) -> KerasValue {
+        var attributes: Attributes = ["fn": .string(function.rawValue)]
+        if let alpha { attributes["alpha"] = .float(alpha) }
+        if let beta { attributes["beta"] = .float(beta) }
+        let result = try emit(.activation, [.value(input.name)], attributes: attributes, layer: layer)
         return KerasValue(name: result.name, type: result.type, channelsFirst: input.channelsFirst)
     }
 

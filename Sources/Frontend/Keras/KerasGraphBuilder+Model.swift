@@ -58,6 +58,10 @@ extension KerasGraphBuilder {
                 guard ready else { remaining.append(layer); continue }
                 progressed = true
                 var input: KerasValue?
+                if Self.mergeClasses.contains(layer.className), layer.callCount == 1 {
+                    if let output = try applyMerge(layer) { values[layer.name] = output } else { poisoned.insert(layer.name) }
+                    continue
+                }
                 if layer.inbound.count == 1, let name = layer.inbound.first {
                     input = values[name]
                 } else if Self.supportedClasses.contains(layer.className) {
@@ -109,8 +113,34 @@ extension KerasGraphBuilder {
         }
     }
 
+    /// A merge layer on its inbound tensors (repeats allowed: `[x, x]`).
+    private func applyMerge(_ layer: KerasLayer) throws(FrontendError) -> KerasValue? {
+        var inputs: [KerasValue] = []
+        for name in layer.inbound {
+            guard let value = values[name] else { return nil }
+            inputs.append(value)
+        }
+        let before = graph.operations.count
+        do {
+            var output = try merge(layer, inputs)
+            if graph.operations.count > before, graph.operations.last?.result == output.name,
+               let renamed = nameLastResult(layer.name) {
+                output.name = renamed
+            }
+            return output
+        } catch {
+            switch error {
+            case .unsupported(let reason):
+                record(layer, reason)
+                return nil
+            case .fatal(let failure):
+                throw failure
+            }
+        }
+    }
+
     private func record(_ layer: KerasLayer, _ reason: String?) {
-        let known = Self.supportedClasses.contains(layer.className) || layer.className == "Lambda"
+        let known = Self.supportedClasses.contains(layer.className) || Self.mergeClasses.contains(layer.className) || layer.className == "Lambda"
         let why = reason ?? (known ? nil : "unknown layer class (custom layers cannot be imported)")
         unsupported.append(UnsupportedLayer(name: layer.name, className: layer.className, reason: why))
     }

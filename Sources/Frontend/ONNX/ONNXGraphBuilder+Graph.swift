@@ -24,6 +24,7 @@ extension ONNXGraphBuilder {
             try importNode(node, decoder: decoder)
         }
         if !unsupported.isEmpty { throw .unsupportedOperators(unsupported) }
+        graph.fuseGELUDecompositions()
         try settleOutputs(proto.output.map(\.name))
         if !notes.isEmpty { graph.metadata["notes"] = .string(notes.joined(separator: "; ")) }
     }

@@ -21,6 +21,7 @@ extension ONNXGraphBuilder {
             let (x, _) = try runtimeInput(inputs, 0, node)
             let kind: OpKind = node.opType == "Relu" ? .relu : node.opType == "Sigmoid" ? .sigmoid : .tanh
             return [try emit(kind, [.value(x)], node: node)]
+        case let opType where Self.activationOperators.contains(opType): return [try lowerActivation(node, inputs)]
         case "Identity": return [try passThrough(inputs, node)]
         case "Dropout":
             if opset >= 12, inputs.count > 2, case .folded(let training)? = inputs[2], training.singleNumber == 1 {
@@ -48,12 +49,12 @@ extension ONNXGraphBuilder {
     }
 
     /// Operators with a lowering for run-time values.
-    static let knownOperators: Set<String> = [
+    static let knownOperators: Set<String> = Set([
         "Gemm", "MatMul", "Conv", "AveragePool", "MaxPool", "GlobalAveragePool", "BatchNormalization",
         "Add", "Sub", "Mul", "Div", "Pow", "Neg", "Relu", "Sigmoid", "Tanh", "Identity", "Dropout", "Cast",
         "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Softmax", "ArgMax", "ZipMap",
         "ArrayFeatureExtractor", "LinearClassifier", "Normalizer", "Constant", "Shape", "Gather",
-    ]
+    ]).union(activationOperators)
 
     /// Operators we fold when their inputs are constant but cannot run on data.
     static let constantOnlyOperators: Set<String> = [

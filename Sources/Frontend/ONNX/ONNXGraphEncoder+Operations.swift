@@ -36,6 +36,13 @@ extension ONNXGraphEncoder {
         case .relu: proto.node.append(node("Relu", inputs, result))
         case .sigmoid: proto.node.append(node("Sigmoid", inputs, result))
         case .tanh: proto.node.append(node("Tanh", inputs, result))
+        case .activation: try activation(inputs[0], operation)
+        case .pad:
+            let pads = ints("pads", [0, 0, 0, 0])
+            let onnxPads = [0, 0, pads[0], pads[1], 0, 0, pads[2], pads[3]]
+            let padsName = addInitializer(Tensor(shape: [8], scalars: onnxPads.map(Double.init), elementType: .i64),
+                                          base: "\(result)_pads")
+            proto.node.append(node("Pad", [inputs[0], padsName], result))
         case .poly:
             try polynomial(inputs[0], coefficients: attributes["coeffs"]?.doublesValue ?? [], operation)
         case .avgpool2d, .maxpool2d:
@@ -79,6 +86,46 @@ extension ONNXGraphEncoder {
                 Self.attribute("axis", int: axis),
                 Self.attribute("keepdims", int: attributes["keepdims"]?.boolValue == true ? 1 : 0),
             ]))
+        }
+    }
+
+    /// An `activation {fn}` as its ONNX operator (opset 17); GELU as the
+    /// decomposition x·(1 + erf(x/√2))·0.5 PyTorch exports.
+    private func activation(_ x: String, _ operation: Operation) throws(FrontendError) {
+        let result = operation.result
+        guard let (function, alpha, beta) = ActivationFunction.of(operation.attributes) else {
+            throw .cannotExport(reason: "activation %\(result) names no known function")
+        }
+        let element = operation.type.elementType
+        func scalar(_ value: Double, _ label: String) -> String {
+            addInitializer(Tensor(shape: [], scalars: [element.rounded(value)], elementType: element), base: "\(result)_\(label)")
+        }
+        switch function {
+        case .erf: proto.node.append(node("Erf", [x], result))
+        case .softplus: proto.node.append(node("Softplus", [x], result))
+        case .softsign: proto.node.append(node("Softsign", [x], result))
+        case .exponential: proto.node.append(node("Exp", [x], result))
+        case .hardSwish: proto.node.append(node("HardSwish", [x], result))
+        case .elu: proto.node.append(node("Elu", [x], result, [Self.attribute("alpha", float: alpha)]))
+        case .celu: proto.node.append(node("Celu", [x], result, [Self.attribute("alpha", float: alpha)]))
+        case .leakyRelu: proto.node.append(node("LeakyRelu", [x], result, [Self.attribute("alpha", float: alpha)]))
+        case .selu:
+            proto.node.append(node("Selu", [x], result, [Self.attribute("alpha", float: alpha), Self.attribute("gamma", float: beta)]))
+        case .hardSigmoid:
+            proto.node.append(node("HardSigmoid", [x], result, [Self.attribute("alpha", float: alpha), Self.attribute("beta", float: beta)]))
+        case .clip, .relu6:
+            let (low, high) = function == .relu6 ? (0.0, 6.0) : (alpha, beta)
+            let bounds = [low.isFinite ? scalar(low, "min") : "", high.isFinite ? scalar(high, "max") : ""]
+            proto.node.append(node("Clip", [x] + (bounds[1].isEmpty ? (bounds[0].isEmpty ? [] : [bounds[0]]) : bounds), result))
+        case .gelu:
+            let scaled = unique("\(result)_div"), erf = unique("\(result)_erf"), shifted = unique("\(result)_add"), product = unique("\(result)_mul")
+            proto.node.append(node("Div", [x, scalar(2.0.squareRoot(), "sqrt2")], scaled))
+            proto.node.append(node("Erf", [scaled], erf))
+            proto.node.append(node("Add", [erf, scalar(1, "one")], shifted))
+            proto.node.append(node("Mul", [x, shifted], product))
+            proto.node.append(node("Mul", [product, scalar(0.5, "half")], result))
+        default:
+            throw .cannotExport(reason: "activation '\(function.rawValue)' (%\(result)) has no ONNX opset-17 operator")
         }
     }
 

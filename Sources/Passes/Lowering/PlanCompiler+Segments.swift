@@ -1,4 +1,4 @@
-internal import HepexcIR
+public import HepexcIR
 
 /// Splitting a graph into affine segments and polynomials.
 ///
@@ -15,13 +15,29 @@ extension PlanCompiler {
 
     static func isAffine(_ operation: Operation) -> Bool {
         switch operation.kind {
-        case .dense, .conv2d, .avgpool2d, .globalAvgpool, .batchnorm, .reshape, .transpose, .permute:
+        case .dense, .conv2d, .avgpool2d, .globalAvgpool, .batchnorm, .reshape, .transpose, .permute, .pad:
             return true
         case .add, .sub, .mul:
             // Affine only when the second operand is a constant.
             return operation.operands[1].isConstant
         default:
             return false
+        }
+    }
+
+    /// Checks, without measuring anything, that encrypted execution can run
+    /// `graph` (what `lower` would refuse first): cheap enough to run
+    /// before pruning or training starts.
+    /// - Throws: `PassError.lowering` naming every operation it cannot run, with advice.
+    public static func checkEncryptable(_ graph: Graph) throws(PassError) {
+        guard graph.inputs.count == 1, let input = graph.inputs.first else {
+            throw .lowering(reason: "the model must have exactly one input")
+        }
+        var graph = graph
+        _ = extractClientPermutations(&graph)
+        let segmenter = AffineSegmenter(graph, from: input.name)
+        guard segmenter.problems.isEmpty else {
+            throw .lowering(reason: "cannot run encrypted: " + segmenter.problems.joined(separator: "; "))
         }
     }
 

@@ -10,6 +10,7 @@ public enum PassRegistry {
         PermutePass.self,
         PrunePackPass.self,
         ExpandPass.self,
+        ApproximatePass.self,
     ]
 
     /// Pipelines that expand to several passes.

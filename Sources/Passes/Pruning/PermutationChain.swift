@@ -107,7 +107,7 @@ struct PermutationChain {
         for index in between[0] {
             let operation = graph.operations[index]
             switch operation.kind {
-            case .reshape, .poly, .relu, .sigmoid, .tanh:
+            case .reshape, .poly, .relu, .sigmoid, .tanh, .activation:
                 continue
             case .add, .sub, .mul:
                 guard Self.isElementwise(operation) || Self.constant(of: operation, in: graph)?.elementCount == 1 else {
@@ -150,7 +150,7 @@ struct PermutationChain {
             let operation = graph.operations[index]
             let perPoint = layout.spatial ? layout.points : layout.points * layout.inner
             switch operation.kind {
-            case .poly, .relu, .sigmoid, .tanh:
+            case .poly, .relu, .sigmoid, .tanh, .activation:
                 continue
             case .permute:
                 guard a == layers.count, index == between[a].last, trailingPermute == nil,
