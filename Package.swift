@@ -26,6 +26,8 @@ let package = Package(
         .library(name: "HepexcFrontend", targets: ["HepexcFrontend"]),
         .library(name: "HepexcPasses", targets: ["HepexcPasses"]),
         .library(name: "HepexcData", targets: ["HepexcData"]),
+        // Client and server of encrypted inference, for other Swift programs (docs/inference.md).
+        .library(name: "HepexcInference", targets: ["HepexcInference", "HepexcPlan"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -104,7 +106,8 @@ let package = Package(
         .target(
             name: "HepexcDriver",
             dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor",
-                           "HepexcTraining", "HepexcCKKS", "HepexcRing", "HepexcBenchmarks", "HepexcPrivateTraining"],
+                           "HepexcTraining", "HepexcCKKS", "HepexcRing", "HepexcBenchmarks", "HepexcPrivateTraining",
+                           "HepexcInference"],
             path: "Sources/Driver",
             exclude: ["README.md", "PrivateTraining/README.md"],
             swiftSettings: strictSettings
@@ -175,6 +178,21 @@ let package = Package(
             dependencies: ["HepexcExecutor", "HepexcCKKS", "HepexcPlan"],
             path: "Sources/Runtime/PrivateTraining",
             exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Client and server as separate parties (issue 15)
+        .target(
+            name: "HepexcInference",
+            dependencies: ["HepexcExecutor", "HepexcPlan", "HepexcCKKS", "HepexcRing"],
+            path: "Sources/Runtime/Inference",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InferenceTests",
+            dependencies: ["HepexcInference", "HepexcExecutor", "HepexcCKKS", "HepexcPlan", "HepexcDriver", "HepexcData",
+                           "_HepexcTestSupport", "hepexc"],
             swiftSettings: strictSettings
         ),
 
