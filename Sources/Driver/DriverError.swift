@@ -4,6 +4,7 @@ public import HepexcExecutor
 public import HepexcFrontend
 public import HepexcIR
 public import HepexcInference
+public import HepexcServer
 public import HepexcPasses
 public import HepexcPlan
 public import HepexcTraining
@@ -41,6 +42,8 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
     case internalError(String)
     /// A key, ciphertext or secret-key file of the client/server split (the file, when known).
     case inference(path: String?, error: InferenceError)
+    /// The HTTP server or its client (`serve`, `infer`).
+    case server(ServerError)
 
     public var description: String {
         switch self {
@@ -61,6 +64,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case .insecureParameters(let message): return message
         case .internalError(let message): return "internal error (a bug in hepexc, please report it): \(message)"
         case let .inference(path, error): return path.map { "\($0): \(error)" } ?? error.description
+        case .server(let error): return error.description
         }
     }
 
@@ -79,6 +83,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case let error as EncryptedTrainingError: self = .privateTraining(error)
         case let error as PlanError: self = .plan(path: "plan", error: error)
         case let error as InferenceError: self = .inference(path: nil, error: error)
+        case let error as ServerError: self = .server(error)
         default: self = .internalError("unexpected \(type(of: error)): \(error)")
         }
     }
