@@ -68,6 +68,41 @@ import _HepexcTestSupport
         #expect(text.contains("hepexc_evaluation_queue_depth"))
     }
 
+    /// `hepexc infer`'s application-layer call against a server: keys uploaded
+    /// once, several requests (one batch tile each), predictions in sample order.
+    @Test func remoteInferenceWritesPredictions() throws {
+        let folder = try InferenceTestSupport.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let bundled = BundledModel.all.first(where: { $0.name == "digits_mlp_square" }) else { return }
+        let (plan, planPath) = try InferenceTestSupport.tinyPlan(bundled, in: folder)
+        var keygen = ClientServer.KeygenRequest(plan: planPath, output: folder.appendingPathComponent("alice").path)
+        keygen.allowInsecure = true
+        _ = try ClientServer.keygen(keygen)
+        let options = ServeOptions(plans: [("digits", planPath)], port: 0, keyStore: folder.appendingPathComponent("keys").path)
+        let server = try InferenceHTTPServer(options: options) { _ in plan }
+        let started = DispatchSemaphore(value: 0)
+        let port = ResultBox<Int>()
+        let serving = Task { try await server.run { port.set(.success($0)); started.signal() } }
+        defer { serving.cancel() }
+        #expect(started.wait(timeout: .now() + 60) == .success)
+        guard case .success(let number)? = port.get() else { return }
+        let data = DataRequest(path: bundled.dataPath, limit: 2 * plan.tile.t3 + 1)
+        var request = RemoteInference.Request(server: "http://127.0.0.1:\(number)", plan: planPath,
+                                              secret: folder.appendingPathComponent("alice.secret").path, data: data,
+                                              output: folder.appendingPathComponent("predictions.npz").path)
+        request.planName = "digits"
+        request.batchTiles = 1
+        request.allowInsecure = true
+        let report = try RemoteInference.run(request)
+        #expect(report.ciphertexts == 3 && report.samples == 2 * plan.tile.t3 + 1)
+        let (outputs, labels) = try InferenceTestSupport.predictions(request.output)
+        let dataset = try data.load()
+        let rows = (0..<dataset.count).map { i in Array(dataset.inputs.scalars[(i * plan.inputFeatures)..<((i + 1) * plan.inputFeatures)]) }
+        let plain = try PlanRunner.simulate(plan, rows: rows)
+        #expect(InferenceTestSupport.maxDifference(outputs, plain) < 1e-3)
+        #expect(labels == outputs.map(InferenceTestSupport.argmax))
+    }
+
     @Test func theGateQueuesThenRefuses() async throws {
         let gate = EvaluationGate(maxRunning: 1, maxQueued: 1)
         try await gate.enter()
