@@ -70,7 +70,7 @@ import _HepexcTestSupport
 
     /// `hepexc infer`'s application-layer call against a server: keys uploaded
     /// once, several requests (one batch tile each), predictions in sample order.
-    @Test func remoteInferenceWritesPredictions() throws {
+    @Test func remoteInferenceWritesPredictions() async throws {
         let folder = try InferenceTestSupport.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         guard let bundled = BundledModel.all.first(where: { $0.name == "digits_mlp_square" }) else { return }
@@ -80,12 +80,11 @@ import _HepexcTestSupport
         _ = try ClientServer.keygen(keygen)
         let options = ServeOptions(plans: [("digits", planPath)], port: 0, keyStore: folder.appendingPathComponent("keys").path)
         let server = try InferenceHTTPServer(options: options) { _ in plan }
-        let started = DispatchSemaphore(value: 0)
-        let port = ResultBox<Int>()
-        let serving = Task { try await server.run { port.set(.success($0)); started.signal() } }
+        let ports = AsyncStream<Int>.makeStream()
+        let serving = Task { try await server.run { ports.continuation.yield($0) } }
         defer { serving.cancel() }
-        #expect(started.wait(timeout: .now() + 60) == .success)
-        guard case .success(let number)? = port.get() else { return }
+        var iterator = ports.stream.makeAsyncIterator()
+        guard let number = await iterator.next() else { Issue.record("server did not start"); return }
         let data = DataRequest(path: bundled.dataPath, limit: 2 * plan.tile.t3 + 1)
         var request = RemoteInference.Request(server: "http://127.0.0.1:\(number)", plan: planPath,
                                               secret: folder.appendingPathComponent("alice.secret").path, data: data,
@@ -93,7 +92,11 @@ import _HepexcTestSupport
         request.planName = "digits"
         request.batchTiles = 1
         request.allowInsecure = true
-        let report = try RemoteInference.run(request)
+        // The application layer blocks (as the CLI does): run it on a Dispatch thread, off the test's executor.
+        let sent = request
+        let report = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try RemoteInference.run(sent) }) }
+        }
         #expect(report.ciphertexts == 3 && report.samples == 2 * plan.tile.t3 + 1)
         let (outputs, labels) = try InferenceTestSupport.predictions(request.output)
         let dataset = try data.load()
