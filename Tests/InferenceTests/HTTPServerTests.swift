@@ -97,7 +97,7 @@ import _HepexcTestSupport
         let report = try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try RemoteInference.run(sent) }) }
         }
-        #expect(report.ciphertexts == 3 && report.samples == 2 * plan.tile.t3 + 1)
+        #expect(report.requests == 3 && report.samples == 2 * plan.tile.t3 + 1)
         let (outputs, labels) = try InferenceTestSupport.predictions(request.output)
         let dataset = try data.load()
         let rows = (0..<dataset.count).map { i in Array(dataset.inputs.scalars[(i * plan.inputFeatures)..<((i + 1) * plan.inputFeatures)]) }

@@ -9,6 +9,8 @@ public struct ClientServerReport: Sendable, Codable, Equatable {
     /// Batch tiles (t3 samples each).
     public var batches: Int?
     public var ciphertexts: Int?
+    /// infer: HTTP evaluation requests sent.
+    public var requests: Int?
     /// Files written, with their sizes in bytes.
     public var files: [String: Int]
     /// Wall-clock seconds per phase.
@@ -24,7 +26,7 @@ public struct ClientServerReport: Sendable, Codable, Equatable {
     public var clippedInputs: Int?
 
     enum CodingKeys: String, CodingKey {
-        case command, model, samples, batches, ciphertexts, files, timings, accuracy, correct, mse
+        case command, model, samples, batches, ciphertexts, requests, files, timings, accuracy, correct, mse
         case galoisKeys = "galois_keys"
         case relinearizationKey = "relinearization_key"
         case maxAbsError = "max_abs_error"
@@ -40,7 +42,8 @@ public struct ClientServerReport: Sendable, Codable, Equatable {
 
     public var text: String {
         var lines = ["\(command) \(model)" + (samples.map { ": \($0) samples" } ?? "")
-                     + (batches.map { " in \($0) batch tile(s)" } ?? "") + (ciphertexts.map { ", \($0) ciphertexts" } ?? "")]
+                     + (batches.map { " in \($0) batch tile(s)" } ?? "") + (ciphertexts.map { ", \($0) ciphertexts" } ?? "")
+                     + (requests.map { ", \($0) request(s)" } ?? "")]
         if let galoisKeys, let relinearizationKey {
             lines.append("evaluation keys: \(galoisKeys) Galois key(s)" + (relinearizationKey ? " + relinearization key" : ""))
         }

@@ -126,7 +126,7 @@ public enum RemoteInference {
         try ArtifactFiles.writePredictions(outputs, to: request.output)
         report.samples = outputs.count
         report.batches = (outputs.count + plan.tile.t3 - 1) / plan.tile.t3
-        report.ciphertexts = requests
+        report.requests = requests
         report.files = [request.output: ArtifactFiles.size(request.output)]
         return report
     }
