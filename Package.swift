@@ -26,6 +26,9 @@ let package = Package(
         .library(name: "HepexcFrontend", targets: ["HepexcFrontend"]),
         .library(name: "HepexcPasses", targets: ["HepexcPasses"]),
         .library(name: "HepexcData", targets: ["HepexcData"]),
+        // Client and server of encrypted inference, for other Swift programs (docs/inference.md).
+        .library(name: "HepexcInference", targets: ["HepexcInference", "HepexcPlan"]),
+        .library(name: "HepexcServer", targets: ["HepexcServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,6 +36,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // The inference server (issue 15): HTTP, logs, Prometheus metrics, graceful shutdown.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: Compiler side
@@ -111,7 +120,8 @@ let package = Package(
         .target(
             name: "HepexcDriver",
             dependencies: ["HepexcIR", "HepexcFrontend", "HepexcPasses", "HepexcData", "HepexcPlan", "HepexcExecutor",
-                           "HepexcTraining", "HepexcCKKS", "HepexcRing", "HepexcBenchmarks", "HepexcPrivateTraining"],
+                           "HepexcTraining", "HepexcCKKS", "HepexcRing", "HepexcBenchmarks", "HepexcPrivateTraining",
+                           "HepexcInference", "HepexcServer"],
             path: "Sources/Driver",
             exclude: ["README.md", "PrivateTraining/README.md"],
             swiftSettings: strictSettings
@@ -182,6 +192,35 @@ let package = Package(
             dependencies: ["HepexcExecutor", "HepexcCKKS", "HepexcPlan", "HepexcSelection"],
             path: "Sources/Runtime/PrivateTraining",
             exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Client and server as separate parties (issue 15)
+        .target(
+            name: "HepexcInference",
+            dependencies: ["HepexcExecutor", "HepexcPlan", "HepexcCKKS", "HepexcRing"],
+            path: "Sources/Runtime/Inference",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "HepexcServer",
+            dependencies: [
+                "HepexcInference", "HepexcPlan",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Server",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InferenceTests",
+            dependencies: ["HepexcInference", "HepexcServer", "HepexcExecutor", "HepexcCKKS", "HepexcPlan", "HepexcDriver",
+                           "HepexcData", "_HepexcTestSupport"],
             swiftSettings: strictSettings
         ),
 

@@ -3,6 +3,8 @@ public import HepexcData
 public import HepexcExecutor
 public import HepexcFrontend
 public import HepexcIR
+public import HepexcInference
+public import HepexcServer
 public import HepexcPasses
 public import HepexcPlan
 public import HepexcTraining
@@ -38,6 +40,10 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
     /// A broken invariant inside hepexc: a bug to report, not a problem with
     /// the input.
     case internalError(String)
+    /// A key, ciphertext or secret-key file of the client/server split (the file, when known).
+    case inference(path: String?, error: InferenceError)
+    /// The HTTP server or its client (`serve`, `infer`).
+    case server(ServerError)
 
     public var description: String {
         switch self {
@@ -57,6 +63,8 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case .execution(let message): return message
         case .insecureParameters(let message): return message
         case .internalError(let message): return "internal error (a bug in hepexc, please report it): \(message)"
+        case let .inference(path, error): return path.map { "\($0): \(error)" } ?? error.description
+        case .server(let error): return error.description
         }
     }
 
@@ -74,6 +82,8 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case let error as ExecutorError: self = .executor(error)
         case let error as EncryptedTrainingError: self = .privateTraining(error)
         case let error as PlanError: self = .plan(path: "plan", error: error)
+        case let error as InferenceError: self = .inference(path: nil, error: error)
+        case let error as ServerError: self = .server(error)
         default: self = .internalError("unexpected \(type(of: error)): \(error)")
         }
     }

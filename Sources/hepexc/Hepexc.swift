@@ -12,7 +12,8 @@ struct Hepexc: ParsableCommand {
         version: "0.1.0",
         subcommands: [DemoCommand.self, InspectCommand.self, EvalCommand.self, OptCommand.self, ConvertCommand.self,
                       CompileCommand.self, RunCommand.self, TrainCommand.self, TrainEncryptedCommand.self, BenchCommand.self,
-                      ProbeKerasCommand.self]
+                      ProbeKerasCommand.self, KeygenCommand.self, EncryptCommand.self, EvaluateCommand.self, DecryptCommand.self,
+                      ServeCommand.self, InferCommand.self]
     )
 
     /// libhdf5 runs in a child process first (`HDF5Isolation`): the CLI

@@ -39,6 +39,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Clip input values outside the plan's input range instead of refusing them.")
     var clipInputs = false
 
+    @Option(name: [.customShort("o"), .long], help: "Write the decrypted outputs and argmax predictions here (.npz, as decrypt does).")
+    var predictions: String?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -50,6 +53,7 @@ struct RunCommand: ParsableCommand {
         var request = Execution.Request(plan: plan, data: DataRequest(path: data, limit: limit), backend: backend,
                                         encryptWeights: encryptWeights, threads: threads, allowInsecure: allowInsecure)
         request.clipInputs = clipInputs
+        request.predictions = predictions
         try Console.run(json: output.json) { () throws(DriverError) in try Execution.run(request) }
     }
 }

@@ -18,6 +18,8 @@ public enum Execution {
         public var allowInsecure: Bool
         /// Clip inputs outside the plan's input range instead of refusing them.
         public var clipInputs = false
+        /// Write the decrypted outputs and argmax predictions here (`.npz`, as `hepexc decrypt`).
+        public var predictions: String?
 
         public init(plan: String, data: DataRequest, backend: ExecutionBackend = .ckks, encryptWeights: Bool = false,
                     threads: Int? = nil, allowInsecure: Bool = false) {
@@ -38,7 +40,10 @@ public enum Execution {
                                       + "is below 128-bit security; encrypting with it protects nothing (pass --allow-insecure for tests)")
         }
         let dataset = try request.data.load()
-        return try PlanRunner.run(plan, on: dataset, backend: request.backend, encryptedWeights: request.encryptWeights,
-                                  threads: request.threads, clipInputs: request.clipInputs)
+        let (report, outputs) = try PlanRunner.runCollectingOutputs(plan, on: dataset, backend: request.backend,
+                                                                    encryptedWeights: request.encryptWeights,
+                                                                    threads: request.threads, clipInputs: request.clipInputs)
+        if let path = request.predictions { try ArtifactFiles.writePredictions(outputs, to: path) }
+        return report
     }
 }

@@ -76,6 +76,15 @@ public enum PlanRunner {
     /// Runs `plan` on `dataset`: simulated, or under CKKS with fresh keys.
     public static func run(_ plan: Plan, on dataset: Dataset, backend: ExecutionBackend = .ckks, encryptedWeights: Bool = false,
                            threads: Int? = nil, clipInputs: Bool = false) throws(DriverError) -> RunReport {
+        try runCollectingOutputs(plan, on: dataset, backend: backend, encryptedWeights: encryptedWeights, threads: threads,
+                                 clipInputs: clipInputs).report
+    }
+
+    /// ``run(_:on:backend:encryptedWeights:threads:clipInputs:)`` that also
+    /// returns the decrypted outputs, one row per sample in the data's order.
+    public static func runCollectingOutputs(_ plan: Plan, on dataset: Dataset, backend: ExecutionBackend = .ckks,
+                                            encryptedWeights: Bool = false, threads: Int? = nil,
+                                            clipInputs: Bool = false) throws(DriverError) -> (report: RunReport, outputs: [[Double]]) {
         var rows = try featureRows(dataset, features: plan.inputFeatures)
         let clipped = try admitInputs(&rows, plan: plan, clip: clipInputs)
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
@@ -123,7 +132,7 @@ public enum PlanRunner {
             try checkOutputs(outputs, plan: plan)
             score(outputs, dataset: dataset, into: &report)
             report.clippedInputs = clipped
-            return report
+            return (report, outputs)
         } catch {
             throw DriverError(error)
         }
@@ -166,16 +175,22 @@ public enum PlanRunner {
     }
 
     static func score(_ outputs: [[Double]], dataset: Dataset, into report: inout RunReport) {
+        (report.correct, report.accuracy, report.mse) = scores(outputs, dataset: dataset)
+    }
+
+    /// Accuracy against the labels, or MSE against the targets (or, for an
+    /// autoencoder, the inputs); nils when the data has none of them.
+    static func scores(_ outputs: [[Double]], dataset: Dataset) -> (correct: Int?, accuracy: Double?, mse: Double?) {
         if let labels = dataset.labels {
             let predictions = outputs.map { row in row.indices.max { row[$0] < row[$1] } ?? 0 }
             let correct = zip(predictions, labels).filter { $0 == $1 }.count
-            report.correct = correct
-            report.accuracy = Double(correct) / Double(max(labels.count, 1))
+            return (correct, Double(correct) / Double(max(labels.count, 1)), nil)
         } else if let targets = dataset.targets, targets.count == outputs.count * (outputs.first?.count ?? 0) {
-            report.mse = zip(outputs.flatMap { $0 }, targets.scalars).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(max(targets.count, 1))
+            return (nil, nil, zip(outputs.flatMap { $0 }, targets.scalars).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(max(targets.count, 1)))
         } else if dataset.inputs.count == outputs.count * (outputs.first?.count ?? 0) {
-            report.mse = zip(outputs.flatMap { $0 }, dataset.inputs.scalars).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(max(dataset.inputs.count, 1))
+            return (nil, nil, zip(outputs.flatMap { $0 }, dataset.inputs.scalars).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(max(dataset.inputs.count, 1)))
         }
+        return (nil, nil, nil)
     }
 
     /// The plan in exact arithmetic (no noise): the plaintext reference.

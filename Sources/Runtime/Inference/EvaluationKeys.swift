@@ -1,0 +1,56 @@
+public import HepexcCKKS
+internal import HepexcRing
+
+/// What the server needs from a client to evaluate a plan on its data: the
+/// relinearization key (when the plan multiplies ciphertexts) and the Galois
+/// keys of exactly the plan's rotations. Never a secret key.
+///
+/// File (`.evalkeys`, container kind "HXEK", see ``ArtifactContainer``) payload:
+/// `flags` (bit 0: relinearization key present, bit 1: Galois keys present),
+/// then each present key as a nested CKKS object (byte length, then its own
+/// "HXRK"/"HXGK" container with its checksum and parameter hash).
+public struct EvaluationKeys: Sendable {
+    public let relinearizationKey: RelinearizationKey?
+    public let galoisKeys: GaloisKeys?
+
+    public init(relinearizationKey: RelinearizationKey?, galoisKeys: GaloisKeys?) {
+        self.relinearizationKey = relinearizationKey
+        self.galoisKeys = galoisKeys
+    }
+
+    /// The `.evalkeys` bytes, bound to `plan`.
+    public func serialized(for plan: PreparedPlan) -> [UInt8] {
+        var payload: [UInt64] = [(relinearizationKey == nil ? 0 : 1) | (galoisKeys == nil ? 0 : 2)]
+        if let relinearizationKey { payload.appendObject(relinearizationKey.serialized(context: plan.context)) }
+        if let galoisKeys { payload.appendObject(galoisKeys.serialized(context: plan.context)) }
+        return ArtifactContainer.encode(.evaluationKeys, binding: plan.binding, payload: payload)
+    }
+
+    /// Reads `.evalkeys` bytes and checks they hold every key `plan` needs.
+    /// - Throws: `InferenceError` for a secret key, another kind of file, another
+    ///   plan, damaged bytes or missing keys.
+    public init(deserializing bytes: [UInt8], for plan: PreparedPlan) throws(InferenceError) {
+        var reader = ArtifactReader(words: try ArtifactContainer.decode(bytes, expecting: .evaluationKeys, binding: plan.binding))
+        let flags = try reader.int("flags", in: 0...3)
+        do {
+            relinearizationKey = flags & 1 == 0 ? nil
+                : try RelinearizationKey(deserializing: try reader.object("relinearization key"), context: plan.context)
+            galoisKeys = flags & 2 == 0 ? nil
+                : try GaloisKeys(deserializing: try reader.object("Galois keys"), context: plan.context)
+        } catch { throw InferenceError.wrapping(error) }
+        try reader.finish()
+        if plan.plan.needsRelinearization, relinearizationKey == nil {
+            throw .mismatch("the evaluation keys have no relinearization key, which this plan needs")
+        }
+        let missing = plan.galoisElements.subtracting(galoisKeys?.galoisElements ?? [])
+        if let element = missing.min() {
+            throw .mismatch("the evaluation keys lack the Galois key for element \(element) (\(missing.count) of the plan's "
+                            + "\(plan.galoisElements.count) rotations missing)")
+        }
+    }
+
+    /// Bytes of key material held.
+    public var byteCount: Int {
+        (relinearizationKey?.key.byteCount ?? 0) + (galoisKeys?.keys.values.reduce(0) { $0 + $1.byteCount } ?? 0)
+    }
+}

@@ -1,0 +1,1 @@
+../../Tests/_HepexcTestSupport/SHA256.swift
