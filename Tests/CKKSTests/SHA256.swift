@@ -1,1 +1,1 @@
-../_HepexcTestSupport/SHA256.swift
+../../Sources/Server/SHA256.swift
