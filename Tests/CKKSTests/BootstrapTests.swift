@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import HepexcCKKS
+import HepexcRing
+
+/// Known-answer tests for each stage of bootstrapping, then end-to-end precision,
+/// on small insecure parameters.
+@Suite("Bootstrapping")
+struct BootstrapTests {
+    /// z_j = Σ_t w_t ξ^(5^j·t), ξ = e^(iπ/2n): the decoding matrix, evaluated directly.
+    static func decodeDirect(_ w: [Complex]) -> [Complex] {
+        let n = w.count
+        var z = [Complex](repeating: .zero, count: n)
+        var power = 1
+        for j in 0..<n {
+            for t in 0..<n {
+                let angle = Double.pi * Double(power * t % (4 * n)) / Double(2 * n)
+                z[j] += w[t] * Complex(cos(angle), sin(angle))
+            }
+            power = power * 5 % (4 * n)
+        }
+        return z
+    }
+
+    static func bitReversed(_ w: [Complex]) -> [Complex] {
+        let bits = w.count.trailingZeroBitCount
+        return (0..<w.count).map { w[bitReverse($0, bits: bits)] }
+    }
+
+    static func randomComplex(_ n: Int, seed: UInt64) -> [Complex] {
+        var values = TestValues(seed: seed)
+        return (0..<n).map { _ in Complex(values.next(), values.next()) }
+    }
+
+    static func maxError(_ a: [Complex], _ b: [Complex]) -> Double {
+        zip(a, b).map { ($0 - $1).magnitude }.max() ?? 0
+    }
+
+    @Test("SlotToCoeff factors multiply out to the decoding matrix on bit-reversed input", arguments: [(16, 1), (16, 2), (32, 3), (64, 6)])
+    func slotToCoeffMatchesDecoding(n: Int, levels: Int) {
+        let w = Self.randomComplex(n, seed: 7)
+        var x = Self.bitReversed(w)
+        for factor in HomomorphicDFT.slotToCoeff(slots: n, levels: levels, ringSlots: n, constant: 1) {
+            x = factor.apply(x)
+        }
+        #expect(Self.maxError(x, Self.decodeDirect(w)) < 1e-12)
+    }
+
+    @Test("CoeffToSlot (full slots) gives Re and Im of the bit-reversed coefficients through A + conj(A)", arguments: [1, 2, 3])
+    func coeffToSlotFull(levels: Int) {
+        let n = 32
+        let w = Self.randomComplex(n, seed: 11)
+        var a = Self.decodeDirect(w)
+        for factor in HomomorphicDFT.coeffToSlot(slots: n, levels: levels, ringSlots: n) { a = factor.apply(a) }
+        let expected = Self.bitReversed(w)
+        let real = a.map { Complex(2 * $0.re) }
+        let imaginary = a.map { x -> Complex in let y = x * Complex(0, -1); return Complex(2 * y.re) }
+        #expect(Self.maxError(real, expected.map { Complex($0.re) }) < 1e-12)
+        #expect(Self.maxError(imaginary, expected.map { Complex($0.im) }) < 1e-12)
+    }
+
+    @Test("sparse CoeffToSlot then SlotToCoeff: [Re W | Im W] in one vector of doubled period, and back")
+    func sparseTransforms() {
+        let n = 16
+        let w = Self.randomComplex(n, seed: 3)
+        let z = Self.decodeDirect(w)
+        var a = z + z  // period n replicated over 2n slots
+        for factor in HomomorphicDFT.coeffToSlot(slots: n, levels: 2, ringSlots: 4 * n) { a = factor.apply(a) }
+        let y = a.map { Complex(2 * $0.re) }
+        let wb = Self.bitReversed(w)
+        #expect(Self.maxError(y, wb.map { Complex($0.re) } + wb.map { Complex($0.im) }) < 1e-12)
+        var back = y
+        for factor in HomomorphicDFT.slotToCoeff(slots: n, levels: 2, ringSlots: 4 * n, constant: 1) { back = factor.apply(back) }
+        #expect(Self.maxError(back, z + z) < 1e-12)
+    }
+
+    @Test("the default EvalMod interpolant, squared r times, is sin(2πx) to 2^-30 on [−K, K]")
+    func evalModInterpolant() {
+        let p = BootstrapParameters(slots: 1 << 15)
+        let k = Double(p.modulusRange)
+        let c = EvalMod.chebyshev(degree: p.chebyshevDegree) { t in cos(2 * Double.pi * (k * t - 0.25) / Double(1 << p.doubleAngles)) }
+        var worst = 0.0
+        for i in 0...4000 {
+            let x = -k + 2 * k * Double(i) / 4000 + 0.001
+            var y = EvalMod.evaluate(c, at: x / k)
+            for _ in 0..<p.doubleAngles { y = 2 * y * y - 1 }
+            worst = max(worst, abs(y - sin(2 * Double.pi * x)))
+        }
+        #expect(worst < 0x1p-30)
+    }
+
+    static let small = BootstrapParameters(slots: 512, modulusRange: 64, doubleAngles: 4, chebyshevDegree: 63,
+                                           coeffToSlotLevels: 2, slotToCoeffLevels: 2)
+    static func literal(_ p: BootstrapParameters) -> CKKSParameters.Literal {
+        .bootstrappable(logN: 10, levelsAfter: 2, bootstrap: p, insecure: true)
+    }
+
+    @Test("EvalMod on known inputs: I + ε ↦ sin(2π(I + ε))")
+    func evalModKnownInputs() throws {
+        let p = Self.small
+        var f = try Fixture(Self.literal(p), steps: [])
+        let k = Double(p.modulusRange)
+        let xs: [Double] = (0..<512).map { (i: Int) -> Double in
+            let integer = Double(i % 41 - 20), fraction = Double(i % 7 - 3) * 0.01
+            return integer + fraction
+        }
+        let top = f.context.parameters.maxLevel
+        let evalMod = EvalMod(evaluator: f.evaluator, inputLevel: top, parameters: p)
+        let pt = try f.encoder.encode(xs.map { $0 / k }, scale: evalMod.scales[top], level: top)
+        let out = try evalMod.apply(f.encryptor.encrypt(pt))
+        #expect(out.level == top - p.evalModDepth)
+        let expected = xs.map { sin(2 * Double.pi * $0) }
+        #expect(precisionBits(f.decrypt(out), expected) > 25)
+    }
+
+    @Test("full-slot bootstrap of real values in [−1, 1] keeps ≥ 16 bits and lands on levelAfter")
+    func fullSlotBootstrap() throws {
+        let p = Self.small
+        let params = try CKKSParameters(Self.literal(p))
+        var f = try Fixture(Self.literal(p), steps: try Bootstrapper.rotationSteps(for: p, parameters: params))
+        let bootstrapper = try Bootstrapper(context: f.context, parameters: p, evaluator: f.evaluator)
+        var values = TestValues(seed: 5)
+        let x = values.vector(512)
+        let ct = try f.evaluator.dropLevel(f.encrypt(x), to: 0)
+        let out = try bootstrapper.bootstrap(ct)
+        #expect(out.level == bootstrapper.levelAfter)
+        #expect(out.level == 2)
+        let bits = precisionBits(f.decrypt(out), x)
+        print("full-slot bootstrap precision (worst) \(bits) bits")
+        #expect(bits > 16)
+    }
+}
