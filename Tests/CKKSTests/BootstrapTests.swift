@@ -129,4 +129,74 @@ struct BootstrapTests {
         print("full-slot bootstrap precision (worst) \(bits) bits")
         #expect(bits > 16)
     }
+
+    @Test("sparse-slot bootstrap (64 of 512 slots, replicated input) keeps ≥ 16 bits and the replication")
+    func sparseSlotBootstrap() throws {
+        var p = Self.small
+        p.slots = 64
+        let params = try CKKSParameters(Self.literal(p))
+        let steps = try Bootstrapper.rotationSteps(for: p, parameters: params)
+        #expect(steps.contains(64) && steps.contains(128) && steps.contains(256))
+        var f = try Fixture(Self.literal(p), steps: steps)
+        let bootstrapper = try Bootstrapper(context: f.context, parameters: p, evaluator: f.evaluator)
+        var values = TestValues(seed: 9)
+        let x = values.vector(64)
+        let replicated = Array((0..<8).map { _ in x }.joined())
+        let out = try bootstrapper.bootstrap(try f.evaluator.dropLevel(f.encrypt(replicated), to: 0))
+        #expect(out.level == bootstrapper.levelAfter)
+        let bits = precisionBits(f.decrypt(out), replicated)
+        print("sparse-slot bootstrap precision (worst) \(bits) bits")
+        #expect(bits > 16)
+    }
+
+    @Test("complex slots survive a full-slot bootstrap")
+    func complexSlots() throws {
+        let p = Self.small
+        let params = try CKKSParameters(Self.literal(p))
+        var f = try Fixture(Self.literal(p), steps: try Bootstrapper.rotationSteps(for: p, parameters: params))
+        let bootstrapper = try Bootstrapper(context: f.context, parameters: p, evaluator: f.evaluator)
+        var values = TestValues(seed: 21)
+        let re = values.vector(512), im = values.vector(512)
+        let pt = try f.encoder.encode(real: re, imaginary: im)
+        let ct = try f.evaluator.dropLevel(f.encryptor.encrypt(pt), to: 0)
+        let out = f.encoder.decodeComplex(f.decryptor.decrypt(try bootstrapper.bootstrap(ct)))
+        #expect(precisionBits(out.real, re) > 16)
+        #expect(precisionBits(out.imaginary, im) > 16)
+    }
+
+    @Test("bad input: a chain too short, a missing rotation or conjugation key, a size-3 or over-scaled ciphertext")
+    func badInput() throws {
+        let p = Self.small
+        let short = CKKSParameters.Literal(logN: 10, logQ: [60] + Array(repeating: 50, count: 8), logScale: 50, insecure: true)
+        #expect(throws: HEError.self) { try p.validate(for: CKKSParameters(short)) }
+        do {
+            try p.validate(for: CKKSParameters(short))
+        } catch let error as HEError {
+            #expect("\(error)".contains("needs \(p.depth) levels"))
+        }
+        var f = try Fixture(Self.literal(p), steps: [1])
+        #expect(throws: HEError.self) { try Bootstrapper(context: f.context, parameters: p, evaluator: f.evaluator) }
+        let params = try CKKSParameters(Self.literal(p))
+        let steps = try Bootstrapper.rotationSteps(for: p, parameters: params)
+        let keys = f.keygen.galoisKeys(steps: steps, conjugation: false)
+        let noConjugation = try f.evaluator.withKeys(relinearizationKey: f.evaluator.relinearizationKey, galoisKeys: keys)
+        do {
+            _ = try Bootstrapper(context: f.context, parameters: p, evaluator: noConjugation)
+            Issue.record("expected a missing-conjugation-key error")
+        } catch let error as HEError {
+            #expect("\(error)".contains("conjugation"))
+        }
+        let all = f.keygen.galoisKeys(steps: steps, conjugation: true)
+        let full = try f.evaluator.withKeys(relinearizationKey: f.evaluator.relinearizationKey, galoisKeys: all)
+        let bootstrapper = try Bootstrapper(context: f.context, parameters: p, evaluator: full)
+        let ct = try f.encrypt([0.5])
+        let squared = try full.multiply(ct, ct)
+        #expect(throws: HEError.invalidCiphertextSize(expected: 2, actual: 3)) { try bootstrapper.bootstrap(squared) }
+        var overScaled = ct
+        overScaled.scale = 0x1p58
+        #expect(throws: HEError.self) { try bootstrapper.bootstrap(overScaled) }
+        var wrongSlots = p
+        wrongSlots.slots = 3
+        #expect(throws: HEError.self) { try wrongSlots.validate(for: params) }
+    }
 }
