@@ -81,6 +81,25 @@ extension CKKSParameters.Literal {
     /// The default bootstrapping parameters: N = 2^16, full slots, uniform ternary secret,
     /// 4 levels left after each bootstrap; 128-bit secure under the HE standard (≤ 1747 bits).
     public static var bootstrapN16: Self {
-        bootstrappable(logN: 16, levelsAfter: 4, bootstrap: BootstrapParameters(slots: 1 << 15))
+        bootstrappable(logN: 16, levelsAfter: 4, bootstrap: .standard(logN: 16))
+    }
+}
+
+extension BootstrapParameters {
+    /// Settings for ring degree 2^logN with a uniform ternary secret: K the power of two at
+    /// or above 8 standard deviations of I (σ = √(h/12), h = 2N/3 nonzero secret
+    /// coefficients), r such that the interpolated cosine spans about 4 periods
+    /// (K/2^r = 4: a degree-63 interpolant is accurate to 2^−50 there).
+    public static func standard(logN: Int, slots: Int? = nil) -> BootstrapParameters {
+        let n = Double(1 << logN)
+        let sigma = (n * 2 / 3 / 12).squareRoot()
+        var k = 1
+        while Double(k) < 8 * sigma { k *= 2 }
+        let r = max(0, k.trailingZeroBitCount - 2)
+        let ringSlots = 1 << max(0, logN - 1)
+        let slotCount = slots ?? ringSlots
+        let stages = max(1, slotCount.trailingZeroBitCount)
+        return BootstrapParameters(slots: slotCount, modulusRange: k, doubleAngles: r, chebyshevDegree: 63,
+                                   coeffToSlotLevels: min(3, stages), slotToCoeffLevels: min(3, stages))
     }
 }
