@@ -199,4 +199,16 @@ struct BootstrapTests {
         wrongSlots.slots = 3
         #expect(throws: HEError.self) { try wrongSlots.validate(for: params) }
     }
+
+    @Test("the default parameters: K = 512, r = 7, depth 20, 4 levels after, 128-bit secure at N = 2^16")
+    func defaultParameters() throws {
+        let settings = BootstrapParameters.standard(logN: 16)
+        #expect(settings.slots == 1 << 15 && settings.modulusRange == 512 && settings.doubleAngles == 7)
+        #expect(settings.depth == 20)
+        let params = try CKKSParameters(.bootstrapN16)
+        #expect(!params.literal.insecure)
+        #expect(params.logQP <= CKKSParameters.maxLogQP[16] ?? 0)
+        #expect(params.maxLevel - settings.depth == 4)
+        try settings.validate(for: params)
+    }
 }
