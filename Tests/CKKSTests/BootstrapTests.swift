@@ -89,7 +89,7 @@ struct BootstrapTests {
         #expect(worst < 0x1p-30)
     }
 
-    static let small = BootstrapParameters(slots: 512, modulusRange: 64, doubleAngles: 4, chebyshevDegree: 63,
+    static let small = BootstrapParameters(slots: 512, modulusRange: 64, doubleAngles: 1, chebyshevDegree: 255,
                                            coeffToSlotLevels: 2, slotToCoeffLevels: 2)
     static func literal(_ p: BootstrapParameters) -> CKKSParameters.Literal {
         .bootstrappable(logN: 10, levelsAfter: 2, bootstrap: p, insecure: true)
@@ -200,10 +200,10 @@ struct BootstrapTests {
         #expect(throws: HEError.self) { try wrongSlots.validate(for: params) }
     }
 
-    @Test("the default parameters: K = 512, r = 7, depth 20, 4 levels after, 128-bit secure at N = 2^16")
+    @Test("the default parameters: K = 512, r = 4, depth 20, 4 levels after, 128-bit secure at N = 2^16")
     func defaultParameters() throws {
         let settings = BootstrapParameters.standard(logN: 16)
-        #expect(settings.slots == 1 << 15 && settings.modulusRange == 512 && settings.doubleAngles == 7)
+        #expect(settings.slots == 1 << 15 && settings.modulusRange == 512 && settings.doubleAngles == 4)
         #expect(settings.depth == 20)
         let params = try CKKSParameters(.bootstrapN16)
         #expect(!params.literal.insecure)

@@ -1,9 +1,9 @@
 /// How a ciphertext is bootstrapped: slot count, the EvalMod approximation and the
 /// level budget of the two linear transforms.
 ///
-/// Levels consumed (from the top of the chain): `coeffToSlotLevels`, then
-/// `evalModDepth` = log2(chebyshevDegree + 1) + 1 + `doubleAngles`, then
-/// `slotToCoeffLevels`; what remains below is left for the application.
+/// Levels consumed (from the top of the chain): `coeffToSlotLevels`, one level that brings
+/// the scale from q_0·K down to EvalMod's, `evalModDepth` = log2(chebyshevDegree + 1) + 1 +
+/// `doubleAngles`, then `slotToCoeffLevels`; what remains below is left for the application.
 public struct BootstrapParameters: Sendable, Hashable, Codable {
     /// Slots of the packing: N/2 (full) or a smaller power of two (sparse: the input's slots
     /// repeat with this period).
@@ -21,7 +21,7 @@ public struct BootstrapParameters: Sendable, Hashable, Codable {
     /// Levels of SlotToCoeff.
     public var slotToCoeffLevels: Int
 
-    public init(slots: Int, modulusRange: Int = 512, doubleAngles: Int = 7, chebyshevDegree: Int = 63,
+    public init(slots: Int, modulusRange: Int = 512, doubleAngles: Int = 4, chebyshevDegree: Int = 255,
                 coeffToSlotLevels: Int = 3, slotToCoeffLevels: Int = 3) {
         self.slots = slots
         self.modulusRange = modulusRange
@@ -35,7 +35,7 @@ public struct BootstrapParameters: Sendable, Hashable, Codable {
     /// above log2(degree + 1) for the coefficients) and the double-angle squarings.
     public var evalModDepth: Int { (chebyshevDegree + 1).trailingZeroBitCount + 1 + doubleAngles }
     /// Levels one bootstrap consumes.
-    public var depth: Int { coeffToSlotLevels + evalModDepth + slotToCoeffLevels }
+    public var depth: Int { coeffToSlotLevels + 1 + evalModDepth + slotToCoeffLevels }
 
     /// Checks these settings against a parameter set.
     /// - Throws: `HEError.bootstrapNotPossible` naming the first problem.
@@ -56,7 +56,7 @@ public struct BootstrapParameters: Sendable, Hashable, Codable {
             throw fail("modulusRange must be ≥ 1 and doubleAngles in 0…20")
         }
         guard parameters.maxLevel >= depth else {
-            throw fail("bootstrapping needs \(depth) levels (CoeffToSlot \(coeffToSlotLevels) + EvalMod "
+            throw fail("bootstrapping needs \(depth) levels (CoeffToSlot \(coeffToSlotLevels) + 1 + EvalMod "
                 + "\(evalModDepth) + SlotToCoeff \(slotToCoeffLevels)) but the chain has \(parameters.maxLevel); "
                 + "use more ciphertext primes (see CKKSParameters.Literal.bootstrappable)")
         }
@@ -68,13 +68,14 @@ public struct BootstrapParameters: Sendable, Hashable, Codable {
 }
 
 extension CKKSParameters.Literal {
-    /// A chain that holds one bootstrap: q_0 (60 bits), `levelsAfter` application primes of
-    /// `logScale` bits, SlotToCoeff primes of `logScale` bits, then 60-bit EvalMod and
-    /// CoeffToSlot primes at the top (consumed first). Key switching is chosen automatically.
+    /// A chain that holds one bootstrap: q_0 of `logScale` + 6 bits (q_0/Δ = 2^6), `levelsAfter`
+    /// application primes of `logScale` bits, SlotToCoeff primes of `logScale` bits, then 60-bit
+    /// EvalMod, scale-change and CoeffToSlot primes at the top (consumed first). Key switching
+    /// is chosen automatically.
     public static func bootstrappable(logN: Int, levelsAfter: Int, bootstrap: BootstrapParameters,
                                       logScale: Int = 50, insecure: Bool = false) -> Self {
-        let logQ = [60] + Array(repeating: logScale, count: levelsAfter + bootstrap.slotToCoeffLevels)
-            + Array(repeating: 60, count: bootstrap.evalModDepth + bootstrap.coeffToSlotLevels)
+        let logQ = [min(60, logScale + 6)] + Array(repeating: logScale, count: levelsAfter + bootstrap.slotToCoeffLevels)
+            + Array(repeating: 60, count: bootstrap.evalModDepth + 1 + bootstrap.coeffToSlotLevels)
         return Self(logN: logN, logQ: logQ, logScale: logScale, insecure: insecure)
     }
 
@@ -88,18 +89,19 @@ extension CKKSParameters.Literal {
 extension BootstrapParameters {
     /// Settings for ring degree 2^logN with a uniform ternary secret: K the power of two at
     /// or above 8 standard deviations of I (σ = √(h/12), h = 2N/3 nonzero secret
-    /// coefficients), r such that the interpolated cosine spans about 4 periods
-    /// (K/2^r = 4: a degree-63 interpolant is accurate to 2^−50 there).
+    /// coefficients), r such that the interpolated cosine spans about 32 periods
+    /// (K/2^r = 32, degree 255: accurate to about 2^−42 in double precision). Few double angles
+    /// keep the noise they amplify (up to 4× each) small.
     public static func standard(logN: Int, slots: Int? = nil) -> BootstrapParameters {
         let n = Double(1 << logN)
         let sigma = (n * 2 / 3 / 12).squareRoot()
         var k = 1
         while Double(k) < 8 * sigma { k *= 2 }
-        let r = max(0, k.trailingZeroBitCount - 2)
+        let r = max(0, k.trailingZeroBitCount - 5)
         let ringSlots = 1 << max(0, logN - 1)
         let slotCount = slots ?? ringSlots
         let stages = max(1, slotCount.trailingZeroBitCount)
-        return BootstrapParameters(slots: slotCount, modulusRange: k, doubleAngles: r, chebyshevDegree: 63,
+        return BootstrapParameters(slots: slotCount, modulusRange: k, doubleAngles: r, chebyshevDegree: 255,
                                    coeffToSlotLevels: min(3, stages), slotToCoeffLevels: min(3, stages))
     }
 }

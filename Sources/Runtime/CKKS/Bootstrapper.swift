@@ -80,17 +80,16 @@ public final class Bootstrapper: Sendable {
         let (cts, stc) = Self.matrices(parameters, params)
         let q = params.ciphertextModuli.map { Double($0) }
         let top = params.maxLevel
-        let evalModLevel = top - parameters.coeffToSlotLevels
+        let evalModLevel = top - parameters.coeffToSlotLevels - 1
         self.evalModLevel = evalModLevel
         let evalMod = EvalMod(evaluator: evaluator, inputLevel: evalModLevel, parameters: parameters)
         self.evalMod = evalMod
-        // CoeffToSlot keeps the scale q_0·K, except the last factor, which lands on EvalMod's Δ.
-        let raisedScale = q[0] * Double(parameters.modulusRange)
+        // CoeffToSlot keeps the scale q_0·K (≈ 2^65): the conjugation's key-switching noise is
+        // then negligible next to t, which EvalMod multiplies by 2πK.
         var encoded: [EncodedTransform] = []
         for (i, matrix) in cts.enumerated() {
             let level = top - i
-            let scale = i == cts.count - 1 ? evalMod.scales[evalModLevel] * q[level] / raisedScale : q[level]
-            encoded.append(try EncodedTransform(matrix, level: level, scale: scale, encoder: encoder))
+            encoded.append(try EncodedTransform(matrix, level: level, scale: q[level], encoder: encoder))
         }
         self.coeffToSlot = encoded
         // SlotToCoeff keeps EvalMod's output scale, except the last factor, which lands on Δ.
@@ -119,8 +118,9 @@ public final class Bootstrapper: Sendable {
                 + "= 2^\(log2(q0 / 16)); rescale it first")
         }
         var ct = try modRaise(ciphertext)
+        let raisedScale = ct.scale
         for transform in coeffToSlot { ct = try transform.apply(ct, evaluator: evaluator) }
-        ct.scale = evalMod.scales[evalModLevel]
+        ct.scale = raisedScale
         var parts: [Ciphertext]
         if parameters.slots == params.slotCount {
             let imaginary = try multiplyByI(ct, power: 3)
@@ -129,7 +129,7 @@ public final class Bootstrapper: Sendable {
         } else {
             parts = [try evaluator.add(ct, evaluator.conjugate(ct))]
         }
-        parts = try parts.map { try evalMod.apply($0) }
+        parts = try parts.map { try evalMod.apply(lowerToEvalMod($0)) }
         let stcLevel = slotToCoeff.first?.level ?? 0
         for (i, part) in parts.enumerated() where part.level != stcLevel {
             guard part.level > stcLevel else {
@@ -141,6 +141,18 @@ public final class Bootstrapper: Sendable {
         if parts.count == 2 { result = try evaluator.add(result, multiplyByI(parts[1], power: 1)) }
         for transform in slotToCoeff { result = try transform.apply(result, evaluator: evaluator) }
         result.scale = ciphertext.scale
+        return result
+    }
+
+    /// One multiplication by 1 at the exact scale and a rescale: from q_0·K to EvalMod's Δ.
+    func lowerToEvalMod(_ ct: Ciphertext) throws -> Ciphertext {
+        let q = Double(context.parameters.ciphertextModuli[ct.level])
+        let target = evalMod.scales[evalModLevel]
+        var result = try evaluator.rescale(evaluator.multiply(ct, constant: 1, scale: (target * q / ct.scale).rounded()))
+        guard result.level == evalModLevel else {
+            throw HEError.bootstrapNotPossible("internal: EvalMod input at level \(result.level), expected \(evalModLevel)")
+        }
+        result.scale = target
         return result
     }
 
