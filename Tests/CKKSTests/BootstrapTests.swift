@@ -92,7 +92,7 @@ struct BootstrapTests {
     static let small = BootstrapParameters(slots: 512, modulusRange: 64, doubleAngles: 1, chebyshevDegree: 255,
                                            coeffToSlotLevels: 2, slotToCoeffLevels: 2)
     static func literal(_ p: BootstrapParameters) -> CKKSParameters.Literal {
-        .bootstrappable(logN: 10, levelsAfter: 2, bootstrap: p, insecure: true)
+        .bootstrappable(logN: 10, levelsAfter: 2, bootstrap: p, logMessageRatio: 10, insecure: true)
     }
 
     @Test("EvalMod on known inputs: I + ε ↦ sin(2π(I + ε))")
