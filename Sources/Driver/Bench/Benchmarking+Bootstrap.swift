@@ -38,8 +38,11 @@ extension Benchmarking {
     public static func bootstrap(_ request: BootstrapRequest) throws(DriverError) -> BootstrapBenchReport {
         try request.validate()
         let settings = BootstrapParameters.standard(logN: request.logN, slots: request.slots)
+        // q_0/Δ: 2^5 at 2^15 slots, larger for fewer slots (larger coefficients, see docs/ckks.md).
+        let ratio = min(10, max(5, 20 - settings.slots.trailingZeroBitCount))
         let literal = CKKSParameters.Literal.bootstrappable(logN: request.logN, levelsAfter: request.levelsAfter,
-                                                           bootstrap: settings, insecure: request.insecure)
+                                                           bootstrap: settings, logMessageRatio: ratio,
+                                                           insecure: request.insecure)
         do {
             return try BootstrapBench(literal: literal, bootstrap: settings, threads: request.threads,
                                       repetitions: request.repetitions).run()

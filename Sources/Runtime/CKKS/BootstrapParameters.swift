@@ -72,11 +72,11 @@ extension CKKSParameters.Literal {
     /// application primes of `logScale` bits, SlotToCoeff primes of `logScale` bits, then 60-bit
     /// EvalMod, scale-change and CoeffToSlot primes at the top (consumed first). Key switching
     /// is chosen automatically.
-    /// `logMessageRatio` is log2(q_0/Δ): 6 suits full slots at N = 2^16 (coefficients ≈ 2^−8 of the
-    /// slot values); fewer slots have larger coefficients and need a larger ratio against the
-    /// sine's curvature (10 for 64–512 slots).
+    /// `logMessageRatio` is log2(q_0/Δ) (at least 4): the output error is EvalMod's times q_0/Δ, so
+    /// 5 suits full slots at N = 2^16 (coefficients ≈ 2^−8 of the slot values); fewer slots have
+    /// larger coefficients and need a larger ratio against the sine's curvature (10 for 64–512 slots).
     public static func bootstrappable(logN: Int, levelsAfter: Int, bootstrap: BootstrapParameters,
-                                      logScale: Int = 50, logMessageRatio: Int = 6, insecure: Bool = false) -> Self {
+                                      logScale: Int = 50, logMessageRatio: Int = 5, insecure: Bool = false) -> Self {
         let logQ = [min(60, logScale + logMessageRatio)] + Array(repeating: logScale, count: levelsAfter + bootstrap.slotToCoeffLevels)
             + Array(repeating: 60, count: bootstrap.evalModDepth + 1 + bootstrap.coeffToSlotLevels)
         return Self(logN: logN, logQ: logQ, logScale: logScale, insecure: insecure)
