@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark the runtime.",
-        subcommands: [BenchCKKSCommand.self]
+        subcommands: [BenchCKKSCommand.self, BenchBootstrapCommand.self]
     )
 }
 

@@ -32,6 +32,8 @@ public enum HEError: Error, Equatable, Sendable, CustomStringConvertible {
     case parameterHashMismatch(expected: UInt64, found: UInt64)
     /// A serialized object uses a format version this build does not read.
     case unsupportedVersion(UInt16)
+    /// Bootstrapping cannot run with these parameters, keys or input (payload: why).
+    case bootstrapNotPossible(String)
 
     public var description: String {
         switch self {
@@ -73,6 +75,8 @@ public enum HEError: Error, Equatable, Sendable, CustomStringConvertible {
             return "object was made under other parameters (hash \(hex(found)), expected \(hex(expected)))"
         case .unsupportedVersion(let version):
             return "unsupported format version \(version)"
+        case .bootstrapNotPossible(let reason):
+            return "cannot bootstrap: \(reason)"
         }
     }
 }

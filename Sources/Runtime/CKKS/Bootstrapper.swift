@@ -1,0 +1,195 @@
+import HepexcModArith
+import HepexcRing
+
+/// CKKS bootstrapping: refreshes a ciphertext at a low level into one at
+/// `levelAfter` levels with the same message (Cheon–Han–Kim–Kim–Song 2018).
+///
+/// 1. **ModRaise.** `(c_0, c_1) mod q_0` lifted to the whole chain: the plaintext becomes
+///    `m + q_0·I` with a small integer polynomial I. Sparse slots then take the trace over
+///    the rotations by n, 2n, …, N/4 (after multiplying by g⁻¹ mod Q, g = N/2n), which
+///    removes I's coefficients outside the packing.
+/// 2. **CoeffToSlot.** The inverse special FFT, factored into a few levels
+///    (`HomomorphicDFT`), evaluated with baby-step giant-step and hoisted rotations,
+///    puts the coefficients `(m + q_0·I)/(q_0·K)` into the slots (bit-reversed order).
+///    A conjugation separates real and imaginary parts: two ciphertexts for full slots,
+///    one of doubled period for sparse slots.
+/// 3. **EvalMod.** sin(2πx)/(2π) ≈ m/q_0 on each (`EvalMod`).
+/// 4. **SlotToCoeff.** The special FFT back, with the factor q_0/(2π·Δ) folded in.
+///
+/// Needs the relinearization key, the conjugation key and the rotations of
+/// `Bootstrapper.rotationSteps(for:parameters:)`; the plaintexts of the linear transforms
+/// are encoded once, here.
+public final class Bootstrapper: Sendable {
+    public let context: CKKSContext
+    public let parameters: BootstrapParameters
+    let evaluator: Evaluator
+    let coeffToSlot: [EncodedTransform]
+    let slotToCoeff: [EncodedTransform]
+    let evalMod: EvalMod
+    /// Level after CoeffToSlot (EvalMod's input level).
+    let evalModLevel: Int
+
+    /// The level of a bootstrapped ciphertext.
+    public var levelAfter: Int { context.parameters.maxLevel - parameters.depth }
+    /// Bytes of the encoded linear-transform plaintexts.
+    public var plaintextBytes: Int { (coeffToSlot + slotToCoeff).reduce(0) { $0 + $1.byteCount } }
+
+    /// The rotation steps whose Galois keys bootstrapping needs (plus conjugation).
+    /// - Throws: `bootstrapNotPossible` if `bootstrap` does not fit `parameters`.
+    public static func rotationSteps(for bootstrap: BootstrapParameters, parameters: CKKSParameters) throws -> [Int] {
+        try bootstrap.validate(for: parameters)
+        let (cts, stc) = matrices(bootstrap, parameters)
+        var steps = Set<Int>()
+        for matrix in cts + stc { steps.formUnion(EncodedTransform.rotations(matrix)) }
+        var k = bootstrap.slots
+        while k < parameters.slotCount { steps.insert(k); k *= 2 }
+        return steps.sorted()
+    }
+
+    static func matrices(_ b: BootstrapParameters, _ p: CKKSParameters) -> ([SlotMatrix], [SlotMatrix]) {
+        let q0 = Double(p.ciphertextModuli[0])
+        let constant = q0 / (2 * Double.pi * p.defaultScale)
+        return (HomomorphicDFT.coeffToSlot(slots: b.slots, levels: b.coeffToSlotLevels, ringSlots: p.slotCount),
+                HomomorphicDFT.slotToCoeff(slots: b.slots, levels: b.slotToCoeffLevels, ringSlots: p.slotCount,
+                                           constant: constant))
+    }
+
+    /// Validates the parameters and keys and encodes the linear transforms.
+    /// - Throws: `bootstrapNotPossible` (parameters that cannot hold a bootstrap, a missing key).
+    public init(context: CKKSContext, parameters: BootstrapParameters, evaluator: Evaluator) throws {
+        let params = context.parameters
+        try parameters.validate(for: params)
+        guard evaluator.context.parameters.parameterHash == params.parameterHash else { throw HEError.parameterMismatch }
+        guard evaluator.relinearizationKey != nil else {
+            throw HEError.bootstrapNotPossible("no relinearization key (EvalMod multiplies ciphertexts)")
+        }
+        let n = params.degree
+        let held = Set(evaluator.galoisKeys?.galoisElements ?? [])
+        guard held.contains(Automorphism.conjugationElement(degree: n)) else {
+            throw HEError.bootstrapNotPossible("no conjugation key: generate Galois keys with conjugation: true")
+        }
+        for step in try Self.rotationSteps(for: parameters, parameters: params)
+        where !held.contains(Automorphism.rotationElement(steps: step, degree: n)) {
+            throw HEError.bootstrapNotPossible("no Galois key for rotation by \(step); generate keys for "
+                + "Bootstrapper.rotationSteps(for:parameters:)")
+        }
+        self.context = context
+        self.parameters = parameters
+        self.evaluator = evaluator
+        let encoder = CKKSEncoder(context: context)
+        let (cts, stc) = Self.matrices(parameters, params)
+        let q = params.ciphertextModuli.map { Double($0) }
+        let top = params.maxLevel
+        let evalModLevel = top - parameters.coeffToSlotLevels - 1
+        self.evalModLevel = evalModLevel
+        let evalMod = EvalMod(evaluator: evaluator, inputLevel: evalModLevel, parameters: parameters)
+        self.evalMod = evalMod
+        // CoeffToSlot keeps the scale q_0·K (≈ 2^65): the conjugation's key-switching noise is
+        // then negligible next to t, which EvalMod multiplies by 2πK.
+        var encoded: [EncodedTransform] = []
+        for (i, matrix) in cts.enumerated() {
+            let level = top - i
+            encoded.append(try EncodedTransform(matrix, level: level, scale: q[level], encoder: encoder))
+        }
+        self.coeffToSlot = encoded
+        // SlotToCoeff keeps EvalMod's output scale, except the last factor, which lands on Δ.
+        let stcLevel = evalModLevel - parameters.evalModDepth
+        let evalModOut = evalMod.scales[stcLevel]
+        encoded = []
+        for (i, matrix) in stc.enumerated() {
+            let level = stcLevel - i
+            let scale = i == stc.count - 1 ? params.defaultScale * q[level] / evalModOut : q[level]
+            encoded.append(try EncodedTransform(matrix, level: level, scale: scale, encoder: encoder))
+        }
+        self.slotToCoeff = encoded
+    }
+
+    /// Bootstraps `ciphertext` (any level, size 2): the same message at `levelAfter`, with
+    /// the input's scale.
+    /// - Throws: `invalidCiphertextSize`; `bootstrapNotPossible` for a scale too close to q_0
+    ///   or another parameter set.
+    public func bootstrap(_ ciphertext: Ciphertext) throws -> Ciphertext {
+        let params = context.parameters
+        guard ciphertext.polys[0].context.degree == params.degree else { throw HEError.parameterMismatch }
+        try evaluator.checkSize(ciphertext, 2)
+        let q0 = Double(params.ciphertextModuli[0])
+        guard ciphertext.scale.isFinite, ciphertext.scale > 0, ciphertext.scale * 16 <= q0 else {
+            throw HEError.bootstrapNotPossible("the input scale 2^\(log2(ciphertext.scale)) must be at most q_0/16 "
+                + "= 2^\(log2(q0 / 16)); rescale it first")
+        }
+        var ct = try modRaise(ciphertext)
+        let raisedScale = ct.scale
+        for transform in coeffToSlot { ct = try transform.apply(ct, evaluator: evaluator) }
+        ct.scale = raisedScale
+        var parts: [Ciphertext]
+        if parameters.slots == params.slotCount {
+            let imaginary = try multiplyByI(ct, power: 3)
+            parts = [try evaluator.add(ct, evaluator.conjugate(ct)),
+                     try evaluator.add(imaginary, evaluator.conjugate(imaginary))]
+        } else {
+            parts = [try evaluator.add(ct, evaluator.conjugate(ct))]
+        }
+        parts = try parts.map { try evalMod.apply(lowerToEvalMod($0)) }
+        let stcLevel = slotToCoeff.first?.level ?? 0
+        for (i, part) in parts.enumerated() where part.level != stcLevel {
+            guard part.level > stcLevel else {
+                throw HEError.bootstrapNotPossible("internal: EvalMod ended at level \(part.level), below \(stcLevel)")
+            }
+            parts[i] = try evaluator.dropLevel(part, to: stcLevel)
+        }
+        guard var result = parts.first else { throw HEError.bootstrapNotPossible("internal: no EvalMod output") }
+        if parts.count == 2 { result = try evaluator.add(result, multiplyByI(parts[1], power: 1)) }
+        for transform in slotToCoeff { result = try transform.apply(result, evaluator: evaluator) }
+        result.scale = ciphertext.scale
+        return result
+    }
+
+    /// One multiplication by 1 at the exact scale and a rescale: from q_0·K to EvalMod's Δ.
+    func lowerToEvalMod(_ ct: Ciphertext) throws -> Ciphertext {
+        let q = Double(context.parameters.ciphertextModuli[ct.level])
+        let target = evalMod.scales[evalModLevel]
+        var result = try evaluator.rescale(evaluator.multiply(ct, constant: 1, scale: (target * q / ct.scale).rounded()))
+        guard result.level == evalModLevel else {
+            throw HEError.bootstrapNotPossible("internal: EvalMod input at level \(result.level), expected \(evalModLevel)")
+        }
+        result.scale = target
+        return result
+    }
+
+    /// `ct · i^power` in every slot: multiplication by the monomial X^(power·N/2), exact.
+    func multiplyByI(_ ct: Ciphertext, power: Int) throws -> Ciphertext {
+        let ring = ct.polys[0].context
+        let n = ring.degree
+        var coefficients = [Int64](repeating: 0, count: n)
+        // i = X^(N/2); i³ = −i = −X^(N/2).
+        coefficients[n / 2] = power % 4 == 1 ? 1 : -1
+        let monomial = Plaintext(poly: Poly<Coeff>(context: ring, signedCoefficients: coefficients).forwardNTT(), scale: 1)
+        return try evaluator.multiply(ct, monomial)
+    }
+
+    /// ModRaise (and, for sparse slots, the trace onto the packing): a ciphertext at the top
+    /// level whose slots, read at scale q_0·K, are the coefficients' (m + q_0·I)/(q_0·K).
+    func modRaise(_ ciphertext: Ciphertext) throws -> Ciphertext {
+        let params = context.parameters
+        let bottom = try evaluator.dropLevel(ciphertext, to: 0)
+        let top = context.levels[params.maxLevel]
+        let q0 = params.ciphertextModuli[0]
+        let polys = bottom.polys.map { poly -> Poly<Eval> in
+            let coefficients = poly.inverseNTT()
+            let signed = coefficients.data.map { $0 > q0 / 2 ? Int64(bitPattern: $0 &- q0) : Int64(bitPattern: $0) }
+            return Poly<Coeff>(context: top, signedCoefficients: signed).forwardNTT()
+        }
+        var ct = Ciphertext(polys: polys, scale: Double(q0) * Double(parameters.modulusRange))
+        if parameters.slots < params.slotCount {
+            let g = UInt64(params.slotCount / parameters.slots)
+            let inverses = top.moduli.map { $0.inverseMod($0.reduce(g)) }
+            for i in 0..<ct.size { ct.polys[i].multiply(byConstants: inverses) }
+            var step = parameters.slots
+            while step < params.slotCount {
+                ct = try evaluator.add(ct, evaluator.rotate(ct, by: step))
+                step *= 2
+            }
+        }
+        return ct
+    }
+}
