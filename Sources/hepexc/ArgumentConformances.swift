@@ -15,6 +15,7 @@ extension FirstLayerForm: ExpressibleByArgument {
 
 extension CompileObjective: ExpressibleByArgument {}
 extension ExecutionBackend: ExpressibleByArgument {}
+extension WeightEncodingChoice: ExpressibleByArgument {}
 extension PruneScope: ExpressibleByArgument {}
 extension TrainRequest.Normalization: ExpressibleByArgument {}
 extension TrainRequest.Schedule: ExpressibleByArgument {}

@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
         reports accuracy (or MSE), max |encrypted − plaintext| against the same plan in exact arithmetic, \
         time per phase, peak memory and the HE operations executed. --backend simulated runs the plan \
         without encryption (fast, for checks). With --json: model, backend, samples, batch_ciphertexts, \
-        accuracy, correct, mse, max_abs_error, timings, cpu_timings, peak_memory_bytes, ops, encrypted_weights.
+        accuracy, correct, mse, max_abs_error, timings, cpu_timings, peak_memory_bytes, ops, encrypted_weights, weight_encoding.
         """
     )
 
@@ -39,6 +39,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Clip input values outside the plan's input range instead of refusing them.")
     var clipInputs = false
 
+    @Option(name: .long, help: "When weight plaintexts are encoded: cached (once, before the first batch), streamed (each just before use, least memory) or auto (streamed for one batch ciphertext, else cached).")
+    var weights: WeightEncodingChoice = .auto
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -50,6 +53,7 @@ struct RunCommand: ParsableCommand {
         var request = Execution.Request(plan: plan, data: DataRequest(path: data, limit: limit), backend: backend,
                                         encryptWeights: encryptWeights, threads: threads, allowInsecure: allowInsecure)
         request.clipInputs = clipInputs
+        request.weights = weights
         try Console.run(json: output.json) { () throws(DriverError) in try Execution.run(request) }
     }
 }

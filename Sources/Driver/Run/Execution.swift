@@ -18,6 +18,8 @@ public enum Execution {
         public var allowInsecure: Bool
         /// Clip inputs outside the plan's input range instead of refusing them.
         public var clipInputs = false
+        /// When weight plaintexts are encoded (`--weights`).
+        public var weights: WeightEncodingChoice = .auto
 
         public init(plan: String, data: DataRequest, backend: ExecutionBackend = .ckks, encryptWeights: Bool = false,
                     threads: Int? = nil, allowInsecure: Bool = false) {
@@ -39,6 +41,6 @@ public enum Execution {
         }
         let dataset = try request.data.load()
         return try PlanRunner.run(plan, on: dataset, backend: request.backend, encryptedWeights: request.encryptWeights,
-                                  threads: request.threads, clipInputs: request.clipInputs)
+                                  threads: request.threads, clipInputs: request.clipInputs, weights: request.weights)
     }
 }
