@@ -14,6 +14,10 @@ extension FirstLayerForm: ExpressibleByArgument {
 }
 
 extension CompileObjective: ExpressibleByArgument {}
+
+extension PrecisionTarget: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
 extension ExecutionBackend: ExpressibleByArgument {}
 extension WeightEncodingChoice: ExpressibleByArgument {}
 extension PruneScope: ExpressibleByArgument {}

@@ -38,6 +38,10 @@ public struct PlanCompiler: Sendable {
         /// Sample rows (input features) whose observed values tighten the
         /// value bounds (``valueBounds(_:features:inputRange:calibration:)``).
         public var calibration: [[Double]]?
+        /// The largest output error asked for (`compile --precision`): the
+        /// cheapest scale whose ``Plan/expectedMaxError`` meets it
+        /// (``compileForPrecision(_:target:)``); `nil`: the default tiers.
+        public var precision: Double?
 
         public init(t1: Int, t2: Int, logN: Int? = nil, insecure: Bool = false, minimumBatch: Int? = nil,
                     firstForm: FCForm? = nil, diagonal: Bool = true, scaleBits: Int? = nil) {
@@ -99,6 +103,12 @@ public struct PlanCompiler: Sendable {
     /// Packs a lowered graph under this compiler's tile shape and options.
     /// - Throws: `PassError.failed` for an impossible tile shape or parameters.
     public func compile(_ lowered: Lowered) throws(PassError) -> Plan {
+        if let target = options.precision { return try compileForPrecision(lowered, target: target) }
+        return try compileWithTiers(lowered)
+    }
+
+    /// `compile` with the prime tiers of ``primeTiers`` (or `scaleBits`).
+    func compileWithTiers(_ lowered: Lowered) throws(PassError) -> Plan {
         func fail(_ message: String) -> PassError { .lowering(reason: message) }
         guard TileShape.isPowerOfTwo(options.t1), TileShape.isPowerOfTwo(options.t2) else {
             throw fail("tile \(options.t1)x\(options.t2): both dimensions must be powers of two")
@@ -177,7 +187,13 @@ public struct PlanCompiler: Sendable {
     /// prime (rather than 50) gives key switching more room per digit.
     /// The third tier is only taken when the value bounds need its headroom
     /// (24 bits above the scale instead of 19).
-    static let primeTiers: [(first: Int, scale: Int, special: Int)] = [(60, 40, 60), (50, 35, 60), (60, 35, 60)]
+    /// The last two tiers (45- and 50-bit scales, HElayers' default is 50)
+    /// are taken only when asked for (`scaleBits`, `precision`): they cost
+    /// a larger ring or modulus and leave 15 and 10 bits of headroom.
+    static let primeTiers: [(first: Int, scale: Int, special: Int)] = [(60, 40, 60), (50, 35, 60), (60, 35, 60),
+                                                                        (60, 45, 60), (60, 50, 60)]
+    /// Scale bits only `scaleBits` or `precision` selects.
+    static let onRequestScaleBits: Set<Int> = [45, 50]
 
     /// The input range: declared, else the calibration data's, else −1…1.
     func inputRange(_ fail: (String) -> PassError) throws(PassError) -> ClosedRange<Double> {
@@ -211,7 +227,8 @@ public struct PlanCompiler: Sendable {
         }
         let candidates = options.logN.map { [$0] } ?? Array(10...16)
         for logN in candidates where 1 << (logN - 1) >= tileSlots {
-            for tier in Self.primeTiers where options.scaleBits.map({ $0 == tier.scale }) ?? true {
+            for tier in Self.primeTiers where options.scaleBits.map({ $0 == tier.scale })
+                ?? !Self.onRequestScaleBits.contains(tier.scale) {
                 if let violation = Self.headroomViolation(bounds, depths: depths, totalDepth: depth,
                                                           first: tier.first, scale: tier.scale) {
                     if tightest.map({ violation.available > $0.available }) ?? true { tightest = violation }
