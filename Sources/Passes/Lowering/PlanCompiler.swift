@@ -74,6 +74,10 @@ public struct PlanCompiler: Sendable {
         let steps: [Step]
         let tail: [String]
         let permutations: (input: [Int]?, output: [Int]?)
+        /// Value bounds already computed for an input range and calibration
+        /// (they do not depend on the tile shape, and sampling them is most
+        /// of a compile: `--tile auto` computes them once).
+        let boundsMemo = BoundsMemo()
     }
 
     /// - Throws: `PassError.failed` naming each operation that cannot run
@@ -148,7 +152,10 @@ public struct PlanCompiler: Sendable {
         let calibration = options.calibration.map { rows in
             permutations.input.map { perm in rows.map { row in perm.map { $0 < row.count ? row[$0] : 0 } } } ?? rows
         }
-        let bounds = Self.valueBounds(steps, features: features, inputRange: try inputRange(fail), calibration: calibration)
+        let range = try inputRange(fail)
+        let bounds = lowered.boundsMemo.bounds(inputRange: range, calibration: calibration) {
+            Self.valueBounds(steps, features: features, inputRange: range, calibration: calibration)
+        }
         let parameters = try chooseParameters(depth: depth, bounds: bounds, depths: depths, steps: steps, fail)
         let tile = TileShape(t1: options.t1, t2: options.t2, t3: parameters.slotCount / (options.t1 * options.t2))
         var layers: [PlanLayer] = []
