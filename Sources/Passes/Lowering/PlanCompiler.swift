@@ -281,10 +281,11 @@ public struct PlanCompiler: Sendable {
         let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
         let schedule = DiagonalSchedule(outFeatures: outFeatures, t2: tile.t2)
         let inputTiles = schedule.inputTiles(inFeatures: inFeatures)
+        let scalars = weight.scalars
         var tiles: [WeightTile] = []
         for c in 0..<inputTiles {
             for r in 0..<schedule.width {
-                let values = schedule.diagonalValues(r, inputTile: c, weight: { Float(weight.scalars[$0 * inFeatures + $1]) },
+                let values = schedule.diagonalValues(r, inputTile: c, weight: { Float(scalars[$0 * inFeatures + $1]) },
                                                      outFeatures: outFeatures, inFeatures: inFeatures)
                 if values.contains(where: { $0 != 0 }) { tiles.append(WeightTile(row: c, col: r, values: values)) }
             }
@@ -300,22 +301,39 @@ public struct PlanCompiler: Sendable {
         let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
         let rows = form == .typeA ? (outFeatures + tile.t1 - 1) / tile.t1 : (inFeatures + tile.t1 - 1) / tile.t1
         let cols = form == .typeA ? (inFeatures + tile.t2 - 1) / tile.t2 : (outFeatures + tile.t2 - 1) / tile.t2
-        var tiles: [WeightTile] = []
-        for row in 0..<rows {
-            for col in 0..<cols {
-                var values = [Float](repeating: 0, count: tile.t1 * tile.t2)
-                var nonZero = false
-                for i in 0..<tile.t1 {
-                    for j in 0..<tile.t2 {
-                        let (o, n) = form == .typeA ? (row * tile.t1 + i, col * tile.t2 + j) : (col * tile.t2 + j, row * tile.t1 + i)
-                        guard o < outFeatures, n < inFeatures else { continue }
-                        let value = Float(weight.scalars[o * inFeatures + n])
-                        values[i * tile.t2 + j] = value
-                        if value != 0 { nonZero = true }
-                    }
-                }
-                if nonZero { tiles.append(WeightTile(row: row, col: col, values: values)) }
+        // Two passes over the weights, no per-tile allocation until a tile
+        // is known to be non-zero: mark the occupied tiles, number them in
+        // row-major order (the plan's tile order), then scatter the values.
+        // A convolution's Toeplitz matrix is mostly zeros, and `--tile auto`
+        // packs it once per candidate shape.
+        let scalars = weight.scalars
+        let area = tile.t1 * tile.t2
+        func place(_ o: Int, _ n: Int) -> (key: Int, offset: Int) {
+            form == .typeA ? ((o / tile.t1) * cols + n / tile.t2, (o % tile.t1) * tile.t2 + n % tile.t2)
+                : ((n / tile.t1) * cols + o / tile.t2, (n % tile.t1) * tile.t2 + o % tile.t2)
+        }
+        var number = [Int](repeating: -1, count: rows * cols)
+        for o in 0..<outFeatures {
+            for n in 0..<inFeatures where Float(scalars[o * inFeatures + n]) != 0 { number[place(o, n).key] = 0 }
+        }
+        var count = 0
+        for key in number.indices where number[key] == 0 {
+            number[key] = count
+            count += 1
+        }
+        var flat = [Float](repeating: 0, count: count * area)
+        for o in 0..<outFeatures {
+            for n in 0..<inFeatures {
+                let value = Float(scalars[o * inFeatures + n])
+                if value == 0 { continue }
+                let (key, offset) = place(o, n)
+                flat[number[key] * area + offset] = value
             }
+        }
+        let tiles = number.indices.compactMap { key -> WeightTile? in
+            guard number[key] >= 0 else { return nil }
+            let start = number[key] * area
+            return WeightTile(row: key / cols, col: key % cols, values: Array(flat[start..<(start + area)]))
         }
         return FullyConnectedLayer(name: name, form: form, inFeatures: inFeatures, outFeatures: outFeatures,
                                    gridRows: rows, gridCols: cols, tiles: tiles,
