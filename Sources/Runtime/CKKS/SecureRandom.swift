@@ -8,9 +8,8 @@
 public struct SecureRandom: RandomNumberGenerator, Sendable {
     private var key: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
     private var counter: UInt64 = 0
-    /// Eight ChaCha20 blocks (counters `counter − 8 … counter − 1`), in stream order.
-    private var buffer: [UInt64] = []
-    private var index = 0
+    private var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var index = 8
 
     /// Keys ChaCha20 from the system CSPRNG.
     public init() {
@@ -33,40 +32,33 @@ public struct SecureRandom: RandomNumberGenerator, Sendable {
     }
 
     public mutating func next() -> UInt64 {
-        if index == buffer.count { refill() }
+        if index == 8 { refill() }
         defer { index &+= 1 }
-        return buffer[index]
+        switch index {
+        case 0: return buffer.0
+        case 1: return buffer.1
+        case 2: return buffer.2
+        case 3: return buffer.3
+        case 4: return buffer.4
+        case 5: return buffer.5
+        case 6: return buffer.6
+        default: return buffer.7
+        }
     }
 
-    /// Eight ChaCha20 blocks at once (RFC 8439 §2.3; 96-bit nonce fixed to the
-    /// 64-bit block counter), one block per SIMD lane: the same stream as one
-    /// block at a time, block `counter + lane` in lane `lane`, emitted in
-    /// counter order.
+    /// One ChaCha20 block (RFC 8439 §2.3; 96-bit nonce fixed to the 64-bit block counter).
     private mutating func refill() {
-        typealias V = SIMD8<UInt32>
         let s0: UInt32 = 0x6170_7865, s1: UInt32 = 0x3320_646E, s2: UInt32 = 0x7962_2D32, s3: UInt32 = 0x6B20_6574
         let (k0, k1, k2, k3, k4, k5, k6, k7) = key
-        var c0 = V(repeating: 0), c1 = V(repeating: 0)
-        for lane in 0..<8 {
-            let c = counter &+ UInt64(lane)
-            c0[lane] = UInt32(truncatingIfNeeded: c)
-            c1[lane] = UInt32(truncatingIfNeeded: c >> 32)
-        }
-        counter &+= 8
-        let initial: [V] = [V(repeating: s0), V(repeating: s1), V(repeating: s2), V(repeating: s3),
-                            V(repeating: k0), V(repeating: k1), V(repeating: k2), V(repeating: k3),
-                            V(repeating: k4), V(repeating: k5), V(repeating: k6), V(repeating: k7),
-                            c0, c1, V(repeating: 0), V(repeating: 0)]
-        var x0 = initial[0], x1 = initial[1], x2 = initial[2], x3 = initial[3]
-        var x4 = initial[4], x5 = initial[5], x6 = initial[6], x7 = initial[7]
-        var x8 = initial[8], x9 = initial[9], x10 = initial[10], x11 = initial[11]
-        var x12 = initial[12], x13 = initial[13], x14 = initial[14], x15 = initial[15]
-        @inline(__always) func rotl(_ v: V, _ n: UInt32) -> V { (v &<< n) | (v &>> (32 &- n)) }
-        @inline(__always) func quarter(_ a: inout V, _ b: inout V, _ c: inout V, _ d: inout V) {
-            a &+= b; d ^= a; d = rotl(d, 16)
-            c &+= d; b ^= c; b = rotl(b, 12)
-            a &+= b; d ^= a; d = rotl(d, 8)
-            c &+= d; b ^= c; b = rotl(b, 7)
+        let c0 = UInt32(truncatingIfNeeded: counter), c1 = UInt32(truncatingIfNeeded: counter >> 32)
+        counter &+= 1
+        var x0 = s0, x1 = s1, x2 = s2, x3 = s3, x4 = k0, x5 = k1, x6 = k2, x7 = k3
+        var x8 = k4, x9 = k5, x10 = k6, x11 = k7, x12 = c0, x13 = c1, x14: UInt32 = 0, x15: UInt32 = 0
+        @inline(__always) func quarter(_ a: inout UInt32, _ b: inout UInt32, _ c: inout UInt32, _ d: inout UInt32) {
+            a &+= b; d ^= a; d = d.rotl(16)
+            c &+= d; b ^= c; b = b.rotl(12)
+            a &+= b; d ^= a; d = d.rotl(8)
+            c &+= d; b ^= c; b = b.rotl(7)
         }
         for _ in 0..<10 {
             quarter(&x0, &x4, &x8, &x12); quarter(&x1, &x5, &x9, &x13)
@@ -74,13 +66,13 @@ public struct SecureRandom: RandomNumberGenerator, Sendable {
             quarter(&x0, &x5, &x10, &x15); quarter(&x1, &x6, &x11, &x12)
             quarter(&x2, &x7, &x8, &x13); quarter(&x3, &x4, &x9, &x14)
         }
-        let words = [x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15]
-        if buffer.count != 64 { buffer = [UInt64](repeating: 0, count: 64) }
-        for w in 0..<8 {
-            let lo = words[2 * w] &+ initial[2 * w], hi = words[2 * w + 1] &+ initial[2 * w + 1]
-            for lane in 0..<8 { buffer[lane * 8 + w] = UInt64(lo[lane]) | UInt64(hi[lane]) << 32 }
-        }
+        @inline(__always) func pair(_ lo: UInt32, _ hi: UInt32) -> UInt64 { UInt64(lo) | UInt64(hi) << 32 }
+        buffer = (pair(x0 &+ s0, x1 &+ s1), pair(x2 &+ s2, x3 &+ s3), pair(x4 &+ k0, x5 &+ k1), pair(x6 &+ k2, x7 &+ k3),
+                  pair(x8 &+ k4, x9 &+ k5), pair(x10 &+ k6, x11 &+ k7), pair(x12 &+ c0, x13 &+ c1), pair(x14, x15))
         index = 0
     }
 }
 
+extension UInt32 {
+    @inline(__always) fileprivate func rotl(_ n: UInt32) -> UInt32 { (self << n) | (self >> (32 &- n)) }
+}
