@@ -14,7 +14,12 @@ extension FirstLayerForm: ExpressibleByArgument {
 }
 
 extension CompileObjective: ExpressibleByArgument {}
+
+extension PrecisionTarget: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
 extension ExecutionBackend: ExpressibleByArgument {}
+extension WeightEncodingChoice: ExpressibleByArgument {}
 extension PruneScope: ExpressibleByArgument {}
 extension TrainRequest.Normalization: ExpressibleByArgument {}
 extension TrainRequest.Schedule: ExpressibleByArgument {}

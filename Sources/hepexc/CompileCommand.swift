@@ -45,8 +45,11 @@ struct CompileCommand: ParsableCommand {
     @Flag(name: .long, help: "Use only the alternating Type A / Type B forms (no diagonal Type-D layers).")
     var noDiagonal = false
 
-    @Option(name: .long, help: "CKKS scale bits: 40 (precise) or 35 (smaller keys and rings, errors up to ~1e-4…1e-3); default 40 where it fits the ring.")
+    @Option(name: .long, help: "CKKS scale bits: 40 (precise) or 35 (smaller keys and rings, errors up to ~1e-4…1e-3), 45 or 50 (more digits, larger rings); default 40 where it fits the ring.")
     var scaleBits: Int?
+
+    @Option(name: .long, help: "Largest output error wanted, e.g. 1e-6, 1e-7, 1e-8 (or bits of precision, e.g. 24): the cheapest scale whose expected error meets it; refuses if none does at 128-bit security.")
+    var precision: PrecisionTarget?
 
     @Option(name: .shortAndLong, help: "Where to write the plan.")
     var output: String?
@@ -66,7 +69,7 @@ struct CompileCommand: ParsableCommand {
                        maxMemoryMiB: maxMemoryMib, costs: costs, firstForm: firstForm, diagonal: !noDiagonal,
                        scaleBits: scaleBits, objective: objective, output: output, scheme: schemeOptions.request,
                        quiet: outputOptions.json, inputRange: inputRange?.range, calibration: calibration,
-                       approximation: schemeOptions.approximation)
+                       approximation: schemeOptions.approximation, precision: precision?.maxError)
     }
 
     func validate() throws {

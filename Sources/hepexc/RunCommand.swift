@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
         reports accuracy (or MSE), max |encrypted − plaintext| against the same plan in exact arithmetic, \
         time per phase, peak memory and the HE operations executed. --backend simulated runs the plan \
         without encryption (fast, for checks). With --json: model, backend, samples, batch_ciphertexts, \
-        accuracy, correct, mse, max_abs_error, timings, cpu_timings, peak_memory_bytes, ops, encrypted_weights.
+        accuracy, correct, mse, max_abs_error, timings, cpu_timings, peak_memory_bytes, ops, encrypted_weights, weight_encoding.
         """
     )
 
@@ -42,6 +42,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Write the decrypted outputs and argmax predictions here (.npz, as decrypt does).")
     var predictions: String?
 
+    @Option(name: .long, help: "When weight plaintexts are encoded: cached (once, before the first batch), streamed (each just before use, least memory) or auto (streamed for one batch ciphertext, else cached).")
+    var weights: WeightEncodingChoice = .auto
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -54,6 +57,7 @@ struct RunCommand: ParsableCommand {
                                         encryptWeights: encryptWeights, threads: threads, allowInsecure: allowInsecure)
         request.clipInputs = clipInputs
         request.predictions = predictions
+        request.weights = weights
         try Console.run(json: output.json) { () throws(DriverError) in try Execution.run(request) }
     }
 }

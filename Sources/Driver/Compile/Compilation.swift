@@ -81,6 +81,7 @@ public enum Compilation {
                                            minimumBatch: request.batch, firstForm: first, diagonal: request.diagonal,
                                            scaleBits: request.scaleBits)
         options.inputRange = request.inputRange
+        options.precision = request.precision
         if let path = request.calibration ?? request.scheme?.data {
             options.calibration = try calibrationRows(path, features: lowered.features)
         }

@@ -17,8 +17,11 @@ public struct CompileRequest: Sendable {
     public var firstForm: FirstLayerForm?
     /// Allow diagonal (Type-D) layers.
     public var diagonal: Bool
-    /// 35 or 40; `nil` takes 40 where it fits the ring.
+    /// 35, 40, 45 or 50; `nil` takes 40 where it fits the ring.
     public var scaleBits: Int?
+    /// The largest output error wanted (`--precision`, e.g. 1e-7): the
+    /// compiler takes the cheapest scale whose expected error meets it.
+    public var precision: Double?
     /// `nil`: latency when `batch` is given, else throughput.
     public var objective: CompileObjective?
     /// Where to write the plan.
@@ -40,8 +43,9 @@ public struct CompileRequest: Sendable {
                 insecureLogN: Int? = nil, maxMemoryMiB: Int = 4096, costs: String? = nil, firstForm: FirstLayerForm? = nil,
                 diagonal: Bool = true, scaleBits: Int? = nil, objective: CompileObjective? = nil, output: String? = nil,
                 scheme: SchemeRequest? = nil, quiet: Bool = false, inputRange: ClosedRange<Double>? = nil,
-                calibration: String? = nil, approximation: ApproximationRequest? = nil) {
+                calibration: String? = nil, approximation: ApproximationRequest? = nil, precision: Double? = nil) {
         self.approximation = approximation
+        self.precision = precision
         self.inputRange = inputRange
         self.calibration = calibration
         self.model = model
@@ -71,7 +75,10 @@ public struct CompileRequest: Sendable {
             throw .invalidOption("--batch must be in 1…32768 (the largest ring holds 2^15 slots)")
         }
         if let insecureLogN, !(2...16).contains(insecureLogN) { throw .invalidOption("--insecure-test-logn must be in 2…16") }
-        if let scaleBits, ![35, 40].contains(scaleBits) { throw .invalidOption("--scale-bits must be 35 or 40") }
+        if let scaleBits, ![35, 40, 45, 50].contains(scaleBits) { throw .invalidOption("--scale-bits must be 35, 40, 45 or 50") }
+        if let precision, !(precision.isFinite && precision > 0 && precision < 1) {
+            throw .invalidOption("--precision must be an error bound between 0 and 1 (e.g. 1e-7) or bits (e.g. 24)")
+        }
         if !diagonal, firstForm == .d { throw .invalidOption("--first-form D contradicts --no-diagonal") }
         if let inputRange, !(inputRange.lowerBound.isFinite && inputRange.upperBound.isFinite) {
             throw .invalidOption("--input-range must be finite")

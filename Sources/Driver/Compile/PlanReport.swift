@@ -35,6 +35,10 @@ public struct PlanReport: Sendable, Codable, Equatable {
     public var estimatedEncryptSeconds: Double
     /// Estimated server memory: weight plaintexts + keys, bytes.
     public var estimatedMemoryBytes: Int
+    /// The expected largest |decrypted − exact| output error (``Plan/expectedMaxError``).
+    public var expectedMaxError: Double
+    /// The scale's bits.
+    public var logScale: Int
 
     enum CodingKeys: String, CodingKey {
         case model, tile, depth, insecure, ops, layers
@@ -49,6 +53,8 @@ public struct PlanReport: Sendable, Codable, Equatable {
         case estimatedMemoryBytes = "estimated_memory_bytes"
         case inputCiphertexts = "input_ciphertexts"
         case estimatedEncryptSeconds = "estimated_encrypt_seconds"
+        case expectedMaxError = "expected_max_error"
+        case logScale = "log_scale"
     }
 
     public init(_ plan: Plan, costModel: CostModel = .default) {
@@ -84,6 +90,8 @@ public struct PlanReport: Sendable, Codable, Equatable {
             total + costModel.seconds(cost.ops, logN: plan.parameters.logN, limbs: cost.inputLevel + 1)
         }
         inputCiphertexts = plan.firstInputTileCount
+        expectedMaxError = plan.expectedMaxError
+        logScale = plan.parameters.logScale
         estimatedEncryptSeconds = costModel.encryptionSeconds(ciphertexts: inputCiphertexts, logN: plan.parameters.logN,
                                                               limbs: plan.parameters.logQ.count)
     }
@@ -98,6 +106,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
             lines.append(String(format: "values: inputs in %g…%g (the client refuses others), outputs within ±%.3g, largest intermediate %.3g (%@ bounds)",
                                 bounds.inputLower, bounds.inputUpper, bounds.outputMaximum, bounds.layerMaxima.max() ?? 0, bounds.source))
         }
+        lines.append(String(format: "precision: scale 2^%d, expected max |encrypted − exact| output error %.2g", logScale, expectedMaxError))
         lines.append("rotation keys: \(rotationSteps.count) steps \(rotationSteps), evaluation keys ≈ \(Self.mebibytes(evaluationKeyBytes))")
         lines.append("")
         let nameWidth = max(6, (layers.map(\.name.count).max() ?? 0) + 1)

@@ -20,6 +20,8 @@ public enum Execution {
         public var clipInputs = false
         /// Write the decrypted outputs and argmax predictions here (`.npz`, as `hepexc decrypt`).
         public var predictions: String?
+        /// When weight plaintexts are encoded (`--weights`).
+        public var weights: WeightEncodingChoice = .auto
 
         public init(plan: String, data: DataRequest, backend: ExecutionBackend = .ckks, encryptWeights: Bool = false,
                     threads: Int? = nil, allowInsecure: Bool = false) {
@@ -42,7 +44,8 @@ public enum Execution {
         let dataset = try request.data.load()
         let (report, outputs) = try PlanRunner.runCollectingOutputs(plan, on: dataset, backend: request.backend,
                                                                     encryptedWeights: request.encryptWeights,
-                                                                    threads: request.threads, clipInputs: request.clipInputs)
+                                                                    threads: request.threads, clipInputs: request.clipInputs,
+                                                                    weights: request.weights)
         if let path = request.predictions { try ArtifactFiles.writePredictions(outputs, to: path) }
         return report
     }

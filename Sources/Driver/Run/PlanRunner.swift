@@ -74,20 +74,24 @@ public enum PlanRunner {
     }
 
     /// Runs `plan` on `dataset`: simulated, or under CKKS with fresh keys.
+    /// - Parameter weights: when weight plaintexts are encoded (`auto`:
+    ///   streamed for one batch ciphertext, cached for several).
     public static func run(_ plan: Plan, on dataset: Dataset, backend: ExecutionBackend = .ckks, encryptedWeights: Bool = false,
-                           threads: Int? = nil, clipInputs: Bool = false) throws(DriverError) -> RunReport {
+                           threads: Int? = nil, clipInputs: Bool = false,
+                           weights: WeightEncodingChoice = .auto) throws(DriverError) -> RunReport {
         try runCollectingOutputs(plan, on: dataset, backend: backend, encryptedWeights: encryptedWeights, threads: threads,
-                                 clipInputs: clipInputs).report
+                                 clipInputs: clipInputs, weights: weights).report
     }
 
-    /// ``run(_:on:backend:encryptedWeights:threads:clipInputs:)`` that also
-    /// returns the decrypted outputs, one row per sample in the data's order.
+    /// ``run(_:on:backend:encryptedWeights:threads:clipInputs:weights:)`` that
+    /// also returns the decrypted outputs, one row per sample in the data's order.
     public static func runCollectingOutputs(_ plan: Plan, on dataset: Dataset, backend: ExecutionBackend = .ckks,
-                                            encryptedWeights: Bool = false, threads: Int? = nil,
-                                            clipInputs: Bool = false) throws(DriverError) -> (report: RunReport, outputs: [[Double]]) {
+                                            encryptedWeights: Bool = false, threads: Int? = nil, clipInputs: Bool = false,
+                                            weights: WeightEncodingChoice = .auto) throws(DriverError) -> (report: RunReport, outputs: [[Double]]) {
         var rows = try featureRows(dataset, features: plan.inputFeatures)
         let clipped = try admitInputs(&rows, plan: plan, clip: clipInputs)
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let weightEncoding = weights.resolved(batches: TileLayout(plan: plan).batchTileCount(samples: rows.count))
         do {
             var timings: [String: Double] = [:]
             var cpuTimings: [String: Double] = [:]
@@ -98,8 +102,8 @@ public enum PlanRunner {
             switch backend {
             case .simulated:
                 (outputs, ops) = try execute(plan, rows: rows, backend: CountingBackend(SimulatedBackend(plan: plan)),
-                                             encryptedWeights: encryptedWeights, threads: threadCount, timings: &timings,
-                                             cpuTimings: &cpuTimings)
+                                             encryptedWeights: encryptedWeights, threads: threadCount, weightEncoding: weightEncoding,
+                                             timings: &timings, cpuTimings: &cpuTimings)
             case .ckks:
                 // The client's check before it encrypts anything: the plan in
                 // exact arithmetic on these very inputs. The simulated backend
@@ -117,8 +121,8 @@ public enum PlanRunner {
                 timings["keygen"] = ProcessMetrics.wallSeconds() - keygenStart
                 cpuTimings["keygen"] = ProcessMetrics.cpuSeconds() - keygenCPU
                 (outputs, ops) = try execute(plan, rows: rows, backend: CountingBackend(real),
-                                             encryptedWeights: encryptedWeights, threads: threadCount, timings: &timings,
-                                             cpuTimings: &cpuTimings)
+                                             encryptedWeights: encryptedWeights, threads: threadCount, weightEncoding: weightEncoding,
+                                             timings: &timings, cpuTimings: &cpuTimings)
             }
             timings["total"] = ProcessMetrics.wallSeconds() - start
             cpuTimings["total"] = ProcessMetrics.cpuSeconds() - cpuStart
@@ -132,6 +136,7 @@ public enum PlanRunner {
             try checkOutputs(outputs, plan: plan)
             score(outputs, dataset: dataset, into: &report)
             report.clippedInputs = clipped
+            report.weightEncoding = (encryptedWeights ? WeightEncoding.cached : weightEncoding).rawValue
             return (report, outputs)
         } catch {
             throw DriverError(error)
@@ -202,12 +207,15 @@ public enum PlanRunner {
     }
 
     static func execute<B: HEBackend>(_ plan: Plan, rows: [[Double]], backend: B, encryptedWeights: Bool, threads: Int,
-                                      timings: inout [String: Double],
+                                      weightEncoding: WeightEncoding = .cached, timings: inout [String: Double],
                                       cpuTimings: inout [String: Double]) throws -> ([[Double]], OpCounts) {
         let layout = TileLayout(plan: plan)
         var phase = ProcessMetrics.wallSeconds()
         var cpuPhase = ProcessMetrics.cpuSeconds()
-        let executor = try PlanExecutor(plan: plan, backend: backend, encryptedWeights: encryptedWeights, threads: threads)
+        // Streamed weights are encoded inside `execute`; this phase is then
+        // only the masks.
+        let executor = try PlanExecutor(plan: plan, backend: backend, encryptedWeights: encryptedWeights, threads: threads,
+                                        weightEncoding: weightEncoding)
         timings["encode_weights"] = ProcessMetrics.wallSeconds() - phase
         cpuTimings["encode_weights"] = ProcessMetrics.cpuSeconds() - cpuPhase
         let counting = backend as? any OpCounting

@@ -23,6 +23,9 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var encryptedWeights: Bool
     /// Input values clipped into the plan's range (`--clip-inputs`).
     public var clippedInputs = 0
+    /// When weight plaintexts were encoded: `cached` (before the first
+    /// batch, the `encode_weights` phase) or `streamed` (inside `execute`).
+    public var weightEncoding: String?
 
     enum CodingKeys: String, CodingKey {
         case model, backend, samples, accuracy, correct, mse, timings, ops
@@ -32,11 +35,12 @@ public struct RunReport: Sendable, Codable, Equatable {
         case peakMemoryBytes = "peak_memory_bytes"
         case encryptedWeights = "encrypted_weights"
         case clippedInputs = "clipped_inputs"
+        case weightEncoding = "weight_encoding"
     }
 
     public var text: String {
         var lines = ["run \(model) on \(backend): \(samples) samples in \(batchCiphertexts) batch ciphertext(s)"
-                     + (encryptedWeights ? ", encrypted weights" : "")]
+                     + (encryptedWeights ? ", encrypted weights" : "") + (weightEncoding.map { ", \($0) weights" } ?? "")]
         if let accuracy, let correct { lines.append(String(format: "accuracy: %.4f (%d/%d)", accuracy, correct, samples)) }
         if let mse { lines.append(String(format: "mse: %.6g", mse)) }
         lines.append(String(format: "max |encrypted − plaintext|: %.3g", maxAbsError))

@@ -113,23 +113,43 @@ extension PlanCompiler {
     }
 
     /// The largest |value| after each step on the calibration rows.
+    ///
+    /// Row by row through local copies of the weights: reading
+    /// `weight.scalars` inside the inner loop retained the tensor's storage
+    /// on every product and made `--tile auto` spend seconds here.
     static func observedMaxima(_ steps: [Step], _ rows: [[Double]]) -> [Double] {
         var maxima = [Double](repeating: 0, count: steps.count)
+        let dense: [(weights: [Double], bias: [Double], outFeatures: Int, inFeatures: Int)?] = steps.map { step in
+            guard case let .dense(_, weight, bias) = step else { return nil }
+            let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+            return (weight.scalars, bias?.scalars ?? [Double](repeating: 0, count: outFeatures), outFeatures, inFeatures)
+        }
+        var next: [Double] = []
         for row in rows {
             var values = row
             for (index, step) in steps.enumerated() {
-                switch step {
-                case let .dense(_, weight, bias):
-                    let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
-                    values = (0..<outFeatures).map { o in
-                        var sum = bias?.scalars[o] ?? 0
-                        for j in 0..<min(inFeatures, values.count) { sum += weight.scalars[o * inFeatures + j] * values[j] }
-                        return sum
+                var largest = 0.0
+                if let (weights, bias, outFeatures, inFeatures) = dense[index] {
+                    let width = min(inFeatures, values.count)
+                    next.removeAll(keepingCapacity: true)
+                    for o in 0..<outFeatures {
+                        var sum = o < bias.count ? bias[o] : 0
+                        let base = o * inFeatures
+                        for j in 0..<width { sum += weights[base + j] * values[j] }
+                        next.append(sum)
+                        largest = max(largest, abs(sum))
                     }
-                case let .poly(coefficients, _):
-                    values = values.map { x in coefficients.reversed().reduce(0) { $0 * x + $1 } }
+                    swap(&values, &next)
+                } else if case let .poly(coefficients, _) = step {
+                    for j in values.indices {
+                        let x = values[j]
+                        var y = 0.0
+                        for c in coefficients.reversed() { y = y * x + c }
+                        values[j] = y
+                        largest = max(largest, abs(y))
+                    }
                 }
-                maxima[index] = max(maxima[index], values.map(abs).max() ?? 0)
+                maxima[index] = max(maxima[index], largest)
             }
         }
         return maxima

@@ -38,6 +38,10 @@ public struct PlanCompiler: Sendable {
         /// Sample rows (input features) whose observed values tighten the
         /// value bounds (``valueBounds(_:features:inputRange:calibration:)``).
         public var calibration: [[Double]]?
+        /// The largest output error asked for (`compile --precision`): the
+        /// cheapest scale whose ``Plan/expectedMaxError`` meets it
+        /// (``compileForPrecision(_:target:)``); `nil`: the default tiers.
+        public var precision: Double?
 
         public init(t1: Int, t2: Int, logN: Int? = nil, insecure: Bool = false, minimumBatch: Int? = nil,
                     firstForm: FCForm? = nil, diagonal: Bool = true, scaleBits: Int? = nil) {
@@ -70,6 +74,10 @@ public struct PlanCompiler: Sendable {
         let steps: [Step]
         let tail: [String]
         let permutations: (input: [Int]?, output: [Int]?)
+        /// Value bounds already computed for an input range and calibration
+        /// (they do not depend on the tile shape, and sampling them is most
+        /// of a compile: `--tile auto` computes them once).
+        let boundsMemo = BoundsMemo()
     }
 
     /// - Throws: `PassError.failed` naming each operation that cannot run
@@ -99,6 +107,12 @@ public struct PlanCompiler: Sendable {
     /// Packs a lowered graph under this compiler's tile shape and options.
     /// - Throws: `PassError.failed` for an impossible tile shape or parameters.
     public func compile(_ lowered: Lowered) throws(PassError) -> Plan {
+        if let target = options.precision { return try compileForPrecision(lowered, target: target) }
+        return try compileWithTiers(lowered)
+    }
+
+    /// `compile` with the prime tiers of ``primeTiers`` (or `scaleBits`).
+    func compileWithTiers(_ lowered: Lowered) throws(PassError) -> Plan {
         func fail(_ message: String) -> PassError { .lowering(reason: message) }
         guard TileShape.isPowerOfTwo(options.t1), TileShape.isPowerOfTwo(options.t2) else {
             throw fail("tile \(options.t1)x\(options.t2): both dimensions must be powers of two")
@@ -138,7 +152,10 @@ public struct PlanCompiler: Sendable {
         let calibration = options.calibration.map { rows in
             permutations.input.map { perm in rows.map { row in perm.map { $0 < row.count ? row[$0] : 0 } } } ?? rows
         }
-        let bounds = Self.valueBounds(steps, features: features, inputRange: try inputRange(fail), calibration: calibration)
+        let range = try inputRange(fail)
+        let bounds = lowered.boundsMemo.bounds(inputRange: range, calibration: calibration) {
+            Self.valueBounds(steps, features: features, inputRange: range, calibration: calibration)
+        }
         let parameters = try chooseParameters(depth: depth, bounds: bounds, depths: depths, steps: steps, fail)
         let tile = TileShape(t1: options.t1, t2: options.t2, t3: parameters.slotCount / (options.t1 * options.t2))
         var layers: [PlanLayer] = []
@@ -177,7 +194,13 @@ public struct PlanCompiler: Sendable {
     /// prime (rather than 50) gives key switching more room per digit.
     /// The third tier is only taken when the value bounds need its headroom
     /// (24 bits above the scale instead of 19).
-    static let primeTiers: [(first: Int, scale: Int, special: Int)] = [(60, 40, 60), (50, 35, 60), (60, 35, 60)]
+    /// The last two tiers (45- and 50-bit scales, HElayers' default is 50)
+    /// are taken only when asked for (`scaleBits`, `precision`): they cost
+    /// a larger ring or modulus and leave 15 and 10 bits of headroom.
+    static let primeTiers: [(first: Int, scale: Int, special: Int)] = [(60, 40, 60), (50, 35, 60), (60, 35, 60),
+                                                                        (60, 45, 60), (60, 50, 60)]
+    /// Scale bits only `scaleBits` or `precision` selects.
+    static let onRequestScaleBits: Set<Int> = [45, 50]
 
     /// The input range: declared, else the calibration data's, else −1…1.
     func inputRange(_ fail: (String) -> PassError) throws(PassError) -> ClosedRange<Double> {
@@ -211,7 +234,8 @@ public struct PlanCompiler: Sendable {
         }
         let candidates = options.logN.map { [$0] } ?? Array(10...16)
         for logN in candidates where 1 << (logN - 1) >= tileSlots {
-            for tier in Self.primeTiers where options.scaleBits.map({ $0 == tier.scale }) ?? true {
+            for tier in Self.primeTiers where options.scaleBits.map({ $0 == tier.scale })
+                ?? !Self.onRequestScaleBits.contains(tier.scale) {
                 if let violation = Self.headroomViolation(bounds, depths: depths, totalDepth: depth,
                                                           first: tier.first, scale: tier.scale) {
                     if tightest.map({ violation.available > $0.available }) ?? true { tightest = violation }
@@ -257,10 +281,11 @@ public struct PlanCompiler: Sendable {
         let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
         let schedule = DiagonalSchedule(outFeatures: outFeatures, t2: tile.t2)
         let inputTiles = schedule.inputTiles(inFeatures: inFeatures)
+        let scalars = weight.scalars
         var tiles: [WeightTile] = []
         for c in 0..<inputTiles {
             for r in 0..<schedule.width {
-                let values = schedule.diagonalValues(r, inputTile: c, weight: { Float(weight.scalars[$0 * inFeatures + $1]) },
+                let values = schedule.diagonalValues(r, inputTile: c, weight: { Float(scalars[$0 * inFeatures + $1]) },
                                                      outFeatures: outFeatures, inFeatures: inFeatures)
                 if values.contains(where: { $0 != 0 }) { tiles.append(WeightTile(row: c, col: r, values: values)) }
             }
@@ -276,22 +301,39 @@ public struct PlanCompiler: Sendable {
         let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
         let rows = form == .typeA ? (outFeatures + tile.t1 - 1) / tile.t1 : (inFeatures + tile.t1 - 1) / tile.t1
         let cols = form == .typeA ? (inFeatures + tile.t2 - 1) / tile.t2 : (outFeatures + tile.t2 - 1) / tile.t2
-        var tiles: [WeightTile] = []
-        for row in 0..<rows {
-            for col in 0..<cols {
-                var values = [Float](repeating: 0, count: tile.t1 * tile.t2)
-                var nonZero = false
-                for i in 0..<tile.t1 {
-                    for j in 0..<tile.t2 {
-                        let (o, n) = form == .typeA ? (row * tile.t1 + i, col * tile.t2 + j) : (col * tile.t2 + j, row * tile.t1 + i)
-                        guard o < outFeatures, n < inFeatures else { continue }
-                        let value = Float(weight.scalars[o * inFeatures + n])
-                        values[i * tile.t2 + j] = value
-                        if value != 0 { nonZero = true }
-                    }
-                }
-                if nonZero { tiles.append(WeightTile(row: row, col: col, values: values)) }
+        // Two passes over the weights, no per-tile allocation until a tile
+        // is known to be non-zero: mark the occupied tiles, number them in
+        // row-major order (the plan's tile order), then scatter the values.
+        // A convolution's Toeplitz matrix is mostly zeros, and `--tile auto`
+        // packs it once per candidate shape.
+        let scalars = weight.scalars
+        let area = tile.t1 * tile.t2
+        func place(_ o: Int, _ n: Int) -> (key: Int, offset: Int) {
+            form == .typeA ? ((o / tile.t1) * cols + n / tile.t2, (o % tile.t1) * tile.t2 + n % tile.t2)
+                : ((n / tile.t1) * cols + o / tile.t2, (n % tile.t1) * tile.t2 + o % tile.t2)
+        }
+        var number = [Int](repeating: -1, count: rows * cols)
+        for o in 0..<outFeatures {
+            for n in 0..<inFeatures where Float(scalars[o * inFeatures + n]) != 0 { number[place(o, n).key] = 0 }
+        }
+        var count = 0
+        for key in number.indices where number[key] == 0 {
+            number[key] = count
+            count += 1
+        }
+        var flat = [Float](repeating: 0, count: count * area)
+        for o in 0..<outFeatures {
+            for n in 0..<inFeatures {
+                let value = Float(scalars[o * inFeatures + n])
+                if value == 0 { continue }
+                let (key, offset) = place(o, n)
+                flat[number[key] * area + offset] = value
             }
+        }
+        let tiles = number.indices.compactMap { key -> WeightTile? in
+            guard number[key] >= 0 else { return nil }
+            let start = number[key] * area
+            return WeightTile(row: key / cols, col: key % cols, values: Array(flat[start..<(start + area)]))
         }
         return FullyConnectedLayer(name: name, form: form, inFeatures: inFeatures, outFeatures: outFeatures,
                                    gridRows: rows, gridCols: cols, tiles: tiles,

@@ -9,8 +9,8 @@ extension PlanExecutor {
     func diagonal(_ fc: FullyConnectedLayer, layerIndex: Int, _ inputs: [Tile]) throws -> Tile {
         let t = plan.tile
         let schedule = fc.diagonalSchedule(t2: t.t2)
-        var operands: [Int: Operand] = [:]
-        for (tile, operand) in zip(fc.tiles, weights[layerIndex]) { operands[tile.row * schedule.width + tile.col] = operand }
+        var tileIndex: [Int: Int] = [:]
+        for (index, tile) in fc.tiles.enumerated() { tileIndex[tile.row * schedule.width + tile.col] = index }
         let storedByTile = fc.storedDiagonals
         let cipherTiles = storedByTile.indices.filter { c in
             guard case .cipher = inputs[c] else { return false }
@@ -33,16 +33,19 @@ extension PlanExecutor {
         let all = cipherTiles.reduce(into: Set<Int>()) { $0.formUnion(storedByTile[$1]) }
         let partials = try parallelMap(schedule.giantGroups(stored: all)) { g -> Backend.Ciphertext in
             var terms: [Backend.Ciphertext] = []
-            var weights: [Operand] = []
+            var termTiles: [Int] = []
             for (position, c) in cipherTiles.enumerated() {
                 for b in 0..<schedule.babySteps {
                     let r = schedule.diagonal(giant: g, baby: b)
-                    guard let operand = operands[c * schedule.width + r], let rotated = babies[position][b] else { continue }
+                    guard let index = tileIndex[c * schedule.width + r], let rotated = babies[position][b] else { continue }
                     terms.append(rotated)
-                    weights.append(operand)
+                    termTiles.append(index)
                 }
             }
-            let partial = try self.backend.rescale(self.accumulate(terms, weights))
+            let sum = try self.accumulate(terms, 0..<terms.count) { term in
+                try self.operand(fc, layerIndex: layerIndex, tile: termTiles[term], schedule: schedule)
+            }
+            let partial = try self.backend.rescale(sum)
             return g == 0 ? partial : try self.backend.rotate(partial, by: g * schedule.babySteps * t.t3)
         }
         guard var acc = partials.first else { throw ExecutorError.input("internal: layer \(fc.name) has no giant step") }

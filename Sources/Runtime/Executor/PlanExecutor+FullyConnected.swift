@@ -6,28 +6,28 @@ extension PlanExecutor {
     /// ``ReductionStep``s (reduce inside the tile; for a Type-A layer that is
     /// not last, mask and duplicate), and add the bias.
     func fullyConnected(_ fc: FullyConnectedLayer, layerIndex: Int, _ inputs: [Tile]) throws -> [Tile] {
-        let operands = weights[layerIndex]
         let tileIndices = fc.tileIndicesByOutput
+        let schedule = fc.diagonalSchedule(t2: plan.tile.t2)
         // Fewer output tiles than workers: split each tile's products instead.
         let chunks = fc.outputTileCount < threads ? threads / fc.outputTileCount : 1
         return try parallelMap(Array(0..<fc.outputTileCount)) { output in
             try self.outputTile(fc, layerIndex: layerIndex, output: output, contributing: tileIndices[output],
-                                inputs: inputs, operands: operands, chunks: chunks)
+                                inputs: inputs, schedule: schedule, chunks: chunks)
         }
     }
 
     private func outputTile(_ fc: FullyConnectedLayer, layerIndex: Int, output: Int, contributing: [Int],
-                            inputs: [Tile], operands: [Operand], chunks: Int) throws -> Tile {
+                            inputs: [Tile], schedule: DiagonalSchedule, chunks: Int) throws -> Tile {
         let t = plan.tile
         var cipherInputs: [Backend.Ciphertext] = []
-        var cipherWeights: [Operand] = []
+        var cipherTiles: [Int] = []
         var plainSum: [Double]?
         for index in contributing {
             let tile = fc.tiles[index]
             switch inputs[tile.inputIndex(fc.form)] {
             case .cipher(let ct):
                 cipherInputs.append(ct)
-                cipherWeights.append(operands[index])
+                cipherTiles.append(index)
             case .plain(let values):
                 let product = SlotMath.multiply(values, layout.slots(of: tile))
                 plainSum = plainSum.map { SlotMath.add($0, product) } ?? product
@@ -36,7 +36,9 @@ extension PlanExecutor {
         guard !cipherInputs.isEmpty else {
             return .plain(plainOutput(fc, output: output, sum: plainSum))
         }
-        var acc = try accumulate(cipherInputs, cipherWeights, chunks: chunks)
+        var acc = try accumulate(cipherInputs, chunks: chunks) { term in
+            try self.operand(fc, layerIndex: layerIndex, tile: cipherTiles[term], schedule: schedule)
+        }
         let level = backend.level(of: acc)
         if let plainSum {
             let extra = try backend.encode(plainSum, level: level, scale: backend.scale(of: acc), purpose: .constant)
@@ -62,15 +64,33 @@ extension PlanExecutor {
         return .cipher(acc)
     }
 
-    /// Σ inputᵢ ⊙ weightᵢ before rescaling, in `chunks` parts on the
+    /// Σ inputᵢ ⊙ weight(i) before rescaling, in `chunks` parts on the
     /// workers (each at least two terms) added at the end.
-    func accumulate(_ inputs: [Backend.Ciphertext], _ weights: [Operand], chunks: Int) throws -> Backend.Ciphertext {
+    func accumulate(_ inputs: [Backend.Ciphertext], chunks: Int,
+                    weight: (Int) throws -> Operand) throws -> Backend.Ciphertext {
         let size = (inputs.count + chunks - 1) / max(chunks, 1)
-        guard chunks > 1, size >= 2, inputs.count > size else { return try accumulate(inputs, weights) }
+        guard chunks > 1, size >= 2, inputs.count > size else { return try accumulate(inputs, 0..<inputs.count, weight) }
         let ranges = stride(from: 0, to: inputs.count, by: size).map { $0..<min($0 + size, inputs.count) }
-        let partials = try parallelMap(ranges) { range in try self.accumulate(Array(inputs[range]), Array(weights[range])) }
+        let partials = try parallelMap(ranges) { range in try self.accumulate(inputs, range, weight) }
         var sum = partials[0]
         for partial in partials.dropFirst() { sum = try backend.add(sum, partial) }
+        return sum
+    }
+
+    /// Σ inputᵢ ⊙ weight(i) over `range`, the weights fetched all at once
+    /// (cached) or ``streamBlock`` at a time (streamed, so only that many
+    /// encoded plaintexts are alive). Block sums are added: the same
+    /// additions in count and, modulo q, the same result bit for bit.
+    func accumulate(_ inputs: [Backend.Ciphertext], _ range: Range<Int>,
+                    _ weight: (Int) throws -> Operand) throws -> Backend.Ciphertext {
+        let block = weightEncoding == .streamed ? Self.streamBlock : max(range.count, 1)
+        var sum: Backend.Ciphertext?
+        for start in stride(from: range.lowerBound, to: range.upperBound, by: block) {
+            let part = start..<min(start + block, range.upperBound)
+            let partial = try accumulate(Array(inputs[part]), part.map(weight))
+            sum = try sum.map { try backend.add($0, partial) } ?? partial
+        }
+        guard let sum else { throw ExecutorError.input("internal: empty accumulation") }
         return sum
     }
 

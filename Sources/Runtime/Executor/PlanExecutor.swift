@@ -4,9 +4,11 @@ internal import HepexcRing
 
 /// Runs a plan on one batch tile of encrypted inputs, on any backend.
 ///
-/// Weight and mask plaintexts are encoded once, at construction ("encode
-/// weights" phase); biases are encoded on first use at the scale the data
-/// reaches. A tile whose value is known in the clear (a tile row with no
+/// Weight plaintexts are encoded as ``WeightEncoding`` says: all once, at
+/// construction, and kept (`.cached`, a server answering many requests), or
+/// each just before its multiply-accumulate and freed after (`.streamed`,
+/// one batch with the least memory). Masks are encoded at construction;
+/// biases on first use at the scale the data reaches. A tile whose value is known in the clear (a tile row with no
 /// surviving weights gives bias only) stays a cleartext slot vector and
 /// costs no homomorphic operation.
 public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
@@ -22,21 +24,30 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
     public let encryptedWeights: Bool
     /// Worker threads for independent output tiles.
     public let threads: Int
+    /// How weight plaintexts are held (encrypted weights are always cached).
+    public let weightEncoding: WeightEncoding
 
     enum Operand { case plain(Backend.Plaintext), cipher(Backend.Ciphertext) }
-    /// Per layer: each stored tile's operand (aligned with `tiles`), the mask.
+    /// Per layer: each stored tile's operand (aligned with `tiles`; empty
+    /// when streamed), the mask.
     var weights: [[Operand]] = []
     var masks: [Backend.Plaintext?] = []
     var inputLevels: [Int] = []
     private var biasCache: [String: Backend.Plaintext] = [:]
     private let lock = NSLock()
 
-    public init(plan: Plan, backend: Backend, encryptedWeights: Bool = false, threads: Int = 1) throws {
+    /// - Parameters:
+    ///   - weightEncoding: `.cached` (default) encodes every weight tile here;
+    ///     `.streamed` encodes them during each `run`.
+    /// - Throws: `ExecutorError.input` when the backend does not fit the plan.
+    public init(plan: Plan, backend: Backend, encryptedWeights: Bool = false, threads: Int = 1,
+                weightEncoding: WeightEncoding = .cached) throws {
         self.plan = plan
         self.backend = backend
         self.layout = TileLayout(plan: plan)
         self.encryptedWeights = encryptedWeights
         self.threads = max(1, threads)
+        self.weightEncoding = encryptedWeights ? .cached : weightEncoding
         guard backend.slotCount == plan.tile.slotCount else {
             throw ExecutorError.input("the backend has \(backend.slotCount) slots, the plan's tiles \(plan.tile.slotCount)")
         }
@@ -52,18 +63,15 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
             inputLevels.append(level)
             switch layer {
             case .fullyConnected(let fc):
-                let scale = backend.modulus(atLevel: level)
                 let tileLevel = level
                 let schedule = fc.diagonalSchedule(t2: plan.tile.t2)
-                let operands = try parallelMap(fc.tiles) { tile -> Operand in
-                    let slots = fc.form == .diagonal ? self.layout.diagonalSlots(of: tile, schedule: schedule)
-                        : self.layout.slots(of: tile)
-                    if self.encryptedWeights {
-                        return .cipher(try self.backend.encrypt(slots, level: tileLevel, scale: scale))
-                    }
-                    return .plain(try self.backend.encode(slots, level: tileLevel, scale: scale, purpose: .weight))
+                if weightEncoding == .streamed {
+                    weights.append([])
+                } else {
+                    weights.append(try parallelMap(fc.tiles) { tile in
+                        try self.makeOperand(fc, tile, schedule: schedule, level: tileLevel)
+                    })
                 }
-                weights.append(operands)
                 if fc.form == .typeA && !fc.isLast {
                     masks.append(try backend.encode(layout.maskSlots, level: level - 1,
                                                     scale: backend.modulus(atLevel: level - 1), purpose: .mask))
@@ -77,6 +85,24 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
                 level -= poly.depth
             }
         }
+    }
+
+    /// One weight tile as the layer at `level` multiplies it: a plaintext at
+    /// scale `modulus(atLevel: level)` (so a rescale restores the data's
+    /// scale), or a ciphertext for encrypted weights.
+    func makeOperand(_ fc: FullyConnectedLayer, _ tile: WeightTile, schedule: DiagonalSchedule, level: Int) throws -> Operand {
+        let slots = fc.form == .diagonal ? layout.diagonalSlots(of: tile, schedule: schedule) : layout.slots(of: tile)
+        let scale = backend.modulus(atLevel: level)
+        if encryptedWeights { return .cipher(try backend.encrypt(slots, level: level, scale: scale)) }
+        return .plain(try backend.encode(slots, level: level, scale: scale, purpose: .weight))
+    }
+
+    /// Stored tile `index` of layer `layerIndex`: the cached operand, or
+    /// (streamed) freshly encoded.
+    func operand(_ fc: FullyConnectedLayer, layerIndex: Int, tile index: Int, schedule: DiagonalSchedule) throws -> Operand {
+        let cached = weights[layerIndex]
+        if !cached.isEmpty { return cached[index] }
+        return try makeOperand(fc, fc.tiles[index], schedule: schedule, level: inputLevels[layerIndex])
     }
 
     /// Runs every layer on one batch tile's input ciphertexts (as many as the
@@ -110,6 +136,10 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
             try self.backend.encrypt(slots, level: self.backend.maxLevel, scale: self.backend.defaultScale)
         }
     }
+
+    /// Weight tiles encoded and multiplied together when streaming (the
+    /// plaintexts alive per worker).
+    static var streamBlock: Int { 16 }
 
     /// `body` over `items` on up to `threads` workers, results in order.
     func parallelMap<T, R>(_ items: [T], _ body: (T) throws -> R) throws -> [R] {

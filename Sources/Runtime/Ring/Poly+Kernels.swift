@@ -13,12 +13,24 @@ extension Poly where Format == Coeff {
             signedCoefficients.withUnsafeBufferPointer { input in
                 for (limb, q) in context.moduli.enumerated() {
                     let out = buffer.baseAddress! + limb * n
-                    for k in 0..<n { out[k] = q.reduce(signed: input[k]) }
+                    for k in 0..<n { out[k] = Self.reduceBranchless(input[k], q) }
                 }
             }
             initialized = context.limbCount * n
         }
         self.init(context: context, data: data)
+    }
+
+    /// `x mod q` in `[0, q)` without a data-dependent branch (the signs of
+    /// encoded coefficients are random, so `reduce(signed:)`'s branch
+    /// mispredicts about half the time).
+    @inline(__always)
+    static func reduceBranchless(_ x: Int64, _ q: Modulus) -> UInt64 {
+        let sign = UInt64(bitPattern: x >> 63)  // all ones when negative
+        let r = q.reduce((UInt64(bitPattern: x) ^ sign) &- sign)  // |x| mod q
+        let negated = q.value &- r  // in (0, q]; q stands for 0
+        let fixed = negated & (negated == q.value ? 0 : ~0)
+        return (r & ~sign) | (fixed & sign)
     }
 
     /// Transforms every limb to evaluation form (parallel over limbs).
