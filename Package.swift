@@ -220,7 +220,7 @@ let package = Package(
         .testTarget(
             name: "InferenceTests",
             dependencies: ["HepexcInference", "HepexcServer", "HepexcExecutor", "HepexcCKKS", "HepexcPlan", "HepexcDriver",
-                           "HepexcData", "_HepexcTestSupport"],
+                           "HepexcData", "HepexcIR", "_HepexcTestSupport"],
             swiftSettings: strictSettings
         ),
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Long mutation-fuzzing run of every file parser (ONNX, .hepx, .npz/.npy/idx,
+# Long mutation-fuzzing run of every file parser (ONNX, .hepx, .npz/.npy/idx, .evalkeys/.hect/.secret,
 # CKKS parameter/ciphertext/key files): the same fixed-seed tests CI runs
 # with 60 mutations per seed, here with many more. About an hour with the
 # default of 400000 (2 cores). A crash ends the run with the test that
@@ -13,4 +13,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export HEPEXC_FUZZ_ITERATIONS="${1:-400000}"
-swift test --filter 'FuzzTests|SerializationFuzzTests|HDF5FuzzCLITests'
+swift test --filter 'FuzzTests|SerializationFuzzTests|HDF5FuzzCLITests|ArtifactFuzzTests'
