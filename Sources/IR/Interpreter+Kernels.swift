@@ -152,20 +152,9 @@ enum Kernels {
     /// Zero padding (negative entries crop) of an NCHW tensor's H and W.
     static func pad(_ x: Tensor, pads: [Int], element: ElementType) -> Tensor {
         let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let outH = height + pads[0] + pads[2], outW = width + pads[1] + pads[3]
-        var out = [Double](repeating: 0, count: batch * channels * outH * outW)
-        for plane in 0..<(batch * channels) {
-            for oy in 0..<outH {
-                let iy = oy - pads[0]
-                guard iy >= 0, iy < height else { continue }
-                for ox in 0..<outW {
-                    let ix = ox - pads[1]
-                    guard ix >= 0, ix < width else { continue }
-                    out[(plane * outH + oy) * outW + ox] = x.scalars[(plane * height + iy) * width + ix]
-                }
-            }
-        }
-        return Tensor(shape: [batch, channels, outH, outW], scalars: out, elementType: element)
+        let out = PlanePadding.pad(x.scalars, planes: batch * channels, height: height, width: width, pads: pads)
+        return Tensor(shape: [batch, channels, height + pads[0] + pads[2], width + pads[1] + pads[3]], scalars: out,
+                      elementType: element)
     }
 
     static func transpose(_ x: Tensor, perm: [Int]) -> Tensor {

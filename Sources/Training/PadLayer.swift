@@ -24,20 +24,8 @@ final class PadLayer: Layer {
     /// `x` [B, C, H, W] with `pads` [top, left, bottom, right] zeros added
     /// (removed where negative).
     static func pad(_ x: TrainingTensor, _ pads: [Int]) -> TrainingTensor {
-        let (planes, height, width) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
-        let outH = height + pads[0] + pads[2], outW = width + pads[1] + pads[3]
-        var out = [Float](repeating: 0, count: planes * outH * outW)
-        for plane in 0..<planes {
-            for oy in 0..<outH {
-                let iy = oy - pads[0]
-                guard iy >= 0, iy < height else { continue }
-                for ox in 0..<outW {
-                    let ix = ox - pads[1]
-                    guard ix >= 0, ix < width else { continue }
-                    out[(plane * outH + oy) * outW + ox] = x.values[(plane * height + iy) * width + ix]
-                }
-            }
-        }
-        return TrainingTensor(shape: [x.shape[0], x.shape[1], outH, outW], values: out)
+        let (height, width) = (x.shape[2], x.shape[3])
+        let out = PlanePadding.pad(x.values, planes: x.shape[0] * x.shape[1], height: height, width: width, pads: pads)
+        return TrainingTensor(shape: [x.shape[0], x.shape[1], height + pads[0] + pads[2], width + pads[1] + pads[3]], values: out)
     }
 }

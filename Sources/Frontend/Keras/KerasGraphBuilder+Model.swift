@@ -94,23 +94,7 @@ extension KerasGraphBuilder {
             if !Self.supportedClasses.contains(layer.className) { record(layer, nil) }
             return nil
         }
-        let before = graph.operations.count
-        do {
-            var output = try lower(layer, input)
-            if graph.operations.count > before, graph.operations.last?.result == output.name,
-               let renamed = nameLastResult(layer.name) {
-                output.name = renamed
-            }
-            return output
-        } catch {
-            switch error {
-            case .unsupported(let reason):
-                record(layer, reason)
-                return nil
-            case .fatal(let failure):
-                throw failure
-            }
-        }
+        return try emitting(layer) { () throws(LayerIssue) in try lower(layer, input) }
     }
 
     /// A merge layer on its inbound tensors (repeats allowed: `[x, x]`).
@@ -120,9 +104,16 @@ extension KerasGraphBuilder {
             guard let value = values[name] else { return nil }
             inputs.append(value)
         }
+        return try emitting(layer) { () throws(LayerIssue) in try merge(layer, inputs) }
+    }
+
+    /// Runs `body`, which emits `layer`'s operations, and names the layer's
+    /// output after it; an unsupported layer is recorded (nil), a fatal
+    /// problem thrown.
+    private func emitting(_ layer: KerasLayer, _ body: () throws(LayerIssue) -> KerasValue) throws(FrontendError) -> KerasValue? {
         let before = graph.operations.count
         do {
-            var output = try merge(layer, inputs)
+            var output = try body()
             if graph.operations.count > before, graph.operations.last?.result == output.name,
                let renamed = nameLastResult(layer.name) {
                 output.name = renamed
