@@ -61,11 +61,7 @@ public enum ClientServer {
         report.timings["encrypt"] = seconds
         let bytes = try timed(&seconds) { () throws(DriverError) in batch.serialized(for: client.prepared) }
         report.timings["serialize"] = seconds
-        try OutputFile.write(Data(bytes), to: request.output)
-        report.samples = batch.sampleCount
-        report.batches = batch.batches.count
-        report.ciphertexts = batch.ciphertextCount
-        report.files = [request.output: bytes.count]
+        try write(batch, bytes: bytes, to: request.output, into: &report)
         return report
     }
 
@@ -110,13 +106,18 @@ public enum ClientServer {
             }
         }
         report.timings["evaluate"] = seconds
-        let bytes = results.serialized(for: server.prepared)
-        try OutputFile.write(Data(bytes), to: request.output)
-        report.samples = results.sampleCount
-        report.batches = results.batches.count
-        report.ciphertexts = results.ciphertextCount
-        report.files = [request.output: bytes.count]
+        try write(results, bytes: results.serialized(for: server.prepared), to: request.output, into: &report)
         return report
+    }
+
+    /// Writes a serialized ciphertext batch (atomically) and reports its counts and size.
+    static func write(_ batch: CiphertextBatch, bytes: [UInt8], to path: String,
+                      into report: inout ClientServerReport) throws(DriverError) {
+        try OutputFile.write(Data(bytes), to: path)
+        report.samples = batch.sampleCount
+        report.batches = batch.batches.count
+        report.ciphertexts = batch.ciphertextCount
+        report.files = [path: bytes.count]
     }
 
     /// `hepexc decrypt plan.hepx --secret NAME.secret y.hect -o predictions.npz [--data x.npz]`.

@@ -75,17 +75,6 @@ extension ClientServer {
     /// A progress callback for `evaluate` that redraws a bar on standard
     /// error, or one that does nothing when standard error is not a terminal.
     public static func progressBarIfTerminal() -> (Int, Int) -> Void {
-        guard isatty(STDERR_FILENO) != 0 else { return { _, _ in } }
-        let started = Date()
-        return { done, total in
-            let width = 24
-            let filled = total > 0 ? done * width / total : width
-            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            let elapsed = Date().timeIntervalSince(started)
-            let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-            var line = String(format: "\r\u{1B}[Kevaluate batch %d/%d %@ %.0fs, ETA %.0fs", done, total, bar, elapsed, eta)
-            if done == total { line += "\n" }
-            FileHandle.standardError.write(Data(line.utf8))
-        }
+        ProgressBar.counterIfTerminal(label: "evaluate batch") ?? { _, _ in }
     }
 }

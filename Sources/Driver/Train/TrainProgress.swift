@@ -21,9 +21,7 @@ struct TrainProgress {
             guard interactive, batch == batches || elapsed - lastDraw >= 0.1 else { return }
             lastDraw = batch == batches ? 0 : elapsed
             let fraction = Double(batch) / Double(batches)
-            let width = 24
-            let filled = Int(fraction * Double(width))
-            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            let bar = ProgressBar.bar(fraction: fraction)
             // Remaining time of this epoch plus the later epochs at this epoch's pace.
             let epochEstimate = fraction > 0 ? elapsed / fraction : 0
             let eta = epochEstimate - elapsed + Double(totalEpochs - epoch) * epochEstimate
