@@ -33,4 +33,5 @@ extension EncryptedTrainingRefresh: ExpressibleByArgument {}
 extension EncryptedTrainingSchedule: ExpressibleByArgument {}
 extension FeatureNormalisation: ExpressibleByArgument {}
 extension EncryptedPruningScoreName: ExpressibleByArgument {}
+extension RandomSubsetUnitName: ExpressibleByArgument {}
 extension DataLayout: ExpressibleByArgument {}

@@ -71,6 +71,8 @@ struct TrainEncryptedCommand: ParsableCommand {
     var window: Double = 0
     @Flag(name: .long, help: "With --keep: rank all samples together (the paper's top-k) instead of keeping each class's share.")
     var noBalance = false
+    @Option(name: .long, help: "With --keep: random subsets (the first round; every round of --score random) take whole ciphertexts (no merge) or single samples (merged).")
+    var randomSubset: RandomSubsetUnitName = .ciphertexts
 
     var dataPruning: EncryptedDataPruningRequest? {
         guard let keep else { return nil }
@@ -79,6 +81,7 @@ struct TrainEncryptedCommand: ParsableCommand {
         pruning.score = score
         pruning.window = window
         pruning.balanced = !noBalance
+        pruning.randomUnit = randomSubset
         return pruning
     }
 

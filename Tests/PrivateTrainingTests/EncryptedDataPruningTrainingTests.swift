@@ -18,7 +18,7 @@ import Testing
     @Test(arguments: [EncryptedPruningScore.hefsFast, .hefs, .hefsClient, .random])
     func trainsOnTheKeptRowsOnly(score: EncryptedPruningScore) throws {
         let (problem, layout, f) = try setup()
-        let pruning = try EncryptedDataPruning(keep: 0.5, selectEvery: 1, score: score)
+        let pruning = try EncryptedDataPruning(keep: 0.5, selectEvery: 1, score: score, randomUnit: .samples)
         let trainer = EncryptedTrainer(backend: TrainingTestSupport.simulated(slots: 128, levels: 12), layout: layout,
                                        hyperparameters: hyperparameters, approximation: f, refresh: .client)
         var rounds: [EncryptedSelectionRound] = [], epochs: [EncryptedEpoch] = []
@@ -39,6 +39,27 @@ import Testing
         }
         for epoch in epochs { #expect(epoch.steps == (32 + rowsPerBlock - 1) / rowsPerBlock) }
         #expect(head.accuracy(problem.features, problem.labels) > 0.8)
+    }
+
+    @Test("A random first round takes whole ciphertexts: nothing merged, at least k samples")
+    func randomWholeCiphertexts() throws {
+        let (problem, layout, f) = try setup()
+        let pruning = try EncryptedDataPruning(keep: 0.4, selectEvery: 2, score: .hefsClient)
+        #expect(pruning.randomUnit == .ciphertexts)
+        let trainer = EncryptedTrainer(backend: TrainingTestSupport.simulated(slots: 128, levels: 12), layout: layout,
+                                       hyperparameters: hyperparameters, approximation: f, refresh: .client)
+        var rounds: [EncryptedSelectionRound] = [], epochs: [EncryptedEpoch] = []
+        _ = try trainer.train(problem, pruning: pruning, onEpoch: { epochs.append($0) }, onRound: { rounds.append($0) })
+        #expect(rounds.count == 2)
+        // 64 samples in 4 batches of 16: k = round(0.4 · 64) = 26 needs 2 whole batches (32 samples).
+        let first = rounds[0]
+        #expect(first.score == "random" && first.kept == 32 && first.mergeSeconds == 0 && first.mergeRotations == 0)
+        #expect(first.maskBytes == 1)
+        let perBatch = layout.rowBlocks * (layout.columnBlocks + 1)
+        #expect(first.ciphertextsBefore == 4 * perBatch && first.ciphertextsAfter == 2 * perBatch)
+        #expect(epochs[0].steps == 2)
+        // The scored round keeps exactly k samples, merged.
+        #expect(rounds[1].score == "hefs-client" && rounds[1].kept == 26)
     }
 
     @Test func badScheduleOptionsAreErrors() {

@@ -84,6 +84,8 @@ public struct EncryptedDataPruningRequest: Sendable {
     public var window = 0.0
     /// Keep each class's share (default); `false` is the paper's global top-k.
     public var balanced = true
+    /// How random subsets are drawn: whole ciphertexts (default, no merge) or samples.
+    public var randomUnit: RandomSubsetUnitName = .ciphertexts
     public init(keep: Double) { self.keep = keep }
 
     /// - Throws: `DriverError.invalidOption` naming the offending option.
@@ -92,6 +94,11 @@ public struct EncryptedDataPruningRequest: Sendable {
         if selectEvery < 1 { throw .invalidOption("--select-every must be at least 1, got \(selectEvery)") }
         if !(window >= 0 && window < 1) { throw .invalidOption("--window must be in [0, 1), got \(window)") }
     }
+}
+
+/// `--random-subset`: the unit of random subsets in encrypted data pruning.
+public enum RandomSubsetUnitName: String, CaseIterable, Sendable {
+    case ciphertexts, samples
 }
 
 /// The importance score of encrypted data pruning.

@@ -68,7 +68,8 @@ public enum EncryptedTrainingRunner {
             pruning = try request.dataPruning.map { p throws(DataPruningError) in
                 try EncryptedDataPruning(keep: p.keep, selectEvery: p.selectEvery,
                                          score: EncryptedPruningScore(rawValue: p.score.rawValue) ?? .hefs, window: p.window,
-                                         randomSeed: UInt64.random(in: .min ... .max, using: &random), balanced: p.balanced)
+                                         randomSeed: UInt64.random(in: .min ... .max, using: &random), balanced: p.balanced,
+                                         randomUnit: RandomSubsetUnit(rawValue: p.randomUnit.rawValue) ?? .ciphertexts)
             }
             if let pruning { _ = try pruning.selection.keptRanks(of: problem.features.count) }
         } catch {

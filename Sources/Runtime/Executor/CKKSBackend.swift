@@ -74,6 +74,9 @@ public struct CKKSBackend: HEBackend {
     public func multiplyAccumulate(_ ciphertexts: [Ciphertext], _ plaintexts: [Plaintext]) throws -> Ciphertext {
         try wrap { try evaluator.multiplyAccumulate(ciphertexts, plaintexts) }
     }
+    public func innerProduct(_ lhs: [Ciphertext], _ rhs: [Ciphertext]) throws -> Ciphertext {
+        try wrap { try evaluator.innerProduct(lhs, rhs) }
+    }
     public func multiply(_ lhs: Ciphertext, _ rhs: Ciphertext) throws -> Ciphertext {
         try wrap { try evaluator.multiplyRelinearize(lhs, rhs) }
     }

@@ -56,6 +56,13 @@ public struct CountingBackend<Base: HEBackend>: HEBackend {
         }
         return try base.multiplyAccumulate(ciphertexts, plaintexts.map(\.base))
     }
+    public func innerProduct(_ lhs: [Ciphertext], _ rhs: [Ciphertext]) throws -> Ciphertext {
+        counter.update {
+            $0.cipherMultiplies += lhs.count
+            $0.additions += max(lhs.count - 1, 0)
+        }
+        return try base.innerProduct(lhs, rhs)
+    }
     public func multiply(_ lhs: Ciphertext, _ rhs: Ciphertext) throws -> Ciphertext {
         counter.update { $0.cipherMultiplies += 1 }
         return try base.multiply(lhs, rhs)

@@ -45,10 +45,21 @@ public protocol HEBackend: Sendable {
     /// Several rotations of one ciphertext (sharing one key-switching
     /// decomposition where the backend can), in the order of `steps`.
     func rotations(_ ciphertext: Ciphertext, by steps: [Int]) throws -> [Ciphertext]
+    /// `Σ_i lhs_i ⊙ rhs_i` at the product scale, not rescaled (one relinearization where the
+    /// backend can defer it).
+    func innerProduct(_ lhs: [Ciphertext], _ rhs: [Ciphertext]) throws -> Ciphertext
 }
 
 extension HEBackend {
     public func rotations(_ ciphertext: Ciphertext, by steps: [Int]) throws -> [Ciphertext] {
         try steps.map { try rotate(ciphertext, by: $0) }
+    }
+    public func innerProduct(_ lhs: [Ciphertext], _ rhs: [Ciphertext]) throws -> Ciphertext {
+        guard let first = lhs.first, let other = rhs.first, lhs.count == rhs.count else {
+            throw ExecutorError.input("internal: inner product of \(lhs.count) and \(rhs.count) ciphertexts")
+        }
+        var total = try multiply(first, other)
+        for index in lhs.indices.dropFirst() { total = try add(total, multiply(lhs[index], rhs[index])) }
+        return total
     }
 }

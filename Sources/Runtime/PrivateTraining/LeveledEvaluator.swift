@@ -129,6 +129,18 @@ public final class LeveledEvaluator<Base: HEBackend> {
         return try run { try backend.rescale(backend.multiply(l, r)) }
     }
 
+    /// `Σ_i a_i ⊙ b_i`, relinearized once and rescaled (one level): cheaper than
+    /// summing `multiply` results, which key-switch every product.
+    public func innerProduct(_ a: [Ciphertext], _ b: [Ciphertext]) throws(PrivateTrainingError) -> Ciphertext {
+        guard !a.isEmpty, a.count == b.count else {
+            throw PrivateTrainingError.backend("internal: inner product of \(a.count) and \(b.count) ciphertexts")
+        }
+        let ready = try (a + b).map { ct throws(PrivateTrainingError) in try ensure(ct, levels: 1, for: "ct×ct multiply") }
+        let target = ready.map(level).min() ?? 0
+        let lowered = try ready.map { ct throws(PrivateTrainingError) in try lower(ct, to: target) }
+        return try run { try backend.rescale(backend.innerProduct(Array(lowered[..<a.count]), Array(lowered[a.count...]))) }
+    }
+
     public func square(_ a: Ciphertext) throws(PrivateTrainingError) -> Ciphertext { try multiply(a, a) }
 
     /// `constant · a`, rescaled (one level).

@@ -22,6 +22,19 @@ public enum EncryptedPruningScore: String, Sendable, Codable, CaseIterable {
     }
 }
 
+/// How a random subset (the first round, and every round of `--score random`)
+/// is drawn.
+public enum RandomSubsetUnit: String, Sendable, Codable, CaseIterable {
+    /// Whole encrypted batches, drawn at random until k samples are covered:
+    /// no ciphertext-wise pruning at all (HEPrune's `AdaUniformBin`). The
+    /// client shuffles the samples (system CSPRNG) before it encrypts them, so
+    /// whole batches are a uniformly random subset; it trains on ⌈k/batch⌉
+    /// batches, as many steps as the merged copy would take.
+    case ciphertexts
+    /// k random samples, merged into dense ciphertexts (HEPrune's `AdaUniform`).
+    case samples
+}
+
 /// HEPrune's schedule for encrypted training (research note §5): a random
 /// subset before epoch 0, then every `selectEvery` epochs the current
 /// encrypted model scores every encrypted sample, the client returns a
@@ -40,13 +53,16 @@ public struct EncryptedDataPruning: Sendable {
     /// labels; ``ClientAidedMasking/balancedKeepMask(_:labels:selection:)``).
     /// `false` is the paper's global top-k.
     public let balanced: Bool
+    /// Whole ciphertexts or single samples for random subsets.
+    public let randomUnit: RandomSubsetUnit
 
     /// - Throws: `DataPruningError` for a kept fraction outside (0, 1], a
     ///   window outside [0, 1) or `selectEvery` < 1.
     public init(keep: Double, selectEvery: Int = 3, score: EncryptedPruningScore = .hefs, window: Double = 0,
                 keys: PruningRotationKeys = .composed, randomSeed: UInt64? = nil,
-                balanced: Bool = true) throws(DataPruningError) {
+                balanced: Bool = true, randomUnit: RandomSubsetUnit = .ciphertexts) throws(DataPruningError) {
         self.balanced = balanced
+        self.randomUnit = randomUnit
         var system = SystemRandomNumberGenerator()
         self.randomSeed = randomSeed ?? system.next()
         guard selectEvery >= 1 else { throw .invalidOption("--select-every must be at least 1, got \(selectEvery)") }

@@ -39,6 +39,8 @@ extension EncryptedTrainer {
             round.scoreBytes = evaluator.ledger.bytesToClient - bytesBefore
             mask = try keepMask(readout, pruning: pruning, labels: labels)
             round.maskingSeconds = (clock.now - start).seconds
+        } else if pruning.randomUnit == .ciphertexts {
+            return randomBatches(full, round: round, pruning: pruning, epoch: epoch)
         } else {
             // The first round has no model to score with: the client draws a
             // random subset (seeded from the system CSPRNG; it reveals nothing).
@@ -58,6 +60,29 @@ extension EncryptedTrainer {
         round.additionalKeys = merged.report.additionalKeys
         let batches = merged.blocks.map { Batch(features: [$0.features], labels: [$0.labels], count: $0.count) }
         return (batches, round)
+    }
+
+    /// A random subset of whole encrypted batches covering at least k samples
+    /// (`RandomSubsetUnit.ciphertexts`): nothing is merged. The client sends
+    /// one bit per batch.
+    func randomBatches(_ full: [PrunableBatch<Ciphertext>], round: EncryptedSelectionRound, pruning: EncryptedDataPruning,
+                       epoch: Int) -> ([Batch], EncryptedSelectionRound) {
+        var generator = SubsetGenerator(state: pruning.randomSeed ^ UInt64(epoch))
+        let target = pruning.selection.keptCount(of: round.candidates)
+        var round = round, chosen: [Batch] = [], kept = 0
+        for index in full.indices.shuffled(using: &generator) where kept < target {
+            let batch = full[index]
+            chosen.append(Batch(features: batch.features, labels: batch.labels, count: batch.samples.count))
+            kept += batch.samples.count
+        }
+        func ciphertexts<S: Sequence>(_ batches: S) -> Int where S.Element == Batch {
+            batches.reduce(0) { $0 + $1.features.reduce(0) { $0 + $1.count } + $1.labels.count }
+        }
+        round.kept = kept
+        round.maskBytes = (full.count + 7) / 8
+        round.ciphertextsBefore = ciphertexts(full.map { Batch(features: $0.features, labels: $0.labels, count: $0.samples.count) })
+        round.ciphertextsAfter = ciphertexts(chosen)
+        return (chosen, round)
     }
 
     /// The client's mask from its decrypted scores: class-balanced or the

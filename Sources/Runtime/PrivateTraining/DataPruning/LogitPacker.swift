@@ -47,6 +47,9 @@ public struct PackedLogits<Ciphertext> {
 /// switching is cheapest. Up to q blocks then share one level-0 ciphertext
 /// (block i shifted right by i columns: q − 1 rotations at level 0). Every
 /// rotation is one the training layout already has keys for.
+/// The B column blocks' products for one diagonal are one inner product
+/// (`LeveledEvaluator.innerProduct`): c relinearizations per row block
+/// instead of c·B.
 public struct LogitPacker<Base: HEBackend> {
     public typealias Ciphertext = Base.Ciphertext
     public let evaluator: LeveledEvaluator<Base>
@@ -105,8 +108,8 @@ public struct LogitPacker<Base: HEBackend> {
     /// z_{r, (r + t_g) mod c}, and the diagonals t_g.
     func combinedLogits(_ x: [Ciphertext], _ rotatedWeights: [[Ciphertext]]) throws(PrivateTrainingError) -> (Ciphertext, [Int]) {
         var vectors: [(ciphertext: Ciphertext, diagonals: [Int])] = try (0..<layout.paddedClasses).map { t throws(PrivateTrainingError) in
-            let products = try x.indices.map { b throws(PrivateTrainingError) in try evaluator.multiply(x[b], rotatedWeights[b][t]) }
-            return (try evaluator.sum(products), [t])
+            // The column blocks' products share one relinearization.
+            (try evaluator.innerProduct(x, x.indices.map { rotatedWeights[$0][t] }), [t])
         }
         var width = layout.columns
         while vectors.count > 1 {
