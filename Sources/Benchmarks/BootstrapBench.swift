@@ -27,7 +27,9 @@ public struct BootstrapBench: Sendable {
         let relinearization = keygen.relinearizationKey()
         let galois = keygen.galoisKeys(steps: steps, conjugation: true)
         let evaluator = try Evaluator(context: context, relinearizationKey: relinearization, galoisKeys: galois)
-        let bootstrapper = try Bootstrapper(context: context, parameters: bootstrap, evaluator: evaluator)
+        let encapsulation = try bootstrap.ephemeralSecretWeight.map { try keygen.encapsulationKeys(hammingWeight: $0) }
+        let bootstrapper = try Bootstrapper(context: context, parameters: bootstrap, evaluator: evaluator,
+                                            encapsulationKeys: encapsulation)
         let setupSeconds = ProcessMetrics.wallSeconds() - setupStart
         let encoder = CKKSEncoder(context: context)
         var encryptor = try Encryptor(context: context, publicKey: keygen.publicKey())
@@ -54,7 +56,8 @@ public struct BootstrapBench: Sendable {
             secure: !literal.insecure, logQP: parameters.logQP, digits: parameters.digitCount,
             levelsBefore: parameters.maxLevel, levelsAfter: levelAfter, depth: bootstrap.depth,
             modulusRange: bootstrap.modulusRange, doubleAngles: bootstrap.doubleAngles,
-            chebyshevDegree: bootstrap.chebyshevDegree, threads: threads, setupSeconds: setupSeconds,
+            chebyshevDegree: bootstrap.chebyshevDegree, ephemeralSecretWeight: bootstrap.ephemeralSecretWeight,
+            encapsulationKeyBytes: encapsulation?.byteCount ?? 0, threads: threads, setupSeconds: setupSeconds,
             bootstrapWallSeconds: wall, bootstrapCPUSeconds: cpu, medianWallSeconds: median(wall),
             medianCPUSeconds: median(cpu), precisionMeanBits: -Foundation.log2(mean), precisionWorstBits: -Foundation.log2(worst),
             rotationKeys: steps.count, galoisKeyBytes: galois.keys.values.reduce(0) { $0 + $1.byteCount },
@@ -77,6 +80,10 @@ public struct BootstrapBenchReport: Codable, Sendable {
     public var modulusRange: Int
     public var doubleAngles: Int
     public var chebyshevDegree: Int
+    /// h of the ephemeral secret (sparse-secret encapsulation), nil without it.
+    public var ephemeralSecretWeight: Int?
+    /// Both encapsulation keys (0 without encapsulation).
+    public var encapsulationKeyBytes: Int
     public var threads: Int
     public var setupSeconds: Double
     public var bootstrapWallSeconds: [Double]
@@ -106,6 +113,8 @@ public struct BootstrapBenchReport: Codable, Sendable {
             "| levels before → after | \(levelsBefore) → \(levelsAfter) (depth \(depth)) |",
             "| precision mean / worst | \(String(format: "%.1f", precisionMeanBits)) / \(String(format: "%.1f", precisionWorstBits)) bits |",
             "| EvalMod | K = \(modulusRange), r = \(doubleAngles), degree \(chebyshevDegree) |",
+            "| ModRaise secret | " + (ephemeralSecretWeight.map { "sparse-secret encapsulation, h = \($0): keys \(formatBytes(encapsulationKeyBytes))" }
+                                     ?? "uniform ternary (no encapsulation)") + " |",
             "| rotation keys | \(rotationKeys) + conjugation: \(formatBytes(galoisKeyBytes)) |",
             "| relinearization key | \(formatBytes(relinearizationKeyBytes)) |",
             "| linear-transform plaintexts | \(formatBytes(plaintextBytes)) |",

@@ -200,15 +200,19 @@ struct BootstrapTests {
         #expect(throws: HEError.self) { try wrongSlots.validate(for: params) }
     }
 
-    @Test("the default parameters: K = 512, r = 4, depth 20, 4 levels after, 128-bit secure at N = 2^16")
+    @Test("the default parameters: encapsulation (h = 32), K = 16, r = 2, depth 15, 4 levels after, 128-bit secure at N = 2^16")
     func defaultParameters() throws {
         let settings = BootstrapParameters.standard(logN: 16)
-        #expect(settings.slots == 1 << 15 && settings.modulusRange == 512 && settings.doubleAngles == 4)
-        #expect(settings.depth == 20)
+        #expect(settings.slots == 1 << 15 && settings.modulusRange == 16 && settings.doubleAngles == 2)
+        #expect(settings.ephemeralSecretWeight == 32 && settings.chebyshevDegree == 63)
+        #expect(settings.depth == 15)
         let params = try CKKSParameters(.bootstrapN16)
         #expect(!params.literal.insecure)
         #expect(params.logQP <= CKKSParameters.maxLogQP[16] ?? 0)
         #expect(params.maxLevel - settings.depth == 4)
         try settings.validate(for: params)
+        let uniform = BootstrapParameters.standard(logN: 16, sparseSecretEncapsulation: false)
+        #expect(uniform.modulusRange == 512 && uniform.doubleAngles == 4 && uniform.depth == 20)
+        #expect(uniform.ephemeralSecretWeight == nil)
     }
 }

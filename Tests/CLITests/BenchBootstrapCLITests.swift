@@ -26,5 +26,19 @@ import Testing
         let mean = try #require(report["precision_mean_bits"] as? Double)
         #expect(mean > 16, "mean precision \(mean) bits")
         #expect((report["rotation_keys"] as? Int ?? 0) > 0)
+        #expect(report["ephemeral_secret_weight"] as? Int == 32)
+        #expect((report["encapsulation_key_bytes"] as? Int ?? 0) > 0)
+        #expect(report["modulus_range"] as? Int == 16)
+    }
+
+    @Test("--uniform-secret raises under the dense secret (no encapsulation keys, larger K)")
+    func uniformSecret() throws {
+        let result = try CLIRunner.run(["bench", "bootstrap", "--logn", "8", "--insecure", "--reps", "1",
+                                        "--levels-after", "1", "--uniform-secret", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(CLIRunner.json(result.stdout))
+        #expect(report["ephemeral_secret_weight"] == nil || report["ephemeral_secret_weight"] is NSNull)
+        #expect(report["encapsulation_key_bytes"] as? Int == 0)
+        #expect((report["modulus_range"] as? Int ?? 0) > 16)
     }
 }

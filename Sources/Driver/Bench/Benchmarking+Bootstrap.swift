@@ -18,6 +18,9 @@ extension Benchmarking {
         public var repetitions = 3
         /// Allow parameters beyond the 128-bit bound (small smoke runs only).
         public var insecure = false
+        /// ModRaise under an ephemeral weight-32 secret (the default); false: under the
+        /// uniform ternary secret itself (K = 512 at N = 2^16).
+        public var sparseSecretEncapsulation = true
 
         public init() {}
 
@@ -37,7 +40,8 @@ extension Benchmarking {
     /// Runs the bootstrapping benchmark.
     public static func bootstrap(_ request: BootstrapRequest) throws(DriverError) -> BootstrapBenchReport {
         try request.validate()
-        let settings = BootstrapParameters.standard(logN: request.logN, slots: request.slots)
+        let settings = BootstrapParameters.standard(logN: request.logN, slots: request.slots,
+                                                    sparseSecretEncapsulation: request.sparseSecretEncapsulation)
         // q_0/Δ: 2^5 at 2^15 slots, larger for fewer slots (larger coefficients, see docs/ckks.md).
         let ratio = min(10, max(5, 20 - settings.slots.trailingZeroBitCount))
         let literal = CKKSParameters.Literal.bootstrappable(logN: request.logN, levelsAfter: request.levelsAfter,

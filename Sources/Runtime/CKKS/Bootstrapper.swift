@@ -5,7 +5,9 @@ import HepexcRing
 /// `levelAfter` levels with the same message (Cheon–Han–Kim–Kim–Song 2018).
 ///
 /// 1. **ModRaise.** `(c_0, c_1) mod q_0` lifted to the whole chain: the plaintext becomes
-///    `m + q_0·I` with a small integer polynomial I. Sparse slots then take the trace over
+///    `m + q_0·I` with a small integer polynomial I. With sparse-secret encapsulation the
+///    ciphertext is first switched to an ephemeral secret of weight h (over q_0·p_0), lifted
+///    under it (|I| ≤ (h + 1)/2) and switched back at the top. Sparse slots then take the trace over
 ///    the rotations by n, 2n, …, N/4 (after multiplying by g⁻¹ mod Q, g = N/2n), which
 ///    removes I's coefficients outside the packing.
 /// 2. **CoeffToSlot.** The inverse special FFT, factored into a few levels
@@ -16,9 +18,9 @@ import HepexcRing
 /// 3. **EvalMod.** sin(2πx)/(2π) ≈ m/q_0 on each (`EvalMod`).
 /// 4. **SlotToCoeff.** The special FFT back, with the factor q_0/(2π·Δ) folded in.
 ///
-/// Needs the relinearization key, the conjugation key and the rotations of
-/// `Bootstrapper.rotationSteps(for:parameters:)`; the plaintexts of the linear transforms
-/// are encoded once, here.
+/// Needs the relinearization key, the conjugation key, the rotations of
+/// `Bootstrapper.rotationSteps(for:parameters:)` and, when `ephemeralSecretWeight` is set, the
+/// encapsulation keys; the plaintexts of the linear transforms are encoded once, here.
 public final class Bootstrapper: Sendable {
     public let context: CKKSContext
     public let parameters: BootstrapParameters
@@ -26,8 +28,10 @@ public final class Bootstrapper: Sendable {
     let coeffToSlot: [EncodedTransform]
     let slotToCoeff: [EncodedTransform]
     let evalMod: EvalMod
-    /// Level after CoeffToSlot (EvalMod's input level).
+    /// Level after CoeffToSlot and the scale change (EvalMod's input level).
     let evalModLevel: Int
+    /// The keys of sparse-secret encapsulation (nil: ModRaise under the dense secret).
+    let encapsulation: EncapsulationKeys?
 
     /// The level of a bootstrapped ciphertext.
     public var levelAfter: Int { context.parameters.maxLevel - parameters.depth }
@@ -55,8 +59,11 @@ public final class Bootstrapper: Sendable {
     }
 
     /// Validates the parameters and keys and encodes the linear transforms.
+    /// - Parameter encapsulationKeys: from `KeyGenerator.encapsulationKeys(hammingWeight:)`;
+    ///   required exactly when `parameters.ephemeralSecretWeight` is set.
     /// - Throws: `bootstrapNotPossible` (parameters that cannot hold a bootstrap, a missing key).
-    public init(context: CKKSContext, parameters: BootstrapParameters, evaluator: Evaluator) throws {
+    public init(context: CKKSContext, parameters: BootstrapParameters, evaluator: Evaluator,
+                encapsulationKeys: EncapsulationKeys? = nil) throws {
         let params = context.parameters
         try parameters.validate(for: params)
         guard evaluator.context.parameters.parameterHash == params.parameterHash else { throw HEError.parameterMismatch }
@@ -73,6 +80,18 @@ public final class Bootstrapper: Sendable {
             throw HEError.bootstrapNotPossible("no Galois key for rotation by \(step); generate keys for "
                 + "Bootstrapper.rotationSteps(for:parameters:)")
         }
+        if let h = parameters.ephemeralSecretWeight {
+            guard let keys = encapsulationKeys else {
+                throw HEError.bootstrapNotPossible("no encapsulation keys for the weight-\(h) ephemeral secret: generate "
+                    + "them with KeyGenerator.encapsulationKeys(hammingWeight: \(h))")
+            }
+            guard keys.parameterHash == params.parameterHash else { throw HEError.parameterMismatch }
+            guard keys.hammingWeight == h else {
+                throw HEError.bootstrapNotPossible("the encapsulation keys are for weight \(keys.hammingWeight), "
+                    + "the parameters ask for \(h)")
+            }
+        }
+        self.encapsulation = parameters.ephemeralSecretWeight == nil ? nil : encapsulationKeys
         self.context = context
         self.parameters = parameters
         self.evaluator = evaluator
@@ -80,16 +99,20 @@ public final class Bootstrapper: Sendable {
         let (cts, stc) = Self.matrices(parameters, params)
         let q = params.ciphertextModuli.map { Double($0) }
         let top = params.maxLevel
-        let evalModLevel = top - parameters.coeffToSlotLevels - 1
+        let evalModLevel = top - parameters.coeffToSlotLevels - parameters.scaleChangeLevels
         self.evalModLevel = evalModLevel
         let evalMod = EvalMod(evaluator: evaluator, inputLevel: evalModLevel, parameters: parameters)
         self.evalMod = evalMod
-        // CoeffToSlot keeps the scale q_0·K (≈ 2^65): the conjugation's key-switching noise is
-        // then negligible next to t, which EvalMod multiplies by 2πK.
+        // CoeffToSlot keeps the scale q_0·K (≈ 2^64 for K = 512): the conjugation's key-switching
+        // noise is then negligible next to t, which EvalMod multiplies by 2πK. Without a
+        // scale-change level (K ≤ 32) the last factor lands on EvalMod's scale instead.
+        let raisedScale = q[0] * Double(parameters.modulusRange)
         var encoded: [EncodedTransform] = []
         for (i, matrix) in cts.enumerated() {
             let level = top - i
-            encoded.append(try EncodedTransform(matrix, level: level, scale: q[level], encoder: encoder))
+            let last = i == cts.count - 1 && parameters.scaleChangeLevels == 0
+            let scale = last ? evalMod.scales[evalModLevel] * q[level] / raisedScale : q[level]
+            encoded.append(try EncodedTransform(matrix, level: level, scale: scale, encoder: encoder))
         }
         self.coeffToSlot = encoded
         // SlotToCoeff keeps EvalMod's output scale, except the last factor, which lands on Δ.
@@ -120,7 +143,7 @@ public final class Bootstrapper: Sendable {
         var ct = try modRaise(ciphertext)
         let raisedScale = ct.scale
         for transform in coeffToSlot { ct = try transform.apply(ct, evaluator: evaluator) }
-        ct.scale = raisedScale
+        ct.scale = parameters.scaleChangeLevels == 0 ? evalMod.scales[evalModLevel] : raisedScale
         var parts: [Ciphertext]
         if parameters.slots == params.slotCount {
             let imaginary = try multiplyByI(ct, power: 3)
@@ -129,7 +152,7 @@ public final class Bootstrapper: Sendable {
         } else {
             parts = [try evaluator.add(ct, evaluator.conjugate(ct))]
         }
-        parts = try parts.map { try evalMod.apply(lowerToEvalMod($0)) }
+        parts = try parts.map { try evalMod.apply(parameters.scaleChangeLevels == 0 ? $0 : lowerToEvalMod($0)) }
         let stcLevel = slotToCoeff.first?.level ?? 0
         for (i, part) in parts.enumerated() where part.level != stcLevel {
             guard part.level > stcLevel else {
@@ -169,17 +192,24 @@ public final class Bootstrapper: Sendable {
 
     /// ModRaise (and, for sparse slots, the trace onto the packing): a ciphertext at the top
     /// level whose slots, read at scale q_0·K, are the coefficients' (m + q_0·I)/(q_0·K).
+    /// With encapsulation keys the lift runs under the ephemeral sparse secret.
     func modRaise(_ ciphertext: Ciphertext) throws -> Ciphertext {
         let params = context.parameters
         let bottom = try evaluator.dropLevel(ciphertext, to: 0)
         let top = context.levels[params.maxLevel]
         let q0 = params.ciphertextModuli[0]
-        let polys = bottom.polys.map { poly -> Poly<Eval> in
-            let coefficients = poly.inverseNTT()
-            let signed = coefficients.data.map { $0 > q0 / 2 ? Int64(bitPattern: $0 &- q0) : Int64(bitPattern: $0) }
-            return Poly<Coeff>(context: top, signedCoefficients: signed).forwardNTT()
+        let signed: [[Int64]]
+        if let encapsulation {
+            let (c0, c1) = try encapsulation.switchToSparse(bottom, context: context)
+            signed = [c0, c1]
+        } else {
+            signed = bottom.polys.map { poly in
+                poly.inverseNTT().data.map { $0 > q0 / 2 ? Int64(bitPattern: $0 &- q0) : Int64(bitPattern: $0) }
+            }
         }
+        let polys = signed.map { Poly<Coeff>(context: top, signedCoefficients: $0).forwardNTT() }
         var ct = Ciphertext(polys: polys, scale: Double(q0) * Double(parameters.modulusRange))
+        if let encapsulation { ct = encapsulation.switchToDense(ct, context: context) }
         if parameters.slots < params.slotCount {
             let g = UInt64(params.slotCount / parameters.slots)
             let inverses = top.moduli.map { $0.inverseMod($0.reduce(g)) }

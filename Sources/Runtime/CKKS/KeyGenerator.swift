@@ -9,7 +9,7 @@ public struct KeyGenerator: Sendable {
     public let context: CKKSContext
     /// The secret key (ternary).
     public let secretKey: SecretKey
-    private var rng: SecureRandom
+    var rng: SecureRandom
 
     /// Samples a fresh secret key.
     /// - Parameters: `context`; `seed` a fixed seed for reproducible tests (never in production).
