@@ -45,10 +45,25 @@ public protocol HEBackend: Sendable {
     /// Several rotations of one ciphertext (sharing one key-switching
     /// decomposition where the backend can), in the order of `steps`.
     func rotations(_ ciphertext: Ciphertext, by steps: [Int]) throws -> [Ciphertext]
+    /// Σ ctᵢ · cᵢ, every constant encoded at `scale` (a packed layer's
+    /// output, ``PackedLayer``): as many constant multiplies as terms and
+    /// one fewer additions.
+    func multiplyAccumulate(_ ciphertexts: [Ciphertext], constants: [Double], scale: Double) throws -> Ciphertext
 }
 
 extension HEBackend {
     public func rotations(_ ciphertext: Ciphertext, by steps: [Int]) throws -> [Ciphertext] {
         try steps.map { try rotate(ciphertext, by: $0) }
+    }
+
+    public func multiplyAccumulate(_ ciphertexts: [Ciphertext], constants: [Double], scale: Double) throws -> Ciphertext {
+        guard let first = ciphertexts.first, ciphertexts.count == constants.count else {
+            throw ExecutorError.input("internal: a constant multiply-accumulate needs equally many (≥ 1) ciphertexts and constants")
+        }
+        var sum = try multiply(first, constant: constants[0], scale: scale)
+        for index in ciphertexts.indices.dropFirst() {
+            sum = try add(sum, multiply(ciphertexts[index], constant: constants[index], scale: scale))
+        }
+        return sum
     }
 }
