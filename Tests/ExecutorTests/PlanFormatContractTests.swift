@@ -90,6 +90,7 @@ import _HepexcTestSupport
     static let fixtures = [
         Fixture(file: "digits_mlp_square.v1.hepx", version: 1, forms: [.typeB, .typeA]),
         Fixture(file: "digits_mlp_square_2x32.v2.hepx", version: 2, forms: [.typeB, .diagonal]),
+        Fixture(file: "digits_mlp_square_packed.v3.hepx", version: 3, forms: []),
     ]
 
     @Test func everyReadableVersionHasAFixture() {

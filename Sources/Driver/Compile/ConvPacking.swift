@@ -41,8 +41,16 @@ struct ConvPackingChoice {
             let packed = try compilePacked(lowered)
             return (packed.plan, packed.report, nil)
         }
-        let tiled = try selection.select(lowered)
-        guard considered else { return (tiled.plan, tiled.report, nil) }
+        guard considered else {
+            let tiled = try selection.select(lowered)
+            return (tiled.plan, tiled.report, nil)
+        }
+        let tiled: (plan: Plan, report: PlanReport)
+        do { tiled = try selection.select(lowered) } catch {
+            // No tile shape holds the batch (or the model): packing may still.
+            guard PlanCompiler.packingObstacle(lowered) == nil, let packed = try? compilePacked(lowered) else { throw error }
+            return (packed.plan, packed.report, "convolution packing chosen: Toeplitz tiles cannot run it (\(error.userMessage(limit: 200)))")
+        }
         if let obstacle = PlanCompiler.packingObstacle(lowered) {
             return (tiled.plan, tiled.report, "convolution packing not used: \(obstacle); Toeplitz tiles instead")
         }
