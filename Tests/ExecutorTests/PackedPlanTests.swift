@@ -56,7 +56,7 @@ import _HepexcTestSupport
             return size / 2
         }
 
-        mutating func flatten(_ features: Int) { add(.reshape, [], ["shape": .ints([-1, features])], [features]) }
+        mutating func flatten(_ features: Int) { add(.reshape, [], ["shape": .ints([features])], [features]) }
 
         mutating func dense(_ input: Int, _ output: Int) {
             let w = constant("d\(graph.operations.count).w", [output, input], scale: 0.3)
