@@ -13,16 +13,22 @@ extension CKKSBackend {
         guard let first = ciphertexts.first, ciphertexts.count == constants.count else {
             throw ExecutorError.input("internal: a constant multiply-accumulate needs equally many (≥ 1) ciphertexts and constants")
         }
+        if let sum = Self.constantInnerProduct(ciphertexts, constants: constants, scale: scale) { return sum }
+        var sum = try multiply(first, constant: constants[0], scale: scale)
+        for index in ciphertexts.indices.dropFirst() {
+            sum = try add(sum, multiply(ciphertexts[index], constant: constants[index], scale: scale))
+        }
+        return sum
+    }
+
+    /// The fast path of ``multiplyAccumulate(_:constants:scale:)``, also
+    /// used by the server's keyed backend; `nil` when it does not apply.
+    public static func constantInnerProduct(_ ciphertexts: [Ciphertext], constants: [Double], scale: Double) -> Ciphertext? {
+        guard let first = ciphertexts.first, ciphertexts.count == constants.count else { return nil }
         let values = constants.map { ($0 * scale).rounded() }
         let level = first.level
         guard values.allSatisfy({ $0.isFinite && abs($0) < 9.2e18 }),
-              ciphertexts.allSatisfy({ $0.size == 2 && $0.level == level && $0.scale == first.scale }) else {
-            var sum = try multiply(first, constant: constants[0], scale: scale)
-            for index in ciphertexts.indices.dropFirst() {
-                sum = try add(sum, multiply(ciphertexts[index], constant: constants[index], scale: scale))
-            }
-            return sum
-        }
+              ciphertexts.allSatisfy({ $0.size == 2 && $0.level == level && $0.scale == first.scale }) else { return nil }
         let ring = first.polys[0].context
         let n = ring.degree
         var out0 = Poly<Eval>(zeroIn: ring), out1 = out0
