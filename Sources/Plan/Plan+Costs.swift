@@ -88,6 +88,11 @@ extension Plan {
                                        outputCiphertexts: outputs.filter { $0 }.count, ops: ops))
                 cipher = outputs
                 level -= fc.depth
+            case .packed(let packed):
+                let (cost, outputs) = packedCost(packed, inputLevel: level, cipherInputs: cipher)
+                costs.append(cost)
+                cipher = outputs
+                level -= packed.depth
             case .polynomial(let poly):
                 let schedule = poly.schedule
                 let count = cipher.filter { $0 }.count
@@ -156,6 +161,7 @@ extension Plan {
     public var firstInputTileCount: Int {
         for layer in layers {
             if case .fullyConnected(let fc) = layer { return fc.inputTileCount }
+            if case .packed(let packed) = layer { return packed.inFeatures }
         }
         return 1
     }

@@ -32,6 +32,9 @@ extension Plan {
                 let (norm, roundings) = Self.errorGain(fc, tile: tile)
                 // Weight encoding rounds each weight by about √N/Δ (relative).
                 error = norm * error + magnitude * norm * n.squareRoot() / delta + Double(roundings).squareRoot() * rounding
+            case .packed(let packed):
+                let (norm, roundings) = Self.errorGain(packed)
+                error = norm * error + magnitude * norm * n.squareRoot() / delta + Double(roundings).squareRoot() * rounding
             case .polynomial(let poly):
                 let c = poly.coefficients
                 let slope = c.indices.dropFirst().reduce(0.0) { $0 + Double($1) * abs(c[$1]) * pow(magnitude, Double($1 - 1)) }

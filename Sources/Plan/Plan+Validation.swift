@@ -35,6 +35,10 @@ extension Plan {
                 guard poly.coefficients.count <= Self.maximumPolynomialCoefficients else {
                     throw .invalid("polynomial \(poly.name) has degree \(poly.coefficients.count - 1); at most \(Self.maximumPolynomialCoefficients - 1)")
                 }
+            case .packed(let packed):
+                guard (1...featureLimit).contains(packed.inFeatures), (1...featureLimit).contains(packed.outFeatures) else {
+                    throw .invalid("layer \(packed.name) has sizes out of range")
+                }
             }
         }
         guard [t.t1, t.t2, t.t3].allSatisfy(TileShape.isPowerOfTwo) else {
@@ -68,7 +72,8 @@ extension Plan {
         for step in rotationSteps where step <= 0 || step >= t.slotCount {
             throw .invalid("rotation step \(step) is outside 1..<\(t.slotCount)")
         }
-        var features = inputFeatures
+        if isPacked { try validatePacked() }
+        var features = isPacked ? outputFeatures : inputFeatures
         var expectedForm: FCForm = firstFullyConnected?.form ?? .typeA
         for layer in layers {
             guard case .fullyConnected(let fc) = layer else { continue }
@@ -119,6 +124,7 @@ extension Plan {
             switch layer {
             case .fullyConnected(let fc): return total + (fc.form == .typeA && !fc.isLast ? 2 : 1)
             case .polynomial(let poly): return total + PolynomialSchedule(coefficients: poly.coefficients).depth
+            case .packed(let packed): return total + packed.depth
             }
         }
         guard consumed == depth else {

@@ -2,11 +2,14 @@
 public enum PlanLayer: Sendable, Codable, Equatable {
     case fullyConnected(FullyConnectedLayer)
     case polynomial(PolynomialLayer)
+    /// A dense map over batch-packed features (convolution packing, issue 17).
+    case packed(PackedLayer)
 
     public var name: String {
         switch self {
         case .fullyConnected(let layer): return layer.name
         case .polynomial(let layer): return layer.name
+        case .packed(let layer): return layer.name
         }
     }
 }

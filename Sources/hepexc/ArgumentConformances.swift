@@ -14,6 +14,7 @@ extension FirstLayerForm: ExpressibleByArgument {
 }
 
 extension CompileObjective: ExpressibleByArgument {}
+extension ConvPacking: ExpressibleByArgument {}
 
 extension PrecisionTarget: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }

@@ -60,16 +60,21 @@ struct CompileCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Data whose values tighten the value bounds the plan is sized for (default with --scheme: its --data).", valueName: "data.npz"))
     var calibration: String?
 
+    @Option(name: .long, help: "Convolution packing: toeplitz (tiles of the Toeplitz matrix), packed (batch in the slots, one feature per ciphertext, no rotations), or auto (packed when the model has a convolution, --batch or --tile auto is given and the cost model says it is cheaper).")
+    var conv: ConvPacking = .auto
+
     @OptionGroup var schemeOptions: SchemeOptions
 
     @OptionGroup var outputOptions: OutputOptions
 
     var request: CompileRequest {
-        CompileRequest(model: model, tile: tile, batch: batch, passes: passes, insecureLogN: insecureLogN,
+        var request = CompileRequest(model: model, tile: tile, batch: batch, passes: passes, insecureLogN: insecureLogN,
                        maxMemoryMiB: maxMemoryMib, costs: costs, firstForm: firstForm, diagonal: !noDiagonal,
                        scaleBits: scaleBits, objective: objective, output: output, scheme: schemeOptions.request,
                        quiet: outputOptions.json, inputRange: inputRange?.range, calibration: calibration,
                        approximation: schemeOptions.approximation, precision: precision?.maxError)
+        request.conv = conv
+        return request
     }
 
     func validate() throws {

@@ -36,6 +36,7 @@ import _HepexcTestSupport
             switch layer {
             case .fullyConnected(let fc): total + fc.depth
             case .polynomial(let poly): total + poly.depth
+            case .packed(let packed): total + packed.depth
             }
         }
         return Plan(model: "format-pin", tile: tile,
@@ -89,6 +90,7 @@ import _HepexcTestSupport
     static let fixtures = [
         Fixture(file: "digits_mlp_square.v1.hepx", version: 1, forms: [.typeB, .typeA]),
         Fixture(file: "digits_mlp_square_2x32.v2.hepx", version: 2, forms: [.typeB, .diagonal]),
+        Fixture(file: "digits_mlp_square_packed.v3.hepx", version: 3, forms: []),
     ]
 
     @Test func everyReadableVersionHasAFixture() {

@@ -15,6 +15,8 @@ public enum Compilation {
         public var objective: CompileObjective?
         public var batch: Int?
         public var written: [String]
+        /// How convolutions were packed and why (`--conv`), when packing was considered.
+        public var convolution: String?
 
         public func encode(to encoder: any Encoder) throws {
             // Without a scheme the report is the plan report itself (docs/cli.md).
@@ -36,6 +38,7 @@ public enum Compilation {
                 let goal = objective == .latency ? "latency of a batch of \(batch ?? 1)" : "throughput (time per sample)"
                 lines.append("tile chosen automatically: \(plan.tile[0])x\(plan.tile[1]) (objective: \(goal))")
             }
+            if let convolution { lines.append(convolution) }
             lines += written.map { "wrote \($0)" }
             return lines.joined(separator: "\n")
         }
@@ -88,7 +91,9 @@ public enum Compilation {
         let selection = TileLayoutSelection(shapes: request.tile.shapes, forms: forms, options: options, costModel: costModel,
                                             objective: request.effectiveObjective, batch: request.batch ?? 1,
                                             maxMemoryBytes: request.tile.isAuto ? request.maxMemoryMiB << 20 : nil)
-        let best = try selection.select(lowered)
+        let choice = ConvPackingChoice(mode: request.conv, selection: selection,
+                                       hasConvolution: PlanCompiler.hasConvolution(graph), batchStated: request.batch != nil)
+        let best = try choice.choose(lowered)
         var written: [String] = []
         if let output = request.output {
             try PlanRunner.write(best.plan, to: output)
@@ -99,6 +104,6 @@ public enum Compilation {
             written.append(path)
         }
         return Outcome(plan: best.report, pruning: pruned?.report, approximation: approximation, objective: request.tile.isAuto ? request.effectiveObjective : nil,
-                       batch: request.batch, written: written)
+                       batch: request.batch, written: written, convolution: best.note)
     }
 }

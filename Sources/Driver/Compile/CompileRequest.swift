@@ -38,6 +38,8 @@ public struct CompileRequest: Sendable {
     public var calibration: String?
     /// `--approximate`: make the model HE-friendly before anything else.
     public var approximation: ApproximationRequest?
+    /// How convolutions are packed (`--conv`): Toeplitz tiles, batch-packed, or the cost model's choice.
+    public var conv: ConvPacking = .auto
 
     public init(model: String, tile: TileChoice = .fixed(t1: 16, t2: 16), batch: Int? = nil, passes: String? = nil,
                 insecureLogN: Int? = nil, maxMemoryMiB: Int = 4096, costs: String? = nil, firstForm: FirstLayerForm? = nil,

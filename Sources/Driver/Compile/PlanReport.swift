@@ -82,8 +82,14 @@ public struct PlanReport: Sendable, Codable, Equatable {
         let digits = (try? CKKSParameters(plan.parameters.literal))?.digitCount ?? plan.parameters.logQ.count
         let keyBytes = digits * 2 * limbs * n * 8
         evaluationKeyBytes = keyBytes * (plan.rotationSteps.count + 1)
-        let plaintextBytes = costs.reduce(0) { $0 + $1.tilesStored * (plan.parameters.logQ.count - (plan.parameters.maxLevel - $1.inputLevel)) * n * 8 }
-        estimatedMemoryBytes = evaluationKeyBytes + plaintextBytes
+        // A packed layer's weights are scalars; its memory is its input and
+        // output ciphertexts (one per feature).
+        let plaintextBytes = costs.reduce(0) {
+            $0 + ($1.kind == "packed" ? 0 : $1.tilesStored * (plan.parameters.logQ.count - (plan.parameters.maxLevel - $1.inputLevel)) * n * 8)
+        }
+        let packedCiphertexts = plan.isPacked
+            ? plan.firstInputTileCount + costs.reduce(0) { max($0, $1.outputCiphertexts) } : 0
+        estimatedMemoryBytes = evaluationKeyBytes + plaintextBytes + packedCiphertexts * 2 * plan.parameters.logQ.count * n * 8
         // Each layer's operations at the limbs its input has: work shrinks
         // as levels are consumed.
         estimatedSeconds = costs.reduce(0) { total, cost in

@@ -42,6 +42,10 @@ public struct PlanCompiler: Sendable {
         /// cheapest scale whose ``Plan/expectedMaxError`` meets it
         /// (``compileForPrecision(_:target:)``); `nil`: the default tiers.
         public var precision: Double?
+        /// Batch-packed features instead of tiles (convolution packing,
+        /// ``PackedLayer``): every affine segment becomes a packed layer and
+        /// the tile is 1×1×slots; `t1`, `t2`, `firstForm` are ignored.
+        public var packed = false
 
         public init(t1: Int, t2: Int, logN: Int? = nil, insecure: Bool = false, minimumBatch: Int? = nil,
                     firstForm: FCForm? = nil, diagonal: Bool = true, scaleBits: Int? = nil) {
@@ -114,6 +118,8 @@ public struct PlanCompiler: Sendable {
     /// `compile` with the prime tiers of ``primeTiers`` (or `scaleBits`).
     func compileWithTiers(_ lowered: Lowered) throws(PassError) -> Plan {
         func fail(_ message: String) -> PassError { .lowering(reason: message) }
+        var options = options
+        if options.packed { (options.t1, options.t2, options.firstForm) = (1, 1, nil) }
         guard TileShape.isPowerOfTwo(options.t1), TileShape.isPowerOfTwo(options.t2) else {
             throw fail("tile \(options.t1)x\(options.t2): both dimensions must be powers of two")
         }
@@ -140,7 +146,7 @@ public struct PlanCompiler: Sendable {
         for step in steps {
             switch step {
             case .dense:
-                depths.append((forms[seenDense] == .typeA && seenDense < shapes.count - 1) ? 2 : 1)
+                depths.append((!options.packed && forms[seenDense] == .typeA && seenDense < shapes.count - 1) ? 2 : 1)
                 seenDense += 1
             case .poly(let coefficients, _):
                 depths.append(PolynomialSchedule(coefficients: coefficients).depth)
@@ -156,7 +162,7 @@ public struct PlanCompiler: Sendable {
         let bounds = lowered.boundsMemo.bounds(inputRange: range, calibration: calibration) {
             Self.valueBounds(steps, features: features, inputRange: range, calibration: calibration)
         }
-        let parameters = try chooseParameters(depth: depth, bounds: bounds, depths: depths, steps: steps, fail)
+        let parameters = try Self(options: options).chooseParameters(depth: depth, bounds: bounds, depths: depths, steps: steps, fail)
         let tile = TileShape(t1: options.t1, t2: options.t2, t3: parameters.slotCount / (options.t1 * options.t2))
         var layers: [PlanLayer] = []
         seenDense = 0
@@ -164,6 +170,11 @@ public struct PlanCompiler: Sendable {
             switch step {
             case let .dense(name, weight, bias):
                 let isLast = seenDense == shapes.count - 1
+                if options.packed {
+                    layers.append(.packed(try Self.packBatch(name: name, weight: weight, bias: bias, fail)))
+                    seenDense += 1
+                    continue
+                }
                 layers.append(.fullyConnected(forms[seenDense] == .diagonal
                     ? Self.packDiagonal(name: name, weight: weight, bias: bias, tile: tile, isLast: isLast)
                     : Self.pack(name: name, weight: weight, bias: bias, form: forms[seenDense], tile: tile, isLast: isLast)))

@@ -71,6 +71,13 @@ public struct CountingBackend<Base: HEBackend>: HEBackend {
         counter.update { $0.constantMultiplies += 1 }
         return try base.multiply(ciphertext, constant: constant, scale: scale)
     }
+    public func multiplyAccumulate(_ ciphertexts: [Ciphertext], constants: [Double], scale: Double) throws -> Ciphertext {
+        counter.update {
+            $0.constantMultiplies += ciphertexts.count
+            $0.additions += max(ciphertexts.count - 1, 0)
+        }
+        return try base.multiplyAccumulate(ciphertexts, constants: constants, scale: scale)
+    }
     public func rescale(_ ciphertext: Ciphertext) throws -> Ciphertext {
         counter.update { $0.rescales += 1 }
         return try base.rescale(ciphertext)

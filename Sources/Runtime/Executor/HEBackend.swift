@@ -48,6 +48,10 @@ public protocol HEBackend: Sendable {
     /// `Σ_i lhs_i ⊙ rhs_i` at the product scale, not rescaled (one relinearization where the
     /// backend can defer it).
     func innerProduct(_ lhs: [Ciphertext], _ rhs: [Ciphertext]) throws -> Ciphertext
+    /// Σ ctᵢ · cᵢ, every constant encoded at `scale` (a packed layer's
+    /// output, ``PackedLayer``): as many constant multiplies as terms and
+    /// one fewer additions.
+    func multiplyAccumulate(_ ciphertexts: [Ciphertext], constants: [Double], scale: Double) throws -> Ciphertext
 }
 
 extension HEBackend {
@@ -61,5 +65,16 @@ extension HEBackend {
         var total = try multiply(first, other)
         for index in lhs.indices.dropFirst() { total = try add(total, multiply(lhs[index], rhs[index])) }
         return total
+    }
+
+    public func multiplyAccumulate(_ ciphertexts: [Ciphertext], constants: [Double], scale: Double) throws -> Ciphertext {
+        guard let first = ciphertexts.first, ciphertexts.count == constants.count else {
+            throw ExecutorError.input("internal: a constant multiply-accumulate needs equally many (≥ 1) ciphertexts and constants")
+        }
+        var sum = try multiply(first, constant: constants[0], scale: scale)
+        for index in ciphertexts.indices.dropFirst() {
+            sum = try add(sum, multiply(ciphertexts[index], constant: constants[index], scale: scale))
+        }
+        return sum
     }
 }

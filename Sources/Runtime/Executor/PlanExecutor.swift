@@ -83,6 +83,10 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
                 weights.append([])
                 masks.append(nil)
                 level -= poly.depth
+            case .packed(let packed):
+                weights.append([])
+                masks.append(nil)
+                level -= packed.depth
             }
         }
     }
@@ -124,6 +128,8 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
             case .polynomial(let poly):
                 let schedule = poly.schedule
                 tiles = try parallelMap(tiles) { tile in try self.polynomial(schedule, tile) }
+            case .packed(let packed):
+                tiles = try self.packed(packed, tiles)
             }
         }
         return tiles

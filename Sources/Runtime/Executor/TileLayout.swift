@@ -41,6 +41,15 @@ public struct TileLayout: Sendable {
     /// The samples' outputs from the last layer's decrypted output tiles.
     public func decodeOutput(_ tiles: [[Double]], samples: Int) -> [[Double]] {
         let t = tile
+        if plan.isPacked {
+            // One output feature per tile, sample k in slot k.
+            return (0..<min(samples, t.t3)).map { k in
+                (0..<plan.outputFeatures).map { output in
+                    let index = plan.outputPermutation?[output] ?? output
+                    return index < tiles.count && k < tiles[index].count ? tiles[index][k] : 0
+                }
+            }
+        }
         guard let last = plan.lastFullyConnected else { return [] }
         let lastIsA = last.form == .typeA
         let perTile = lastIsA ? t.t1 : t.t2
