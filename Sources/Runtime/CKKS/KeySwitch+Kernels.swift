@@ -97,9 +97,15 @@ extension CKKSContext {
                         hepexc_mac52(low0, high0, low1, high1, t + start, nil, kp, block)
                     }
                 }
-                for k in 0..<block {
-                    out0[start + k] = Self.reduce52(high: high0[k], low: low0[k], q)
-                    out1[start + k] = Self.reduce52(high: high1[k], low: low1[k], q)
+                if digitCount <= 1 << max(0, 49 - q.bitWidth) {
+                    // Σ < digits·4q·q ≤ 2^(L+51): the vector Barrett's range.
+                    hepexc_reduce52(out0 + start, low0, high0, block, q.value)
+                    hepexc_reduce52(out1 + start, low1, high1, block, q.value)
+                } else {
+                    for k in 0..<block {
+                        out0[start + k] = Self.reduce52(high: high0[k], low: low0[k], q)
+                        out1[start + k] = Self.reduce52(high: high1[k], low: low1[k], q)
+                    }
                 }
                 start += block
             }

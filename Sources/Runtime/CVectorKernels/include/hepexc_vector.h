@@ -63,6 +63,18 @@ void hepexc_ntt_inverse(int isa, uint64_t *a, size_t n, uint64_t q, const uint64
 void hepexc_mac52(uint64_t *lo0, uint64_t *hi0, uint64_t *lo1, uint64_t *hi1, const uint64_t *digits,
                   const int32_t *perm, const uint64_t *key, size_t count);
 
+/// out[k] = (hi[k]·2^52 + lo[k]) mod q in [0, q), for q < 2^50 of L bits and values below 2^(L+51)
+/// (IFMA Barrett). count must be a multiple of 8.
+void hepexc_reduce52(uint64_t *out, const uint64_t *lo, const uint64_t *hi, size_t count, uint64_t q);
+
+/// The CKKS tensor product of one limb, reduced: c0 = a0·b0, c1 = a0·b1 + a1·b0, c2 = a1·b1 mod q
+/// (inputs in [0, q), q < 2^50; IFMA). count must be a multiple of 8.
+void hepexc_tensor52(uint64_t *c0, uint64_t *c1, uint64_t *c2, const uint64_t *a0, const uint64_t *a1,
+                     const uint64_t *b0, const uint64_t *b1, size_t count, uint64_t q);
+
+/// out[k] = a[k]·b[k] mod q (inputs in [0, q), q < 2^50; IFMA). count must be a multiple of 8.
+void hepexc_multiply52(uint64_t *out, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q);
+
 #ifdef __cplusplus
 }
 #endif
