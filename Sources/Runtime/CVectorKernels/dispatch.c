@@ -32,12 +32,15 @@ static int parse_level(const char *name) {
 int hepexc_isa_active(void) {
     int level = atomic_load_explicit(&active_level, memory_order_acquire);
     if (level >= 0) return level;
-    level = hepexc_isa_supported();
+    const int supported = hepexc_isa_supported();
+    // On AVX2-only CPUs the default stays scalar: the AVX2 kernels (64×64-bit products from
+    // 32×32-bit ones) measured no faster than the Swift kernels' mulx (docs/benchmarks.md).
+    level = supported == HEPEXC_ISA_AVX2 ? HEPEXC_ISA_SCALAR : supported;
     const char *requested = getenv("HEPEXC_ISA");
     if (requested != NULL && requested[0] != '\0') {
         int wanted = parse_level(requested);
         if (wanted < 0) atomic_store(&environment_invalid, 1);
-        else if (wanted < level) level = wanted;
+        else level = wanted < supported ? wanted : supported;
     }
     // Every thread computes the same value, so a race only repeats the work.
     atomic_store_explicit(&active_level, level, memory_order_release);

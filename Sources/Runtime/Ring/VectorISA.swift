@@ -2,9 +2,10 @@ internal import CHepexcVector
 
 /// The instruction-set level of the vector kernels (`CHepexcVector`), lowest first.
 ///
-/// Chosen once per process from CPUID: the best level the CPU supports, lowered by the
-/// environment variable `HEPEXC_ISA=scalar|avx2|avx512|ifma` (for tests and benchmarks; a
-/// level above the CPU's is ignored). Every level gives the same reduced results bit for bit.
+/// Chosen once per process from CPUID: the best level the CPU supports (but `scalar` on
+/// AVX2-only CPUs, where the AVX2 kernels measured no faster), or the level the environment
+/// variable `HEPEXC_ISA=scalar|avx2|avx512|ifma` names, capped at the CPU's. Every level gives
+/// the same reduced results bit for bit.
 public enum VectorISA: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
     /// The Swift kernels.
     case scalar = 0

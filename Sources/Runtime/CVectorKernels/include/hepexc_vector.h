@@ -24,7 +24,8 @@ enum {
 /// The best level this CPU supports (CPUID via `__builtin_cpu_supports`).
 int hepexc_isa_supported(void);
 
-/// The level the kernels use: `min(supported, HEPEXC_ISA)`, chosen once on first use.
+/// The level the kernels use, chosen once on first use: `min(supported, HEPEXC_ISA)` when the
+/// variable names a level, else the supported one — except `scalar` on AVX2-only CPUs.
 int hepexc_isa_active(void);
 
 /// 1 when `HEPEXC_ISA` is set to an unknown name (the active level is then the supported one).
