@@ -144,9 +144,15 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
+        // SIMD kernels (NTT, key-switch inner product) with CPUID dispatch (issue 17).
+        .target(
+            name: "CHepexcVector",
+            path: "Sources/Runtime/CVectorKernels",
+            exclude: ["README.md"]
+        ),
         .target(
             name: "HepexcRing",
-            dependencies: ["HepexcModArith"],
+            dependencies: ["HepexcModArith", "CHepexcVector"],
             path: "Sources/Runtime/Ring",
             exclude: ["README.md"],
             swiftSettings: strictSettings
@@ -159,7 +165,7 @@ let package = Package(
         ),
         .target(
             name: "HepexcCKKS",
-            dependencies: ["HepexcModArith", "HepexcRing", "HepexcSecurity"],
+            dependencies: ["HepexcModArith", "HepexcRing", "HepexcSecurity", "CHepexcVector"],
             path: "Sources/Runtime/CKKS",
             exclude: ["README.md"],
             swiftSettings: strictSettings
@@ -233,7 +239,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RingTests",
-            dependencies: ["HepexcModArith", "HepexcRing"],
+            dependencies: ["HepexcModArith", "HepexcRing", "CHepexcVector"],
             swiftSettings: strictSettings
         ),
         .testTarget(

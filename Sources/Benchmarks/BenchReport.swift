@@ -25,10 +25,12 @@ public struct BenchReport: Codable, Sendable {
     public var sizes: [String: Int]
     public var peakRSSBytes: Int
     public var maxAbsErrors: [String: Double]
+    /// The vector kernel level that ran (`VectorISA`: scalar, avx2, avx512, ifma; `HEPEXC_ISA` lowers it).
+    public var vectorKernels: String = "scalar"
 
     /// A Markdown table of the medians, sizes, peak memory and errors.
     public func table() -> String {
-        var lines = ["hepexc CKKS bench: \(parameters), threads \(threads), rounds \(rounds), load \(loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " "))",
+        var lines = ["hepexc CKKS bench: \(parameters), threads \(threads), rounds \(rounds), kernels \(vectorKernels), load \(loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " "))",
                      "", "| operation | CPU (median) | wall (median) | best round CPU | reps |", "|---|---:|---:|---:|---:|"]
         for r in results {
             lines.append("| \(r.name) | \(formatTime(r.cpuSeconds)) | \(formatTime(r.wallSeconds)) | \(formatTime(r.bestRoundCPUSeconds)) | \(r.repetitions) |")

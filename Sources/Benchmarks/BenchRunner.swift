@@ -121,10 +121,13 @@ public struct BenchRunner: Sendable {
             "relin key": rk.key.byteCount,
             "1 Galois key": gk.keys.values.first?.byteCount ?? 0,
         ]
-        return BenchReport(parameters: parameters.description, logN: parameters.logN,
+        var report = BenchReport(parameters: parameters.description, logN: parameters.logN,
                            limbs: parameters.ciphertextModuli.count, specialPrimes: parameters.specialModuli.count,
                            digits: parameters.digitCount, logQP: parameters.logQP, threads: threads, rounds: rounds,
                            loadAverage: ProcessMetrics.loadAverage(), results: results, sizes: sizes,
                            peakRSSBytes: ProcessMetrics.peakMemoryBytes(), maxAbsErrors: errors)
+        report.vectorKernels = VectorISA.current.description
+            + (VectorISA.requestIgnored ? " (HEPEXC_ISA names no level: ignored)" : "")
+        return report
     }
 }

@@ -1,5 +1,6 @@
 import HepexcModArith
 import HepexcRing
+import CHepexcVector
 
 extension Evaluator {
     /// Fused tensor product, parallel over limbs; the middle term uses one reduction.
@@ -17,10 +18,16 @@ extension Evaluator {
         c2.data.withUnsafeMutableBufferPointer { pc2 in
             let box = UncheckedSendableBox((pa0.baseAddress!, pa1.baseAddress!, pb0.baseAddress!, pb1.baseAddress!,
                                             pc0.baseAddress!, pc1.baseAddress!, pc2.baseAddress!))
+            let ifma = VectorISA.current == .ifma && n % 8 == 0
             ring.parallelism.forEach(ring.limbCount) { limb in
                 let (x0, x1, y0, y1, z0, z1, z2) = box.value
                 let q = ring.moduli[limb]
                 let start = limb * n
+                if ifma && q.value < VectorISA.ifmaModulusBound {
+                    hepexc_tensor52(z0 + start, z1 + start, z2 + start, x0 + start, x1 + start, y0 + start, y1 + start,
+                                    n, q.value)
+                    return
+                }
                 for k in start..<(start + n) {
                     let u0 = x0[k], u1 = x1[k], v0 = y0[k], v1 = y1[k]
                     z0[k] = q.mulMod(u0, v0)

@@ -1,5 +1,6 @@
 import HepexcModArith
 import HepexcRing
+import CHepexcVector
 
 // Hybrid key switching (Han–Ki 2020; Kim et al. 2022 §3): ModUp each digit to Q_ℓ ∪ P,
 // inner product with the key (128-bit lazy accumulation), ModDown by P.
@@ -82,6 +83,34 @@ extension CKKSContext {
         let acc = UnsafeMutablePointer<UInt64>.allocate(capacity: 4 * block)
         defer { acc.deallocate() }
         let low0 = acc, high0 = acc + block, low1 = acc + 2 * block, high1 = acc + 3 * block
+        // AVX-512 IFMA: digits in [0, 4q) and keys fit 52 bits; the halves accumulate apart (≤ 4096 terms).
+        if VectorISA.current == .ifma && q.value < VectorISA.ifmaModulusBound && digitCount <= 4096 && block % 8 == 0 {
+            var start = 0
+            while start < n {
+                acc.initialize(repeating: 0, count: 4 * block)
+                for j in 0..<digitCount {
+                    let t = digits + j * n
+                    let kp = keyData + key.index(limb: ki, coefficient: start, digit: j)
+                    if let permutation {
+                        hepexc_mac52(low0, high0, low1, high1, t, permutation + start, kp, block)
+                    } else {
+                        hepexc_mac52(low0, high0, low1, high1, t + start, nil, kp, block)
+                    }
+                }
+                if digitCount <= 1 << max(0, 49 - q.bitWidth) {
+                    // Σ < digits·4q·q ≤ 2^(L+51): the vector Barrett's range.
+                    hepexc_reduce52(out0 + start, low0, high0, block, q.value)
+                    hepexc_reduce52(out1 + start, low1, high1, block, q.value)
+                } else {
+                    for k in 0..<block {
+                        out0[start + k] = Self.reduce52(high: high0[k], low: low0[k], q)
+                        out1[start + k] = Self.reduce52(high: high1[k], low: low1[k], q)
+                    }
+                }
+                start += block
+            }
+            return
+        }
         var start = 0
         while start < n {
             acc.initialize(repeating: 0, count: 4 * block)
@@ -122,6 +151,13 @@ extension CKKSContext {
             }
             start += block
         }
+    }
+
+    /// `(high·2^52 + low) mod q`, exactly (the IFMA accumulator's value).
+    @inline(__always)
+    private static func reduce52(high: UInt64, low: UInt64, _ q: Modulus) -> UInt64 {
+        let (sum, carry) = (high << 52).addingReportingOverflow(low)
+        return q.reduce(high: (high >> 12) &+ (carry ? 1 : 0), low: sum)
     }
 
     /// Key-switches `c` (evaluation form, level ℓ): returns `(d_0, d_1)` at level ℓ with

@@ -1,4 +1,5 @@
 public import HepexcModArith
+internal import CHepexcVector
 
 // Harvey lazy negacyclic NTT kernels (Harvey 2014, "Faster arithmetic for
 // number-theoretic transforms", Alg. 4 and its Gentleman–Sande dual).
@@ -9,8 +10,12 @@ extension NTTTables {
     /// - Parameters:
     ///   - a: N coefficients, each in `[0, 4q)`.
     ///   - reduceOutput: bring outputs into `[0, q)`; otherwise they stay in `[0, 4q)`.
-    @inlinable
-    public func forward(_ a: UnsafeMutablePointer<UInt64>, reduceOutput: Bool = true) {
+    ///   - isa: the kernel level (`VectorISA.current` unless a test names one).
+    public func forward(_ a: UnsafeMutablePointer<UInt64>, reduceOutput: Bool = true, isa: VectorISA = .current) {
+        if isa != .scalar && degree >= 16 {
+            vectorForward(a, source: nil, reduceOutput: reduceOutput, isa: isa)
+            return
+        }
         forwardTable.withUnsafeBufferPointer { table in
             Self.forwardKernel(a, n: degree, q: modulus.value, table: table.baseAddress!)
         }
@@ -20,9 +25,12 @@ extension NTTTables {
     /// Out-of-place forward NTT: reads `source` (each value in `[0, 4q)`), writes `a`.
     /// The copy is fused into the first butterfly stage.
     /// - Parameters: `source`, `a` N values each (distinct buffers); `reduceOutput` as in `forward`.
-    @inlinable
     public func forward(from source: UnsafePointer<UInt64>, into a: UnsafeMutablePointer<UInt64>,
-                        reduceOutput: Bool = true) {
+                        reduceOutput: Bool = true, isa: VectorISA = .current) {
+        if isa != .scalar && degree >= 16 {
+            vectorForward(a, source: source, reduceOutput: reduceOutput, isa: isa)
+            return
+        }
         let q = modulus.value, twoQ = q &* 2
         let t = degree >> 1
         forwardTable.withUnsafeBufferPointer { table in
@@ -47,8 +55,12 @@ extension NTTTables {
     /// - Parameters:
     ///   - a: N values, each in `[0, 2q)`.
     ///   - reduceOutput: bring outputs into `[0, q)`; otherwise they stay in `[0, 2q)`.
-    @inlinable
-    public func inverse(_ a: UnsafeMutablePointer<UInt64>, reduceOutput: Bool = true) {
+    ///   - isa: the kernel level (`VectorISA.current` unless a test names one).
+    public func inverse(_ a: UnsafeMutablePointer<UInt64>, reduceOutput: Bool = true, isa: VectorISA = .current) {
+        if isa != .scalar && degree >= 16 {
+            vectorInverse(a, reduceOutput: reduceOutput, isa: isa)
+            return
+        }
         inverseTable.withUnsafeBufferPointer { table in
             Self.inverseKernel(a, n: degree, q: modulus.value, table: table.baseAddress!,
                                last: inverseLastRoot, nInverse: inverseDegree)
@@ -56,6 +68,29 @@ extension NTTTables {
         if reduceOutput {
             let q = modulus.value
             for k in 0..<degree { a[k] = subtractIfExceedsLocal(a[k], q) }
+        }
+    }
+
+    /// The `CHepexcVector` forward transform at `isa` (IFMA only for moduli below 2^50).
+    private func vectorForward(_ a: UnsafeMutablePointer<UInt64>, source: UnsafePointer<UInt64>?,
+                               reduceOutput: Bool, isa: VectorISA) {
+        forwardTable.withUnsafeBufferPointer { table in
+            forwardTable52.withUnsafeBufferPointer { table52 in
+                hepexc_ntt_forward(Int32(min(isa, .supported).rawValue), a, source, degree, modulus.value, table.baseAddress,
+                                   table52.isEmpty ? nil : table52.baseAddress, reduceOutput ? 1 : 0)
+            }
+        }
+    }
+
+    /// The `CHepexcVector` inverse transform at `isa`.
+    private func vectorInverse(_ a: UnsafeMutablePointer<UInt64>, reduceOutput: Bool, isa: VectorISA) {
+        inverseTable.withUnsafeBufferPointer { table in
+            inverseTable52.withUnsafeBufferPointer { table52 in
+                withUnsafePointer(to: inverseConstants) { constants in
+                    hepexc_ntt_inverse(Int32(min(isa, .supported).rawValue), a, degree, modulus.value, table.baseAddress,
+                                       table52.isEmpty ? nil : table52.baseAddress, constants, reduceOutput ? 1 : 0)
+                }
+            }
         }
     }
 

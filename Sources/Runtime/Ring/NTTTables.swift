@@ -1,4 +1,5 @@
 public import HepexcModArith
+internal import CHepexcVector
 
 /// Precomputed tables for the negacyclic NTT of degree N modulo one prime.
 ///
@@ -22,6 +23,12 @@ public final class NTTTables: Sendable {
     @usableFromInline let inverseDegree: ShoupMultiplicand
     /// ψ^(−brv(1))·N⁻¹, the merged last inverse stage twiddle.
     @usableFromInline let inverseLastRoot: ShoupMultiplicand
+    /// `(ψ^brv(k), ⌊ψ^brv(k)·2^52/q⌋)` pairs for the IFMA kernels; empty when `q ≥ 2^50`.
+    let forwardTable52: [UInt64]
+    /// `(ψ^(−brv(k)), ⌊ψ^(−brv(k))·2^52/q⌋)` pairs; empty when `q ≥ 2^50`.
+    let inverseTable52: [UInt64]
+    /// The merged last inverse stage for the vector kernels (both quotient widths).
+    let inverseConstants: hepexc_inverse_constants
 
     /// - Parameters: `modulus` a prime `q ≡ 1 (mod 2N)`, `q < 2^61`; `degree` N, a power of two ≥ 2.
     public init(modulus: Modulus, degree: Int) {
@@ -59,6 +66,24 @@ public final class NTTTables: Sendable {
         let nInv = modulus.inverseMod(UInt64(degree) % q)
         inverseDegree = ShoupMultiplicand(nInv, modulus: modulus)
         inverseLastRoot = ShoupMultiplicand(modulus.mulMod(ir[1], nInv), modulus: modulus)
+        // ⌊w·2^52/q⌋: Shoup quotients for β = 2^52 (inputs below 2^52, HEXL's IFMA form).
+        let small = q < VectorISA.ifmaModulusBound
+        func quotient52(_ w: UInt64) -> UInt64 { small ? q.dividingFullWidth((w >> 12, w << 52)).quotient : 0 }
+        var forwardTable52: [UInt64] = [], inverseTable52: [UInt64] = []
+        if small {
+            forwardTable52.reserveCapacity(2 * degree); inverseTable52.reserveCapacity(2 * degree)
+            for k in 0..<degree {
+                forwardTable52.append(fr[k]); forwardTable52.append(quotient52(fr[k]))
+                inverseTable52.append(ir[k]); inverseTable52.append(quotient52(ir[k]))
+            }
+        }
+        self.forwardTable52 = forwardTable52
+        self.inverseTable52 = inverseTable52
+        inverseConstants = hepexc_inverse_constants(
+            n_inverse: inverseDegree.value, n_inverse_quotient: inverseDegree.quotient,
+            n_inverse_quotient52: quotient52(inverseDegree.value),
+            last: inverseLastRoot.value, last_quotient: inverseLastRoot.quotient,
+            last_quotient52: quotient52(inverseLastRoot.value))
     }
 }
 

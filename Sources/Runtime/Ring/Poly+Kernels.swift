@@ -1,4 +1,5 @@
 public import HepexcModArith
+internal import CHepexcVector
 
 // Whole-polynomial kernels: NTT over all limbs and element-wise arithmetic.
 // Every operand must live in the same ring context (checked with `precondition`).
@@ -65,7 +66,12 @@ extension Poly where Format == Eval {
 
     /// `self ← self ⊙ other` (element-wise, Barrett).
     public static func *= (lhs: inout Poly, rhs: Poly) {
+        let ifma = VectorISA.current == .ifma
         lhs.combine(rhs) { x, y, q, n in
+            if ifma && q.value < VectorISA.ifmaModulusBound && n % 8 == 0 {
+                hepexc_multiply52(x, x, y, n, q.value)  // IFMA Barrett, the same reduced values
+                return
+            }
             for k in 0..<n { x[k] = q.mulMod(x[k], y[k]) }
         }
     }
