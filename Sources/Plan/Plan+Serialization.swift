@@ -21,7 +21,7 @@ extension Plan {
         let payload: Data
         do { payload = try encoder.encode(self) } catch { throw PlanError.invalid("cannot encode: \(error)") }
         var data = Data(Self.magic)
-        Self.append(UInt32(Self.formatVersion), to: &data)
+        Self.append(UInt32(writtenVersion), to: &data)
         Self.append(UInt64(payload.count), to: &data)
         data.append(payload)
         Self.append(Self.checksum(payload), to: &data)
@@ -50,6 +50,9 @@ extension Plan {
             throw .malformed("payload does not decode: \(error)")
         }
         try plan.validate()
+        guard version >= plan.writtenVersion else {
+            throw .malformed("a version-\(version) plan cannot hold bootstrap steps (version \(plan.writtenVersion))")
+        }
         self = plan
     }
 

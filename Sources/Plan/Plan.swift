@@ -5,9 +5,14 @@
 /// shape, the layers with their non-zero weight tiles, the rotation steps the
 /// server will need Galois keys for, and the input/output layouts.
 public struct Plan: Sendable, Codable, Equatable {
-    /// The plan format version this build writes; it reads every version
-    /// from 1 up to it (version 2 added Type-D layers).
-    public static let formatVersion = 2
+    /// The newest plan format version this build writes; it reads every
+    /// version from 1 up to it (version 2 added Type-D layers, version 3
+    /// bootstrap steps). A plan without bootstrap steps is still written as
+    /// version 2, so older readers keep reading it.
+    public static let formatVersion = 3
+
+    /// The version this plan is written as: the oldest that holds its layers.
+    public var writtenVersion: Int { bootstraps ? 3 : 2 }
 
     public var model: String
     public var tile: TileShape

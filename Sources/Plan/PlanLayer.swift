@@ -2,11 +2,14 @@
 public enum PlanLayer: Sendable, Codable, Equatable {
     case fullyConnected(FullyConnectedLayer)
     case polynomial(PolynomialLayer)
+    /// Refresh every live ciphertext (CKKS bootstrapping; ``BootstrapStep``).
+    case bootstrap(BootstrapStep)
 
     public var name: String {
         switch self {
         case .fullyConnected(let layer): return layer.name
         case .polynomial(let layer): return layer.name
+        case .bootstrap(let step): return step.name
         }
     }
 }

@@ -34,3 +34,5 @@ extension EncryptedTrainingSchedule: ExpressibleByArgument {}
 extension FeatureNormalisation: ExpressibleByArgument {}
 extension EncryptedPruningScoreName: ExpressibleByArgument {}
 extension DataLayout: ExpressibleByArgument {}
+
+extension BootstrapMode: ExpressibleByArgument {}

@@ -60,16 +60,25 @@ struct CompileCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Data whose values tighten the value bounds the plan is sized for (default with --scheme: its --data).", valueName: "data.npz"))
     var calibration: String?
 
+    @Option(name: .long, help: "Bootstrapping: auto (place bootstraps when the model is deeper than a 128-bit chain holds, at N = 2^16) or off (such a model is an error).")
+    var bootstrap: BootstrapMode = .auto
+
+    @Option(name: .long, help: ArgumentHelp("Levels left after each bootstrap; a deeper model then always bootstraps (default: chosen with the placement).", valueName: "n"))
+    var bootstrapLevels: Int?
+
     @OptionGroup var schemeOptions: SchemeOptions
 
     @OptionGroup var outputOptions: OutputOptions
 
     var request: CompileRequest {
-        CompileRequest(model: model, tile: tile, batch: batch, passes: passes, insecureLogN: insecureLogN,
+        var request = CompileRequest(model: model, tile: tile, batch: batch, passes: passes, insecureLogN: insecureLogN,
                        maxMemoryMiB: maxMemoryMib, costs: costs, firstForm: firstForm, diagonal: !noDiagonal,
                        scaleBits: scaleBits, objective: objective, output: output, scheme: schemeOptions.request,
                        quiet: outputOptions.json, inputRange: inputRange?.range, calibration: calibration,
                        approximation: schemeOptions.approximation, precision: precision?.maxError)
+        request.bootstrap = bootstrap
+        request.bootstrapLevels = bootstrapLevels
+        return request
     }
 
     func validate() throws {

@@ -46,7 +46,8 @@ public enum PlanRunner {
     /// derives the digits from them. The plan records both, so the layout is
     /// decided once and travels with the plan.
     static func recordKeySwitching(_ plan: Plan) throws(DriverError) -> Plan {
-        do { return try plan.recordingKeySwitchingLayout() } catch { throw DriverError(error) }
+        let completed = try plan.completingBootstraps()
+        do { return try completed.recordingKeySwitchingLayout() } catch { throw DriverError(error) }
     }
 
     public static func write(_ plan: Plan, to path: String) throws(DriverError) {

@@ -1,3 +1,5 @@
+public import HepexcPlan
+
 /// What a plaintext is used for; counters report mask multiplications
 /// separately from weight multiplications.
 public enum PlaintextPurpose: Sendable {
@@ -45,6 +47,10 @@ public protocol HEBackend: Sendable {
     /// Several rotations of one ciphertext (sharing one key-switching
     /// decomposition where the backend can), in the order of `steps`.
     func rotations(_ ciphertext: Ciphertext, by steps: [Int]) throws -> [Ciphertext]
+    /// Bootstrapping (plan ``BootstrapStep``s; defaults that throw in
+    /// `HEBackend+Bootstrap.swift`).
+    func prepareBootstrap(_ step: BootstrapStep) throws
+    func bootstrap(_ ciphertext: Ciphertext, _ step: BootstrapStep, bound: Double) throws -> Ciphertext
 }
 
 extension HEBackend {
