@@ -36,6 +36,7 @@ import _HepexcTestSupport
             switch layer {
             case .fullyConnected(let fc): total + fc.depth
             case .polynomial(let poly): total + poly.depth
+            case .bootstrap: total
             }
         }
         return Plan(model: "format-pin", tile: tile,

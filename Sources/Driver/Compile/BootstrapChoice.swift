@@ -15,17 +15,18 @@ public enum BootstrapMode: String, CaseIterable, Sendable {
 /// The runtime's side of the placement pass: bootstrap settings for the
 /// ring, and, once the pass has placed bootstraps, the rotation keys they
 /// need (computed by `HepexcCKKS`, which the compiler does not import).
-enum BootstrapChoice {
+public enum BootstrapChoice {
     /// The worst-slot precision of one bootstrap at the default settings,
     /// measured (docs/benchmarks.md, "CKKS bootstrapping": 15.8 bits worst at
     /// N = 2^16 over [−1, 1]; above 16 on the small test rings), rounded down.
-    static let precisionBits = 15.0
+    public static let precisionBits = 15.0
 
     /// The pass's bootstrap options for `mode`: the runtime's standard
     /// settings at N = 2^16 (or the insecure test ring), q₀/Δ of 2^5 for full
     /// slots at N = 2^16 and 2^10 on small rings (their coefficients are
-    /// larger against the sine's curvature, BootstrapParameters).
-    static func options(_ mode: BootstrapMode, insecureLogN: Int?, levelsAfter: Int?) -> BootstrapOptions? {
+    /// larger against the sine's curvature, BootstrapParameters), times the
+    /// largest value a bootstrap refreshes (the pass).
+    public static func options(_ mode: BootstrapMode, insecureLogN: Int?, levelsAfter: Int?) -> BootstrapOptions? {
         guard mode == .auto else { return nil }
         let logN = insecureLogN ?? 16
         let settings = BootstrapParameters.standard(logN: logN)
@@ -33,7 +34,9 @@ enum BootstrapChoice {
                                  doubleAngles: settings.doubleAngles, chebyshevDegree: settings.chebyshevDegree,
                                  coeffToSlotLevels: settings.coeffToSlotLevels, slotToCoeffLevels: settings.slotToCoeffLevels,
                                  rotationSteps: [], precisionBits: precisionBits)
-        return BootstrapOptions(logN: logN, step: step, levelsAfter: levelsAfter, logScale: 50,
+        // Small rings keep q₀ at 60 bits or less with their larger ratio
+        // by a 2^45 scale, leaving room for values up to 2^5.
+        return BootstrapOptions(logN: logN, step: step, levelsAfter: levelsAfter, logScale: logN >= 15 ? 50 : 45,
                                 messageRatio: logN >= 15 ? 5 : 10)
     }
 }
@@ -48,7 +51,7 @@ extension Plan {
         var plan = self
         do {
             let parameters = try CKKSParameters(self.parameters.literal)
-            let steps = try Bootstrapper.rotationSteps(for: first.runtimeParameters, parameters: parameters)
+            let steps = try BootstrapStep.rotationSteps(first.runtimeParameters, parameters: parameters)
             plan.parameters.logP = parameters.literal.logP
             plan.parameters.digits = parameters.digitCount
             plan.layers = layers.map { layer in

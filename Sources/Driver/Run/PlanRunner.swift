@@ -203,7 +203,9 @@ public enum PlanRunner {
     public static func simulate(_ plan: Plan, rows: [[Double]]) throws -> [[Double]] {
         var timings: [String: Double] = [:]
         var cpuTimings: [String: Double] = [:]
-        return try execute(plan, rows: rows, backend: SimulatedBackend(plan: plan), encryptedWeights: false, threads: 1,
+        var exact = try SimulatedBackend(plan: plan)
+        exact.modelsBootstrapNoise = false
+        return try execute(plan, rows: rows, backend: exact, encryptedWeights: false, threads: 1,
                            timings: &timings, cpuTimings: &cpuTimings).0
     }
 

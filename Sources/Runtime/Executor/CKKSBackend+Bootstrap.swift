@@ -10,17 +10,24 @@ extension BootstrapStep {
                             slotToCoeffLevels: slotToCoeffLevels)
     }
 
+    /// The rotation steps bootstrapping with `settings` needs under
+    /// `parameters`, as left rotations in 1..<slots (the runtime lists some
+    /// as negative; a rotation by −k is one by slots − k, with the same key).
+    public static func rotationSteps(_ settings: BootstrapParameters, parameters: CKKSParameters) throws -> [Int] {
+        let slots = parameters.slotCount
+        let raw: [Int]
+        do { raw = try Bootstrapper.rotationSteps(for: settings, parameters: parameters) } catch let error as HEError {
+            throw ExecutorError.runtime(error)
+        }
+        return Set(raw.map { (($0 % slots) + slots) % slots }).subtracting([0]).sorted()
+    }
+
     /// Checks the step against a parameter set: the chain holds it (else
     /// `HEError.bootstrapNotPossible`) and its recorded rotation steps are the
     /// ones the runtime's linear transforms use.
     /// - Throws: `ExecutorError.runtime` or `.plan`.
     public func check(against parameters: CKKSParameters) throws {
-        let needed: [Int]
-        do {
-            needed = try Bootstrapper.rotationSteps(for: runtimeParameters, parameters: parameters)
-        } catch let error as HEError {
-            throw ExecutorError.runtime(error)
-        }
+        let needed = try Self.rotationSteps(runtimeParameters, parameters: parameters)
         guard runtimeParameters.depth == depth else {
             throw ExecutorError.plan(.invalid("bootstrap \(name): the runtime counts \(runtimeParameters.depth) levels, the plan \(depth)"))
         }

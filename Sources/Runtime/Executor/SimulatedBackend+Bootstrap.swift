@@ -23,6 +23,9 @@ extension SimulatedBackend {
         // EvalMod's sine is linear only for messages far below q₀.
         try check(largest * ciphertext.scale * 16 <= q0, "bootstrap \(step.name) of values up to \(largest): "
                   + "q_0 holds at most \(q0 / 16 / ciphertext.scale) at this scale")
+        guard modelsBootstrapNoise else {
+            return try fitting(Ciphertext(slots: ciphertext.slots, level: maxLevel - step.depth, scale: ciphertext.scale))
+        }
         let sigma = max(bound, 1e-12) * pow(2, -step.precisionBits) / 4
         var state = ciphertext.slots.prefix(16).reduce(UInt64(0x9e37_79b9_7f4a_7c15)) { $0 &* 31 &+ $1.bitPattern }
         func next() -> Double {
