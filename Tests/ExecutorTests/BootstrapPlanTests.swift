@@ -45,7 +45,8 @@ import _HepexcTestSupport
     }
 
     static func compile(_ graph: Graph, levels: Int) throws -> Plan {
-        var options = PlanCompiler.Options(t1: 4, t2: 4, logN: 10, insecure: true)
+        // 16×16 tiles: one ciphertext per layer, two samples per ciphertext.
+        var options = PlanCompiler.Options(t1: 16, t2: 16, logN: 10, insecure: true)
         options.bootstrap = BootstrapChoice.options(.auto, insecureLogN: 10, levelsAfter: levels)
         return try PlanRunner.compile(graph, options: options)
     }
@@ -66,7 +67,7 @@ import _HepexcTestSupport
         let needed = try BootstrapStep.rotationSteps(try #require(plan.bootstrapSteps.first).runtimeParameters, parameters: parameters)
         #expect(Set(needed).isSubset(of: Set(plan.rotationSteps)))
 
-        let inputs = PlanTestSupport.randomInputs(6, features: 16, seed: 32)
+        let inputs = PlanTestSupport.randomInputs(2, features: 16, seed: 32)
         let expected = try PlanTestSupport.reference(graph, inputs)
         let exact = try PlanRunner.simulate(plan, rows: PlanTestSupport.rows(inputs))
         #expect(PlanTestSupport.maxDifference(exact, expected) < 1e-6)
