@@ -4,7 +4,7 @@ import HepexcData
 import HepexcDriver
 import HepexcExecutor
 import HepexcIR
-import HepexcPasses
+@testable import HepexcPasses
 import HepexcPlan
 import Testing
 import _HepexcTestSupport
@@ -189,4 +189,32 @@ import _HepexcTestSupport
         #expect(PlanCompiler.bootstrapEstimate(plan)?.count == plan.bootstrapSteps.count)
         #expect((4...5).contains(plan.levelAfterBootstrap), "levels between bootstraps \(plan.levelAfterBootstrap)")
     }
+
+    @Test("interval bounds that overflow in a deep network give the whole line instead of a crash")
+    func overflowingIntervals() {
+        #expect(PlanCompiler.polynomialRange([0, 1, 0.125], .nan, 1) == -Double.infinity...Double.infinity)
+        #expect(PlanCompiler.polynomialRange([0, 1, 0.125], -.infinity, .infinity) == -Double.infinity...Double.infinity)
+        #expect(PlanCompiler.polynomialRange([0, 1, 0.125], -1e300, 1e300) == -Double.infinity...Double.infinity)
+        #expect(PlanCompiler.polynomialRange([0, 1, 0.125], -1, 1) == -0.875...1.125 || PlanCompiler.polynomialRange([0, 1, 0.125], -1, 1).upperBound == 1.125)
+    }
+
+    @Test("the bundled deep MLP (depth 49) compiles with bootstraps at N = 2^16, 128-bit; simulated = float accuracy")
+    func bundledDeepModel() throws {
+        let graph = try ModelLoader.load(TestPaths.path("models/digits_mlp_deep16.onnx")).graph
+        let dataset = try DatasetLoader.load(path: TestPaths.path("models/data/digits_test.npz"))
+        var options = PlanCompiler.Options(t1: 1, t2: 64)
+        options.calibration = PlanTestSupport.rows(dataset.inputs)
+        options.bootstrap = BootstrapChoice.options(.auto, insecureLogN: nil, levelsAfter: nil)
+        let plan = try PlanRunner.compile(graph, options: options)
+        #expect(plan.depth == 49 && plan.parameters.logN == 16 && plan.meetsSecurityStandard)
+        #expect(plan.bootstrapSteps.count == 16 && PlanCompiler.bootstrapEstimate(plan)?.count == 16)
+        let rows = PlanTestSupport.rows(dataset.inputs)
+        let expected = try PlanTestSupport.reference(graph, dataset.inputs)
+        let exact = try PlanRunner.simulate(plan, rows: rows)
+        #expect(PlanTestSupport.maxDifference(exact, expected) < 1e-3)
+        let simulated = try PlanRunner.runCollectingOutputs(plan, on: dataset, backend: .simulated, threads: 1)
+        let floatCorrect = zip(expected, dataset.labels ?? []).filter { row, label in row.indices.max { row[$0] < row[$1] } == label }.count
+        #expect(abs((simulated.report.correct ?? 0) - floatCorrect) <= 2, "simulated \(simulated.report.correct ?? 0), float \(floatCorrect)")
+    }
 }
+
