@@ -50,7 +50,7 @@ extension Plan {
             throw .malformed("payload does not decode: \(error)")
         }
         try plan.validate()
-        guard version >= plan.writtenVersion else {
+        guard !plan.bootstraps || version >= plan.writtenVersion else {
             throw .malformed("a version-\(version) plan cannot hold bootstrap steps (version \(plan.writtenVersion))")
         }
         self = plan

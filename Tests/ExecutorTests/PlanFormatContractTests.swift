@@ -90,6 +90,7 @@ import _HepexcTestSupport
     static let fixtures = [
         Fixture(file: "digits_mlp_square.v1.hepx", version: 1, forms: [.typeB, .typeA]),
         Fixture(file: "digits_mlp_square_2x32.v2.hepx", version: 2, forms: [.typeB, .diagonal]),
+        Fixture(file: "digits_mlp_square_1x64.v3.hepx", version: 3, forms: [.typeB, .diagonal]),
     ]
 
     @Test func everyReadableVersionHasAFixture() {
@@ -125,8 +126,9 @@ import _HepexcTestSupport
         let p = plan.parameters
         let parameters = try CKKSParameters(.init(logN: p.logN, logQ: p.logQ, logP: p.logP, logScale: p.logScale,
                                                   insecure: p.insecure))
-        let backend = SimulatedBackend(slotCount: parameters.slotCount, moduli: parameters.ciphertextModuli.map { Double($0) },
+        var backend = SimulatedBackend(slotCount: parameters.slotCount, moduli: parameters.ciphertextModuli.map { Double($0) },
                                        defaultScale: parameters.defaultScale)
+        backend.modelsBootstrapNoise = false
         let executor = try PlanExecutor(plan: plan, backend: backend)
         let layout = TileLayout(plan: plan)
         var outputs: [[Double]] = []
