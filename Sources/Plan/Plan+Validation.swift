@@ -51,6 +51,8 @@ extension Plan {
         guard inputFeatures > 0, outputFeatures > 0, !layers.isEmpty else { throw .invalid("empty plan") }
         // Every scale prime has the scale's size, below the first prime's:
         // otherwise rescaling drifts from the scale and values overflow.
+        // Bootstrap settings are bounded before any level arithmetic uses them.
+        try validateBootstraps()
         // With bootstraps, only the primes the data is rescaled by (up to the
         // level after a bootstrap, and SlotToCoeff's) are scale primes.
         let scalePrimes = bootstraps ? levelAfterBootstrap + (bootstrapSteps.first?.slotToCoeffLevels ?? 0) : parameters.maxLevel
@@ -58,7 +60,6 @@ extension Plan {
               let first = parameters.logQ.first, first > parameters.logScale, parameters.logScale > 0 else {
             throw .invalid("log-scale \(parameters.logScale) is inconsistent with the primes \(parameters.logQ)")
         }
-        try validateBootstraps()
         if let bounds {
             guard bounds.inputLower.isFinite, bounds.inputUpper.isFinite, bounds.inputLower <= bounds.inputUpper,
                   bounds.layerMaxima.count == layers.count, bounds.layerMaxima.allSatisfy({ $0.isFinite && $0 >= 0 }) else {

@@ -109,6 +109,7 @@ import _HepexcTestSupport
         let mutations: [(String, (inout BootstrapStep) -> Void)] = [
             ("degree", { $0.chebyshevDegree = 1 << 30 }), ("angles", { $0.doubleAngles = 1000 }),
             ("slots", { $0.slots = 3 }), ("levels", { $0.coeffToSlotLevels = 0 }),
+            ("huge levels", { $0.slotToCoeffLevels = Int.max }), ("huge degree", { $0.chebyshevDegree = Int.max }),
             ("precision", { $0.precisionBits = .nan }), ("rotations", { $0.rotationSteps = Array(1...5000) }),
             ("range", { $0.modulusRange = -1 }),
         ]
