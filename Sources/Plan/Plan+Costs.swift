@@ -45,7 +45,7 @@ extension Plan {
     /// Operation counts and statistics per layer, for one batch tile.
     public func layerCosts() -> [LayerCost] {
         let t = tile
-        var level = parameters.maxLevel
+        var level = inputLevel
         var cipher = Array(repeating: true, count: firstInputTileCount)
         var costs: [LayerCost] = []
         for layer in layers {
@@ -113,6 +113,14 @@ extension Plan {
                                        outputCiphertexts: schedule.terms.isEmpty ? 0 : count, ops: ops))
                 if schedule.terms.isEmpty { cipher = cipher.map { _ in false } }
                 level -= poly.depth
+            case .bootstrap(let step):
+                let count = cipher.filter { $0 }.count
+                ops.bootstraps = count
+                ops.bootstrapRotations = count * step.rotationsPerCiphertext
+                ops.bootstrapMultiplies = count * step.multipliesPerCiphertext
+                costs.append(LayerCost(name: step.name, kind: "bootstrap", inputLevel: level, tilesStored: 0, tilesTotal: 0,
+                                       grid: [], outputCiphertexts: count, ops: ops))
+                level = levelAfterBootstrap
             }
         }
         return costs
@@ -166,9 +174,11 @@ extension Plan {
         return 1
     }
 
-    /// The rotation steps the plan's layers use (left rotations in 0..<slots).
+    /// The rotation steps the plan's layers use (left rotations in 0..<slots),
+    /// with those its bootstrap steps recorded.
     public static func rotationSteps(for layers: [PlanLayer], tile: TileShape) -> [Int] {
         var steps = Set<Int>()
+        for case .bootstrap(let step) in layers { steps.formUnion(step.rotationSteps) }
         for case .fullyConnected(let fc) in layers {
             if fc.form == .diagonal {
                 steps.formUnion(fc.diagonalSchedule(t2: tile.t2).rotationSlots(storedByTile: fc.storedDiagonals, t3: tile.t3))

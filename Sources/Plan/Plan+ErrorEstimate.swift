@@ -40,6 +40,10 @@ extension Plan {
                 let slope = c.indices.dropFirst().reduce(0.0) { $0 + Double($1) * abs(c[$1]) * pow(magnitude, Double($1 - 1)) }
                 let products = Double(poly.schedule.products.count + poly.schedule.terms.count)
                 error = slope * (error + rounding) + products.squareRoot() * rounding
+            case .bootstrap(let step):
+                // A bootstrap's error is measured as a largest error relative
+                // to the values it refreshes; the margin below applies to σ.
+                error += magnitude * pow(2, -step.precisionBits) / Self.errorMargin
             }
             if let maxima = bounds?.layerMaxima, index < maxima.count { magnitude = max(maxima[index], 1e-12) }
         }

@@ -53,6 +53,8 @@ extension Plan {
                 throw .invalid("layer \(fc.name): a packed plan holds only packed and polynomial layers")
             case .polynomial:
                 continue
+            case .bootstrap(let step):
+                throw .invalid("layer \(step.name): packed plans do not bootstrap")
             case .packed(let packed):
                 guard packed.inFeatures == features else {
                     throw .invalid("layer \(packed.name) takes \(packed.inFeatures) features but receives \(features)")

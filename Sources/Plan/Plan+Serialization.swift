@@ -50,6 +50,9 @@ extension Plan {
             throw .malformed("payload does not decode: \(error)")
         }
         try plan.validate()
+        guard !plan.bootstraps || version >= plan.writtenVersion else {
+            throw .malformed("a version-\(version) plan cannot hold bootstrap steps (version \(plan.writtenVersion))")
+        }
         self = plan
     }
 

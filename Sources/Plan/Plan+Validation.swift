@@ -39,6 +39,8 @@ extension Plan {
                 guard (1...featureLimit).contains(packed.inFeatures), (1...featureLimit).contains(packed.outFeatures) else {
                     throw .invalid("layer \(packed.name) has sizes out of range")
                 }
+            case .bootstrap:
+                break
             }
         }
         guard [t.t1, t.t2, t.t3].allSatisfy(TileShape.isPowerOfTwo) else {
@@ -47,13 +49,18 @@ extension Plan {
         guard (1...16).contains(parameters.logN), t.slotCount == parameters.slotCount else {
             throw .invalid("tile \(t) holds \(t.slotCount) slots but logN \(parameters.logN) gives \(parameters.slotCount)")
         }
-        guard !parameters.logQ.isEmpty, depth >= 0, depth <= parameters.maxLevel else {
+        guard !parameters.logQ.isEmpty, depth >= 0, bootstraps || depth <= parameters.maxLevel else {
             throw .invalid("depth \(depth) does not fit the \(parameters.logQ.count) ciphertext primes")
         }
         guard inputFeatures > 0, outputFeatures > 0, !layers.isEmpty else { throw .invalid("empty plan") }
         // Every scale prime has the scale's size, below the first prime's:
         // otherwise rescaling drifts from the scale and values overflow.
-        guard parameters.logQ.dropFirst().allSatisfy({ $0 == parameters.logScale }),
+        // Bootstrap settings are bounded before any level arithmetic uses them.
+        try validateBootstraps()
+        // With bootstraps, only the primes the data is rescaled by (up to the
+        // level after a bootstrap, and SlotToCoeff's) are scale primes.
+        let scalePrimes = bootstraps ? levelAfterBootstrap + (bootstrapSteps.first?.slotToCoeffLevels ?? 0) : parameters.maxLevel
+        guard parameters.logQ.dropFirst().prefix(max(scalePrimes, 0)).allSatisfy({ $0 == parameters.logScale }),
               let first = parameters.logQ.first, first > parameters.logScale, parameters.logScale > 0 else {
             throw .invalid("log-scale \(parameters.logScale) is inconsistent with the primes \(parameters.logQ)")
         }
@@ -125,6 +132,7 @@ extension Plan {
             case .fullyConnected(let fc): return total + (fc.form == .typeA && !fc.isLast ? 2 : 1)
             case .polynomial(let poly): return total + PolynomialSchedule(coefficients: poly.coefficients).depth
             case .packed(let packed): return total + packed.depth
+            case .bootstrap: return total
             }
         }
         guard consumed == depth else {

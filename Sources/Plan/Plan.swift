@@ -5,14 +5,15 @@
 /// shape, the layers with their non-zero weight tiles, the rotation steps the
 /// server will need Galois keys for, and the input/output layouts.
 public struct Plan: Sendable, Codable, Equatable {
-    /// The plan format version this build writes; it reads every version
-    /// from 1 up to it (version 2 added Type-D layers, version 3 packed
-    /// layers).
+    /// The newest plan format version this build writes; it reads every
+    /// version from 1 up to it (version 2 added Type-D layers, version 3
+    /// packed layers and bootstrap steps).
     public static let formatVersion = 3
 
     /// The version a plan is written as: the oldest that holds its layers
-    /// (3 only for packed plans), so older readers keep reading the rest.
-    public var writtenVersion: Int { isPacked ? 3 : 2 }
+    /// (3 only for packed or bootstrapped plans), so older readers keep
+    /// reading the rest.
+    public var writtenVersion: Int { isPacked || bootstraps ? 3 : 2 }
 
     public var model: String
     public var tile: TileShape

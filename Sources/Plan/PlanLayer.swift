@@ -4,12 +4,15 @@ public enum PlanLayer: Sendable, Codable, Equatable {
     case polynomial(PolynomialLayer)
     /// A dense map over batch-packed features (convolution packing, issue 17).
     case packed(PackedLayer)
+    /// Refresh every live ciphertext (CKKS bootstrapping; ``BootstrapStep``).
+    case bootstrap(BootstrapStep)
 
     public var name: String {
         switch self {
         case .fullyConnected(let layer): return layer.name
         case .polynomial(let layer): return layer.name
         case .packed(let layer): return layer.name
+        case .bootstrap(let step): return step.name
         }
     }
 }

@@ -36,3 +36,5 @@ extension FeatureNormalisation: ExpressibleByArgument {}
 extension EncryptedPruningScoreName: ExpressibleByArgument {}
 extension RandomSubsetUnitName: ExpressibleByArgument {}
 extension DataLayout: ExpressibleByArgument {}
+
+extension BootstrapMode: ExpressibleByArgument {}

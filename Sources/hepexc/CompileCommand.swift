@@ -62,6 +62,11 @@ struct CompileCommand: ParsableCommand {
 
     @Option(name: .long, help: "Convolution packing: toeplitz (tiles of the Toeplitz matrix), packed (batch in the slots, one feature per ciphertext, no rotations), or auto (packed when the model has a convolution, --batch or --tile auto is given and the cost model says it is cheaper).")
     var conv: ConvPacking = .auto
+    @Option(name: .long, help: "Bootstrapping: auto (place bootstraps when the model is deeper than a 128-bit chain holds, at N = 2^16) or off (such a model is an error).")
+    var bootstrap: BootstrapMode = .auto
+
+    @Option(name: .long, help: ArgumentHelp("Levels left after each bootstrap; a deeper model then always bootstraps (default: chosen with the placement).", valueName: "n"))
+    var bootstrapLevels: Int?
 
     @OptionGroup var schemeOptions: SchemeOptions
 
@@ -74,6 +79,8 @@ struct CompileCommand: ParsableCommand {
                        quiet: outputOptions.json, inputRange: inputRange?.range, calibration: calibration,
                        approximation: schemeOptions.approximation, precision: precision?.maxError)
         request.conv = conv
+        request.bootstrap = bootstrap
+        request.bootstrapLevels = bootstrapLevels
         return request
     }
 

@@ -37,6 +37,7 @@ import _HepexcTestSupport
             case .fullyConnected(let fc): total + fc.depth
             case .polynomial(let poly): total + poly.depth
             case .packed(let packed): total + packed.depth
+            case .bootstrap: total
             }
         }
         return Plan(model: "format-pin", tile: tile,
@@ -91,6 +92,7 @@ import _HepexcTestSupport
         Fixture(file: "digits_mlp_square.v1.hepx", version: 1, forms: [.typeB, .typeA]),
         Fixture(file: "digits_mlp_square_2x32.v2.hepx", version: 2, forms: [.typeB, .diagonal]),
         Fixture(file: "digits_mlp_square_packed.v3.hepx", version: 3, forms: []),
+        Fixture(file: "digits_mlp_square_1x64.v3.hepx", version: 3, forms: [.typeB, .diagonal]),
     ]
 
     @Test func everyReadableVersionHasAFixture() {
@@ -126,8 +128,9 @@ import _HepexcTestSupport
         let p = plan.parameters
         let parameters = try CKKSParameters(.init(logN: p.logN, logQ: p.logQ, logP: p.logP, logScale: p.logScale,
                                                   insecure: p.insecure))
-        let backend = SimulatedBackend(slotCount: parameters.slotCount, moduli: parameters.ciphertextModuli.map { Double($0) },
+        var backend = SimulatedBackend(slotCount: parameters.slotCount, moduli: parameters.ciphertextModuli.map { Double($0) },
                                        defaultScale: parameters.defaultScale)
+        backend.modelsBootstrapNoise = false
         let executor = try PlanExecutor(plan: plan, backend: backend)
         let layout = TileLayout(plan: plan)
         var outputs: [[Double]] = []

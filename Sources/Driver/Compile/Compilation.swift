@@ -85,6 +85,8 @@ public enum Compilation {
                                            scaleBits: request.scaleBits)
         options.inputRange = request.inputRange
         options.precision = request.precision
+        options.bootstrap = BootstrapChoice.options(request.bootstrap, insecureLogN: request.insecureLogN,
+                                                    levelsAfter: request.bootstrapLevels)
         if let path = request.calibration ?? request.scheme?.data {
             options.calibration = try calibrationRows(path, features: lowered.features)
         }

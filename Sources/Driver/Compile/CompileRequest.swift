@@ -40,6 +40,11 @@ public struct CompileRequest: Sendable {
     public var approximation: ApproximationRequest?
     /// How convolutions are packed (`--conv`): Toeplitz tiles, batch-packed, or the cost model's choice.
     public var conv: ConvPacking = .auto
+    /// `--bootstrap`: `auto` places bootstraps in a model too deep for the chain.
+    public var bootstrap: BootstrapMode = .auto
+    /// `--bootstrap-levels`: levels left after each bootstrap; a deeper model
+    /// then always bootstraps (`nil`: the placement pass chooses).
+    public var bootstrapLevels: Int?
 
     public init(model: String, tile: TileChoice = .fixed(t1: 16, t2: 16), batch: Int? = nil, passes: String? = nil,
                 insecureLogN: Int? = nil, maxMemoryMiB: Int = 4096, costs: String? = nil, firstForm: FirstLayerForm? = nil,
@@ -87,6 +92,10 @@ public struct CompileRequest: Sendable {
         }
         try approximation?.validate()
         if maxMemoryMiB < 1 { throw .invalidOption("--max-memory-mib must be at least 1") }
+        if let bootstrapLevels {
+            guard (1...60).contains(bootstrapLevels) else { throw .invalidOption("--bootstrap-levels must be in 1…60") }
+            guard bootstrap == .auto else { throw .invalidOption("--bootstrap-levels contradicts --bootstrap off") }
+        }
         if objective != nil, !tile.isAuto { throw .invalidOption("--objective chooses among tile shapes: it needs --tile auto") }
         if let scheme {
             if tile.isAuto { throw .invalidOption("--scheme needs a fixed --tile (not auto): the passes prune for that tile shape") }

@@ -89,6 +89,7 @@ public struct CostModel: Sendable, Codable, Equatable {
             + Double(ops.additions + ops.plainAdditions) * addition
             + Double(ops.rotations) * rotation
             + Double(ops.rescales) * rescale
+            + Double(ops.bootstrapRotations) * rotation + Double(ops.bootstrapMultiplies) * cipherMultiply
         return total * factor
     }
 }

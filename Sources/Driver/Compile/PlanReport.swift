@@ -1,6 +1,7 @@
 public import HepexcPlan
 internal import HepexcCKKS
 internal import HepexcExecutor
+internal import HepexcPasses
 
 /// What `hepexc compile` and `hepexc inspect model.hepx` report about a plan.
 public struct PlanReport: Sendable, Codable, Equatable {
@@ -39,6 +40,8 @@ public struct PlanReport: Sendable, Codable, Equatable {
     public var expectedMaxError: Double
     /// The scale's bits.
     public var logScale: Int
+    /// Where the plan bootstraps (absent without bootstrap steps).
+    public var bootstraps: BootstrapSummary?
 
     enum CodingKeys: String, CodingKey {
         case model, tile, depth, insecure, ops, layers
@@ -55,6 +58,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
         case estimatedEncryptSeconds = "estimated_encrypt_seconds"
         case expectedMaxError = "expected_max_error"
         case logScale = "log_scale"
+        case bootstraps
     }
 
     public init(_ plan: Plan, costModel: CostModel = .default) {
@@ -93,8 +97,11 @@ public struct PlanReport: Sendable, Codable, Equatable {
         // Each layer's operations at the limbs its input has: work shrinks
         // as levels are consumed.
         estimatedSeconds = costs.reduce(0) { total, cost in
-            total + costModel.seconds(cost.ops, logN: plan.parameters.logN, limbs: cost.inputLevel + 1)
+            // A bootstrap works on the whole chain.
+            total + costModel.seconds(cost.ops, logN: plan.parameters.logN,
+                                      limbs: cost.kind == "bootstrap" ? plan.parameters.logQ.count : cost.inputLevel + 1)
         }
+        bootstraps = BootstrapSummary(plan)
         inputCiphertexts = plan.firstInputTileCount
         expectedMaxError = plan.expectedMaxError
         logScale = plan.parameters.logScale
@@ -114,6 +121,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
         }
         lines.append(String(format: "precision: scale 2^%d, expected max |encrypted − exact| output error %.2g", logScale, expectedMaxError))
         lines.append("rotation keys: \(rotationSteps.count) steps \(rotationSteps), evaluation keys ≈ \(Self.mebibytes(evaluationKeyBytes))")
+        if let bootstraps { lines.append(bootstraps.text) }
         lines.append("")
         let nameWidth = max(6, (layers.map(\.name.count).max() ?? 0) + 1)
         lines.append("layer".padded(nameWidth) + "  kind    level     grid  tiles stored/total  sparsity  out-ct  ct×pt  mask  ct×ct    add  rot  rescale")

@@ -46,7 +46,8 @@ public enum PlanRunner {
     /// derives the digits from them. The plan records both, so the layout is
     /// decided once and travels with the plan.
     static func recordKeySwitching(_ plan: Plan) throws(DriverError) -> Plan {
-        do { return try plan.recordingKeySwitchingLayout() } catch { throw DriverError(error) }
+        let completed = try plan.completingBootstraps()
+        do { return try completed.recordingKeySwitchingLayout() } catch { throw DriverError(error) }
     }
 
     public static func write(_ plan: Plan, to path: String) throws(DriverError) {
@@ -202,7 +203,9 @@ public enum PlanRunner {
     public static func simulate(_ plan: Plan, rows: [[Double]]) throws -> [[Double]] {
         var timings: [String: Double] = [:]
         var cpuTimings: [String: Double] = [:]
-        return try execute(plan, rows: rows, backend: SimulatedBackend(plan: plan), encryptedWeights: false, threads: 1,
+        var exact = try SimulatedBackend(plan: plan)
+        exact.modelsBootstrapNoise = false
+        return try execute(plan, rows: rows, backend: exact, encryptedWeights: false, threads: 1,
                            timings: &timings, cpuTimings: &cpuTimings).0
     }
 

@@ -91,7 +91,16 @@ extension PlanCompiler {
 
     /// A sound range of p(x) for x in [low, high]: exact up to degree 2, else
     /// c₀ ± Σₖ|cₖ|·Mᵏ.
+    /// Intervals of a deep network can overflow: an infinite or NaN end
+    /// gives the whole line (the calibration or sampled bounds then decide).
     static func polynomialRange(_ c: [Double], _ low: Double, _ high: Double) -> ClosedRange<Double> {
+        guard low.isFinite, high.isFinite, low <= high else { return -Double.infinity...Double.infinity }
+        let range = finitePolynomialRange(c, low, high)
+        guard range.lowerBound.isFinite, range.upperBound.isFinite else { return -Double.infinity...Double.infinity }
+        return range
+    }
+
+    static func finitePolynomialRange(_ c: [Double], _ low: Double, _ high: Double) -> ClosedRange<Double> {
         func p(_ x: Double) -> Double { c.reversed().reduce(0) { $0 * x + $1 } }
         let degree = c.lastIndex(where: { $0 != 0 }) ?? 0
         if degree <= 2 {
@@ -100,6 +109,7 @@ extension PlanCompiler {
                 let vertex = -c[1] / (2 * c[2])
                 if vertex > low && vertex < high { values.append(p(vertex)) }
             }
+            guard !values.contains(where: \.isNaN) else { return -Double.infinity...Double.infinity }
             return (values.min() ?? 0)...(values.max() ?? 0)
         }
         let m = max(abs(low), abs(high))

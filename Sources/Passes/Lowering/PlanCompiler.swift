@@ -46,6 +46,9 @@ public struct PlanCompiler: Sendable {
         /// ``PackedLayer``): every affine segment becomes a packed layer and
         /// the tile is 1×1×slots; `t1`, `t2`, `firstForm` are ignored.
         public var packed = false
+        /// Bootstrapping (`compile --bootstrap auto`, the default of the
+        /// CLI); `nil`: off — a model too deep for the chain is an error.
+        public var bootstrap: BootstrapOptions?
 
         public init(t1: Int, t2: Int, logN: Int? = nil, insecure: Bool = false, minimumBatch: Int? = nil,
                     firstForm: FCForm? = nil, diagonal: Bool = true, scaleBits: Int? = nil) {
@@ -162,15 +165,53 @@ public struct PlanCompiler: Sendable {
         let bounds = lowered.boundsMemo.bounds(inputRange: range, calibration: calibration) {
             Self.valueBounds(steps, features: features, inputRange: range, calibration: calibration)
         }
-        let parameters = try Self(options: options).chooseParameters(depth: depth, bounds: bounds, depths: depths, steps: steps, fail)
+        let packing = Packing(lowered: lowered, forms: forms, depths: depths, depth: depth, bounds: bounds, outputFeatures: inFeatures)
+        // Packed plans do not bootstrap (yet): a packed model too deep for the chain stays an error.
+        if !options.packed, let bootstrap = options.bootstrap, let levels = bootstrap.levelsAfter, depth > levels {
+            return try compileWithBootstraps(packing, bootstrap)
+        }
+        let parameters: CKKSParameterChoice
+        do {
+            parameters = try Self(options: options).chooseParameters(depth: depth, bounds: bounds, depths: depths, steps: steps, fail)
+        } catch {
+            // `--bootstrap auto`: only a model too deep for every leveled
+            // 128-bit chain bootstraps (other failures are not about depth).
+            guard !options.packed, let bootstrap = options.bootstrap, options.logN == nil, !options.insecure,
+                  depth > Self.maxLeveledDepth(scaleBits: options.scaleBits) else { throw error }
+            do { return try compileWithBootstraps(packing, bootstrap) } catch let second {
+                throw fail("\(error); bootstrapping does not help: \(second)")
+            }
+        }
         let tile = TileShape(t1: options.t1, t2: options.t2, t3: parameters.slotCount / (options.t1 * options.t2))
+        let layers = try Self.packLayers(steps, forms: forms, tile: tile, packed: options.packed, fail)
+        let plan = Plan(model: lowered.name, tile: tile, parameters: parameters, inputFeatures: features,
+                        outputFeatures: inFeatures, layers: layers,
+                        rotationSteps: Plan.rotationSteps(for: layers, tile: tile), depth: depth,
+                        inputPermutation: permutations.input, outputPermutation: permutations.output, clientTail: tail,
+                        bounds: bounds)
+        do { try plan.validate() } catch { throw fail("internal: \(error)") }
+        return plan
+    }
+
+    /// The deepest chain a leveled plan can have at 128-bit security (N = 2^16).
+    static func maxLeveledDepth(scaleBits: Int?) -> Int {
+        let budget = maxLogQP[16] ?? 0
+        return primeTiers.filter { tier in scaleBits.map { $0 == tier.scale } ?? !onRequestScaleBits.contains(tier.scale) }
+            .map { (budget - $0.first - $0.special) / $0.scale }.max() ?? 0
+    }
+
+    /// The dense and polynomial steps as plan layers under `tile`.
+    /// `packed`: every dense step becomes a batch-packed layer (``PackedLayer``).
+    static func packLayers(_ steps: [Step], forms: [FCForm], tile: TileShape, packed: Bool = false,
+                           _ fail: (String) -> PassError = { .lowering(reason: $0) }) throws(PassError) -> [PlanLayer] {
+        let denseCount = steps.filter { if case .dense = $0 { return true } else { return false } }.count
         var layers: [PlanLayer] = []
-        seenDense = 0
+        var seenDense = 0
         for step in steps {
             switch step {
             case let .dense(name, weight, bias):
-                let isLast = seenDense == shapes.count - 1
-                if options.packed {
+                let isLast = seenDense == denseCount - 1
+                if packed {
                     layers.append(.packed(try Self.packBatch(name: name, weight: weight, bias: bias, fail)))
                     seenDense += 1
                     continue
@@ -183,13 +224,7 @@ public struct PlanCompiler: Sendable {
                 layers.append(.polynomial(PolynomialLayer(name: name, coefficients: coefficients)))
             }
         }
-        let plan = Plan(model: lowered.name, tile: tile, parameters: parameters, inputFeatures: features,
-                        outputFeatures: inFeatures, layers: layers,
-                        rotationSteps: Plan.rotationSteps(for: layers, tile: tile), depth: depth,
-                        inputPermutation: permutations.input, outputPermutation: permutations.output, clientTail: tail,
-                        bounds: bounds)
-        do { try plan.validate() } catch { throw fail("internal: \(error)") }
-        return plan
+        return layers
     }
 
     enum Step: Sendable {

@@ -23,8 +23,11 @@ extension CKKSBackend {
         // one thread per core, so the two levels do not oversubscribe.
         let context = CKKSContext(parameters: parameters, threads: threads)
         var generator = KeyGenerator(context: context)
-        let relinearizationKey = relinearization ? generator.relinearizationKey() : nil
-        let galois = plan.rotationSteps.isEmpty ? nil : generator.galoisKeys(steps: plan.rotationSteps)
+        let relinearizationKey = relinearization || plan.bootstraps ? generator.relinearizationKey() : nil
+        // A bootstrap also needs the conjugation key (CoeffToSlot separates
+        // real and imaginary parts).
+        let galois = plan.rotationSteps.isEmpty && !plan.bootstraps ? nil
+            : generator.galoisKeys(steps: plan.rotationSteps, conjugation: plan.bootstraps)
         let evaluator = try Evaluator(context: context, relinearizationKey: relinearizationKey, galoisKeys: galois)
         let decryptor = try Decryptor(context: context, secretKey: generator.secretKey)
         // The client encrypts its own inputs, so it uses its secret key
@@ -67,10 +70,11 @@ extension Plan {
     }
 
     /// Whether any layer multiplies two ciphertexts (and so needs a
-    /// relinearization key).
+    /// relinearization key): a polynomial with products, or a bootstrap.
     public var needsRelinearization: Bool {
         layers.contains { layer in
             if case .polynomial(let poly) = layer { return !poly.schedule.products.isEmpty }
+            if case .bootstrap = layer { return true }
             return false
         }
     }

@@ -19,6 +19,8 @@ public struct CKKSBackend: HEBackend {
 
     let encryptionKey: EncryptionKey
     let decryptor: Decryptor
+    /// Built on a plan's first bootstrap step (`CKKSBackend+Bootstrap.swift`).
+    let bootstrappers = BootstrapperCache()
 
     /// - Parameters:
     ///   - encryptionKey: every encryption draws a fresh CSPRNG-keyed

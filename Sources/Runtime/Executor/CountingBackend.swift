@@ -95,6 +95,17 @@ public struct CountingBackend<Base: HEBackend>: HEBackend {
         counter.update { $0.rotations += steps.count }
         return try base.rotations(ciphertext, by: steps)
     }
+
+    public func prepareBootstrap(_ step: BootstrapStep) throws { try base.prepareBootstrap(step) }
+    /// One bootstrap, with the key switches and products of its op-count model.
+    public func bootstrap(_ ciphertext: Ciphertext, _ step: BootstrapStep, bound: Double) throws -> Ciphertext {
+        counter.update {
+            $0.bootstraps += 1
+            $0.bootstrapRotations += step.rotationsPerCiphertext
+            $0.bootstrapMultiplies += step.multipliesPerCiphertext
+        }
+        return try base.bootstrap(ciphertext, step, bound: bound)
+    }
 }
 
 /// A lock-protected `OpCounts` shared by copies of a `CountingBackend`.

@@ -1,3 +1,5 @@
+public import HepexcPlan
+
 /// What a plaintext is used for; counters report mask multiplications
 /// separately from weight multiplications.
 public enum PlaintextPurpose: Sendable {
@@ -52,6 +54,10 @@ public protocol HEBackend: Sendable {
     /// output, ``PackedLayer``): as many constant multiplies as terms and
     /// one fewer additions.
     func multiplyAccumulate(_ ciphertexts: [Ciphertext], constants: [Double], scale: Double) throws -> Ciphertext
+    /// Bootstrapping (plan ``BootstrapStep``s; defaults that throw in
+    /// `HEBackend+Bootstrap.swift`).
+    func prepareBootstrap(_ step: BootstrapStep) throws
+    func bootstrap(_ ciphertext: Ciphertext, _ step: BootstrapStep, bound: Double) throws -> Ciphertext
 }
 
 extension HEBackend {

@@ -51,14 +51,25 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
         guard backend.slotCount == plan.tile.slotCount else {
             throw ExecutorError.input("the backend has \(backend.slotCount) slots, the plan's tiles \(plan.tile.slotCount)")
         }
-        guard plan.depth <= backend.maxLevel else {
-            throw ExecutorError.input("the plan needs \(plan.depth) levels, the parameters give \(backend.maxLevel)")
+        if plan.bootstraps {
+            guard backend.maxLevel == plan.parameters.maxLevel else {
+                throw ExecutorError.input("the plan bootstraps on a chain of \(plan.parameters.maxLevel) levels, the backend has \(backend.maxLevel)")
+            }
+        } else {
+            guard plan.depth <= backend.maxLevel else {
+                throw ExecutorError.input("the plan needs \(plan.depth) levels, the parameters give \(backend.maxLevel)")
+            }
         }
         try prepare()
     }
 
+    /// The level inputs are encrypted at: the top, or with bootstraps the
+    /// level a bootstrap lands on (``Plan/inputLevel``).
+    public var inputLevel: Int { plan.bootstraps ? plan.inputLevel : backend.maxLevel }
+
     private func prepare() throws {
-        var level = backend.maxLevel
+        var level = inputLevel
+        if let step = plan.bootstrapSteps.first { try backend.prepareBootstrap(step) }
         for layer in plan.layers {
             inputLevels.append(level)
             switch layer {
@@ -87,6 +98,10 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
                 weights.append([])
                 masks.append(nil)
                 level -= packed.depth
+            case .bootstrap:
+                weights.append([])
+                masks.append(nil)
+                level = plan.levelAfterBootstrap
             }
         }
     }
@@ -115,6 +130,9 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
         guard inputs.count == plan.firstInputTileCount else {
             throw ExecutorError.input("expected \(plan.firstInputTileCount) input ciphertexts, got \(inputs.count)")
         }
+        for input in inputs where backend.level(of: input) != inputLevel {
+            throw ExecutorError.input("an input ciphertext is at level \(backend.level(of: input)); the plan takes fresh ones at level \(inputLevel)")
+        }
         var tiles = inputs.map { Tile.cipher($0) }
         for (index, layer) in plan.layers.enumerated() {
             switch layer {
@@ -130,6 +148,8 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
                 tiles = try parallelMap(tiles) { tile in try self.polynomial(schedule, tile) }
             case .packed(let packed):
                 tiles = try self.packed(packed, tiles)
+            case .bootstrap(let step):
+                tiles = try bootstrap(step, layerIndex: index, tiles)
             }
         }
         return tiles
@@ -139,7 +159,7 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
     /// executor's workers) at the top level and the default scale.
     public func encrypt(_ tiles: [[Double]]) throws -> [Backend.Ciphertext] {
         try parallelMap(tiles) { slots in
-            try self.backend.encrypt(slots, level: self.backend.maxLevel, scale: self.backend.defaultScale)
+            try self.backend.encrypt(slots, level: self.inputLevel, scale: self.backend.defaultScale)
         }
     }
 

@@ -23,6 +23,9 @@ public struct SimulatedBackend: HEBackend {
     /// The ciphertext primes q₀ … q_L as doubles.
     public let moduli: [Double]
     public let defaultScale: Double
+    /// Whether a bootstrap adds its measured error (``bootstrap(_:_:bound:)``);
+    /// off for the exact-arithmetic reference.
+    public var modelsBootstrapNoise = true
 
     /// log2(q₀·…·q_ℓ) for every level ℓ: a value times its scale must stay
     /// below half of it, or real CKKS wraps it around into garbage.

@@ -19,7 +19,9 @@ public struct InferenceClient: Sendable {
         let prepared = try PreparedPlan(plan, threads: threads)
         var generator = KeyGenerator(context: prepared.context)
         let relinearizationKey = plan.needsRelinearization ? generator.relinearizationKey() : nil
-        let galoisKeys = plan.rotationSteps.isEmpty ? nil : generator.galoisKeys(steps: plan.rotationSteps)
+        // Bootstrapping also needs the conjugation key.
+        let galoisKeys = plan.rotationSteps.isEmpty && !plan.bootstraps ? nil
+            : generator.galoisKeys(steps: plan.rotationSteps, conjugation: plan.bootstraps)
         let client = InferenceClient(prepared: prepared, secretKey: generator.secretKey)
         return (client, EvaluationKeys(relinearizationKey: relinearizationKey, galoisKeys: galoisKeys))
     }
@@ -65,7 +67,7 @@ public struct InferenceClient: Sendable {
             for start in stride(from: 0, to: rows.count, by: plan.tile.t3) {
                 let samples = Array(rows[start..<min(rows.count, start + plan.tile.t3)])
                 batches.append(try layout.encodeInput(samples).map { slots in
-                    .cipher(try encryptor.encrypt(slots, encoder: encoder, scale: parameters.defaultScale, level: parameters.maxLevel))
+                    .cipher(try encryptor.encrypt(slots, encoder: encoder, scale: parameters.defaultScale, level: plan.inputLevel))
                 })
             }
         } catch { throw InferenceError.wrapping(error) }

@@ -45,7 +45,15 @@ public final class InferenceServer: Sendable {
             evaluator = try Evaluator(context: prepared.context, relinearizationKey: keys.relinearizationKey,
                                       galoisKeys: keys.galoisKeys)
         } catch { throw InferenceError.wrapping(error) }
-        let maxLevel = prepared.context.parameters.maxLevel
+        // Fresh inputs sit at the plan's input level: the top of the chain, or
+        // with bootstraps the level a bootstrap lands on.
+        let maxLevel = prepared.plan.inputLevel
+        var bootstrapper: Bootstrapper?
+        if let step = prepared.plan.bootstrapSteps.first {
+            do {
+                bootstrapper = try Bootstrapper(context: prepared.context, parameters: step.runtimeParameters, evaluator: evaluator)
+            } catch { throw InferenceError.wrapping(error) }
+        }
         var results: [[BatchTile]] = []
         results.reserveCapacity(inputs.batches.count)
         for (index, batch) in inputs.batches.enumerated() {
@@ -53,7 +61,7 @@ public final class InferenceServer: Sendable {
                 guard case .cipher(let ciphertext) = tile, ciphertext.size == 2, ciphertext.level == maxLevel else {
                     throw .mismatch("input tile of batch \(index) is not a fresh ciphertext at level \(maxLevel)")
                 }
-                return KeyedBackend.Ciphertext(value: ciphertext, evaluator: evaluator)
+                return KeyedBackend.Ciphertext(value: ciphertext, evaluator: evaluator, bootstrapper: bootstrapper)
             }
             let outputs: [PlanExecutor<KeyedBackend>.Tile]
             do { outputs = try executor.run(ciphertexts) } catch { throw InferenceError.wrapping(error) }

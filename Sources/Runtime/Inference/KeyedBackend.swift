@@ -1,5 +1,6 @@
 public import HepexcCKKS
 public import HepexcExecutor
+public import HepexcPlan
 
 /// The server's CKKS backend: weights are encoded once without any key, and
 /// each ciphertext carries the evaluator holding *its* client's evaluation
@@ -12,6 +13,9 @@ public struct KeyedBackend: HEBackend {
     public struct Ciphertext: Sendable {
         public var value: HepexcCKKS.Ciphertext
         public let evaluator: Evaluator
+        /// Its owner's bootstrapper, for plans with bootstrap steps (built
+        /// once per request from the owner's keys; `InferenceServer`).
+        public var bootstrapper: Bootstrapper? = nil
     }
     public typealias Plaintext = HepexcCKKS.Plaintext
 
@@ -30,8 +34,11 @@ public struct KeyedBackend: HEBackend {
     public func level(of ciphertext: Ciphertext) -> Int { ciphertext.value.level }
     public func scale(of ciphertext: Ciphertext) -> Double { ciphertext.value.scale }
 
-    func wrap(_ evaluator: Evaluator, _ body: () throws -> HepexcCKKS.Ciphertext) throws -> Ciphertext {
-        do { return Ciphertext(value: try body(), evaluator: evaluator) } catch let error as HEError { throw ExecutorError.runtime(error) }
+    /// The result of `body` as a ciphertext of `source`'s owner.
+    func wrap(_ source: Ciphertext, _ body: () throws -> HepexcCKKS.Ciphertext) throws -> Ciphertext {
+        do {
+            return Ciphertext(value: try body(), evaluator: source.evaluator, bootstrapper: source.bootstrapper)
+        } catch let error as HEError { throw ExecutorError.runtime(error) }
     }
 
     public func encode(_ values: [Double], level: Int, scale: Double, purpose: PlaintextPurpose) throws -> Plaintext {
@@ -47,35 +54,35 @@ public struct KeyedBackend: HEBackend {
     }
 
     public func add(_ lhs: Ciphertext, _ rhs: Ciphertext) throws -> Ciphertext {
-        try wrap(lhs.evaluator) { try lhs.evaluator.add(lhs.value, rhs.value) }
+        try wrap(lhs) { try lhs.evaluator.add(lhs.value, rhs.value) }
     }
     public func add(_ ciphertext: Ciphertext, plain: Plaintext) throws -> Ciphertext {
-        try wrap(ciphertext.evaluator) { try ciphertext.evaluator.add(ciphertext.value, plain) }
+        try wrap(ciphertext) { try ciphertext.evaluator.add(ciphertext.value, plain) }
     }
     public func add(_ ciphertext: Ciphertext, constant: Double) throws -> Ciphertext {
-        try wrap(ciphertext.evaluator) { try ciphertext.evaluator.add(ciphertext.value, constant: constant) }
+        try wrap(ciphertext) { try ciphertext.evaluator.add(ciphertext.value, constant: constant) }
     }
     public func multiply(_ ciphertext: Ciphertext, plain: Plaintext) throws -> Ciphertext {
-        try wrap(ciphertext.evaluator) { try ciphertext.evaluator.multiply(ciphertext.value, plain) }
+        try wrap(ciphertext) { try ciphertext.evaluator.multiply(ciphertext.value, plain) }
     }
     public func multiplyAccumulate(_ ciphertexts: [Ciphertext], _ plaintexts: [Plaintext]) throws -> Ciphertext {
         guard let first = ciphertexts.first else { throw ExecutorError.input("internal: multiply-accumulate of nothing") }
-        return try wrap(first.evaluator) { try first.evaluator.multiplyAccumulate(ciphertexts.map(\.value), plaintexts) }
+        return try wrap(first) { try first.evaluator.multiplyAccumulate(ciphertexts.map(\.value), plaintexts) }
     }
     public func multiply(_ lhs: Ciphertext, _ rhs: Ciphertext) throws -> Ciphertext {
-        try wrap(lhs.evaluator) { try lhs.evaluator.multiplyRelinearize(lhs.value, rhs.value) }
+        try wrap(lhs) { try lhs.evaluator.multiplyRelinearize(lhs.value, rhs.value) }
     }
     public func multiply(_ ciphertext: Ciphertext, constant: Double, scale: Double) throws -> Ciphertext {
-        try wrap(ciphertext.evaluator) { try ciphertext.evaluator.multiply(ciphertext.value, constant: constant, scale: scale) }
+        try wrap(ciphertext) { try ciphertext.evaluator.multiply(ciphertext.value, constant: constant, scale: scale) }
     }
     public func rescale(_ ciphertext: Ciphertext) throws -> Ciphertext {
-        try wrap(ciphertext.evaluator) { try ciphertext.evaluator.rescale(ciphertext.value) }
+        try wrap(ciphertext) { try ciphertext.evaluator.rescale(ciphertext.value) }
     }
     public func dropLevel(_ ciphertext: Ciphertext, to level: Int) throws -> Ciphertext {
-        try wrap(ciphertext.evaluator) { try ciphertext.evaluator.dropLevel(ciphertext.value, to: level) }
+        try wrap(ciphertext) { try ciphertext.evaluator.dropLevel(ciphertext.value, to: level) }
     }
     public func rotate(_ ciphertext: Ciphertext, by steps: Int) throws -> Ciphertext {
-        try wrap(ciphertext.evaluator) { try ciphertext.evaluator.rotate(ciphertext.value, by: steps) }
+        try wrap(ciphertext) { try ciphertext.evaluator.rotate(ciphertext.value, by: steps) }
     }
     public func rotations(_ ciphertext: Ciphertext, by steps: [Int]) throws -> [Ciphertext] {
         guard steps.count > 1 else { return try steps.map { try rotate(ciphertext, by: $0) } }
@@ -86,7 +93,22 @@ public struct KeyedBackend: HEBackend {
         }
         return try steps.map { step in
             guard let result = rotated[step] else { throw ExecutorError.input("internal: hoisted rotation \(step) missing") }
-            return Ciphertext(value: result, evaluator: evaluator)
+            return Ciphertext(value: result, evaluator: evaluator, bootstrapper: ciphertext.bootstrapper)
         }
+    }
+}
+
+extension KeyedBackend {
+    /// Checks a plan's bootstrap step against the parameters (keys are per
+    /// request: `InferenceServer.evaluate` builds each owner's bootstrapper).
+    public func prepareBootstrap(_ step: BootstrapStep) throws {
+        try step.check(against: context.parameters)
+    }
+
+    public func bootstrap(_ ciphertext: Ciphertext, _ step: BootstrapStep, bound: Double) throws -> Ciphertext {
+        guard let bootstrapper = ciphertext.bootstrapper else {
+            throw ExecutorError.input("bootstrap \(step.name): the request carries no bootstrapping keys")
+        }
+        return try wrap(ciphertext) { try bootstrapper.bootstrap(ciphertext.value) }
     }
 }

@@ -38,9 +38,11 @@ public struct PreparedPlan: Sendable {
         self.binding = PlanBinding(parameterHash: parameters.parameterHash, planHash: WordHash.fnv1a(bytes: bytes))
     }
 
-    /// The Galois elements of the plan's rotations (the keys the server needs).
+    /// The Galois elements of the plan's rotations (the keys the server
+    /// needs), with complex conjugation when the plan bootstraps.
     public var galoisElements: Set<Int> {
         let degree = context.parameters.degree
-        return Set(plan.rotationSteps.map { Automorphism.rotationElement(steps: $0, degree: degree) }).subtracting([1])
+        let rotations = Set(plan.rotationSteps.map { Automorphism.rotationElement(steps: $0, degree: degree) }).subtracting([1])
+        return plan.bootstraps ? rotations.union([Automorphism.conjugationElement(degree: degree)]) : rotations
     }
 }
