@@ -43,7 +43,8 @@ public struct BootstrapStep: Sendable, Codable, Equatable {
     /// coefficients, and the double-angle squarings (as the runtime counts).
     public var evalModDepth: Int { (chebyshevDegree &+ 1).trailingZeroBitCount + 1 + doubleAngles }
     /// Levels one bootstrap consumes from the top of the chain.
-    public var depth: Int { coeffToSlotLevels + 1 + evalModDepth + slotToCoeffLevels }
+    /// (the runtime's count: the scale-change level after CoeffToSlot only for K > 32).
+    public var depth: Int { coeffToSlotLevels + (modulusRange > 32 ? 1 : 0) + evalModDepth + slotToCoeffLevels }
 
     /// Homomorphic operations of one bootstrap of one ciphertext, for op
     /// counts: a coarse model (the runtime's linear transforms decide the

@@ -29,7 +29,9 @@ public enum BootstrapChoice {
     public static func options(_ mode: BootstrapMode, insecureLogN: Int?, levelsAfter: Int?) -> BootstrapOptions? {
         guard mode == .auto else { return nil }
         let logN = insecureLogN ?? 16
-        let settings = BootstrapParameters.standard(logN: logN)
+        // Uniform-secret settings: plan steps do not carry sparse-secret
+        // encapsulation yet (its keys are not in plans' key lists or .evalkeys).
+        let settings = BootstrapParameters.standard(logN: logN, sparseSecretEncapsulation: false)
         let step = BootstrapStep(name: "bootstrap", slots: settings.slots, modulusRange: settings.modulusRange,
                                  doubleAngles: settings.doubleAngles, chebyshevDegree: settings.chebyshevDegree,
                                  coeffToSlotLevels: settings.coeffToSlotLevels, slotToCoeffLevels: settings.slotToCoeffLevels,
