@@ -6,7 +6,8 @@ public import HepexcPlan
 /// With A row blocks, B column blocks, c padded classes and unit shape
 /// (s0, s1); features already at the level of the other operand.
 extension HETALLayout {
-    /// DiagABT (`logits` without the mean): ct×ct A·B·c; masks A·c;
+    /// DiagABT (`logits` without the mean): ct×ct A·B·c, relinearized and
+    /// rescaled once per row block and diagonal (A·c inner products); masks A·c;
     /// rotations (c−1)·B (weight diagonals, hoisted) + A·c·log2 s1 (row sums)
     /// + A·(c−1) (placement).
     public var abtCounts: OpCounts {
@@ -15,7 +16,7 @@ extension HETALLayout {
         counts.cipherMultiplies = a * b * c
         counts.maskMultiplies = a * c
         counts.rotations = (c - 1) * b + a * c * l1 + a * (c - 1)
-        counts.rescales = a * b * c + a * c
+        counts.rescales = a * c + a * c
         counts.additions = a * c * (b - 1) + a * c * l1 + a * (c - 1)
         return counts
     }

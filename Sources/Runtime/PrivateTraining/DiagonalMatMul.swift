@@ -19,7 +19,8 @@ public struct DiagonalMatMul<Base: HEBackend> {
 
     /// Logits by DiagABT, in the diagonal layout.
     ///
-    /// For each class diagonal t: Σ_b X_ab ⊙ rot(W̃_b, t·s1) (row r meets
+    /// For each class diagonal t: Σ_b X_ab ⊙ rot(W̃_b, t·s1) (one inner
+    /// product: one relinearization for the B column blocks; row r meets
     /// class (r+t) mod c), a row sum (log2 s1 rotate-and-adds) into column 0,
     /// a mask (value `scale` on real classes) and a rotation right by t.
     /// Levels: one ct×ct product and one mask below the weights.
@@ -44,8 +45,9 @@ public struct DiagonalMatMul<Base: HEBackend> {
             let x = try row.map { ct throws(PrivateTrainingError) in try evaluator.lower(ct, to: weightLevel) }
             var placed: [Ciphertext] = [], meanTerms: [Ciphertext] = []
             for t in 0..<c {
-                let products = try x.indices.map { b throws(PrivateTrainingError) in try evaluator.multiply(x[b], rotated[b][t]) }
-                let rowSum = try evaluator.rotateAndSum(evaluator.sum(products), count: s1, stride: 1)
+                // The column blocks' products share one relinearization.
+                let product = try evaluator.innerProduct(x, x.indices.map { rotated[$0][t] })
+                let rowSum = try evaluator.rotateAndSum(product, count: s1, stride: 1)
                 let masked = try evaluator.multiply(rowSum, plain: layout.columnMask(column: 0, classColumn: t, value: scale),
                                                     key: "abt.\(t).\(scale)")
                 placed.append(try evaluator.rotate(masked, by: -t))
