@@ -69,19 +69,20 @@ extension EncryptedTrainer {
                        epoch: Int) -> ([Batch], EncryptedSelectionRound) {
         var generator = SubsetGenerator(state: pruning.randomSeed ^ UInt64(epoch))
         let target = pruning.selection.keptCount(of: round.candidates)
-        var round = round, chosen: [Batch] = [], kept = 0
+        func ciphertexts(_ batch: PrunableBatch<Ciphertext>) -> Int {
+            batch.features.reduce(0) { $0 + $1.count } + batch.labels.count
+        }
+        var round = round, chosen: [Batch] = [], kept = 0, chosenCiphertexts = 0
         for index in full.indices.shuffled(using: &generator) where kept < target {
             let batch = full[index]
             chosen.append(Batch(features: batch.features, labels: batch.labels, count: batch.samples.count))
             kept += batch.samples.count
-        }
-        func ciphertexts<S: Sequence>(_ batches: S) -> Int where S.Element == Batch {
-            batches.reduce(0) { $0 + $1.features.reduce(0) { $0 + $1.count } + $1.labels.count }
+            chosenCiphertexts += ciphertexts(batch)
         }
         round.kept = kept
         round.maskBytes = (full.count + 7) / 8
-        round.ciphertextsBefore = ciphertexts(full.map { Batch(features: $0.features, labels: $0.labels, count: $0.samples.count) })
-        round.ciphertextsAfter = ciphertexts(chosen)
+        round.ciphertextsBefore = full.reduce(0) { $0 + ciphertexts($1) }
+        round.ciphertextsAfter = chosenCiphertexts
         return (chosen, round)
     }
 
