@@ -132,6 +132,29 @@ struct PrecisionTests {
         #expect(precisionBits(f.decrypt(acc), expected) >= 17)
     }
 
+    @Test("Constant multiply-accumulate equals the checked products, word for word, past the reduction chunk")
+    func constantMultiplyAccumulate() throws {
+        var f = try Fixture(.insecureN1024, steps: [])
+        var values = TestValues(seed: 5)
+        // 300 terms: more than the 2^(128 − 2·60) = 256 terms a 60-bit prime
+        // accumulates before its intermediate reduction; negative constants too.
+        let cts = try (0..<300).map { _ in try f.encrypt(values.vector(8)) }
+        let constants = (0..<300).map { Double($0 % 7) - 3.25 }
+        for parallelism in [Parallelism.serial, Parallelism(threads: 2)] {
+            let fused = try #require(Evaluator.multiplyAccumulate(cts, constants: constants, scale: 0x1p20, parallelism: parallelism))
+            var expected = try f.evaluator.multiply(cts[0], constant: constants[0], scale: 0x1p20)
+            for t in 1..<cts.count {
+                expected = try f.evaluator.add(expected, f.evaluator.multiply(cts[t], constant: constants[t], scale: 0x1p20))
+            }
+            #expect(fused.polys[0].data == expected.polys[0].data && fused.polys[1].data == expected.polys[1].data)
+            #expect(fused.scale == expected.scale)
+        }
+        // Outside the fast path: a constant past 2^63 after scaling, mixed levels.
+        #expect(Evaluator.multiplyAccumulate(cts, constants: constants.map { $0 * 0x1p50 }, scale: 0x1p20, parallelism: .serial) == nil)
+        let lower = try f.evaluator.dropLevel(cts[1], to: 1)
+        #expect(Evaluator.multiplyAccumulate([cts[0], lower], constants: [1, 2], scale: 1, parallelism: .serial) == nil)
+    }
+
     @Test("Mismatches are errors that say what to do")
     func mismatches() throws {
         var f = try Fixture(.insecureN1024, steps: [])

@@ -41,55 +41,23 @@ extension Evaluator {
         return (c0, c1, c2)
     }
 
-    /// `(Σ ct_i.c0 ⊙ pt_i, Σ ct_i.c1 ⊙ pt_i)` with 128-bit accumulation, reduced every
-    /// 2^(126 − 2·bits) terms.
+    /// `(Σ ct_i.c0 ⊙ pt_i, Σ ct_i.c1 ⊙ pt_i)`, parallel over limbs (`LazyInnerProduct`).
     static func innerProduct(_ cts: [Ciphertext], _ pts: [Plaintext]) -> (Poly<Eval>, Poly<Eval>) {
-        let ring = cts[0].polys[0].context
-        let n = ring.degree
-        var out0 = Poly<Eval>(zeroIn: ring), out1 = out0
-        out0.data.withUnsafeMutableBufferPointer { o0 in
-            out1.data.withUnsafeMutableBufferPointer { o1 in
-                let box = UncheckedSendableBox((o0.baseAddress!, o1.baseAddress!))
-                ring.parallelism.forEach(ring.limbCount) { limb in
-                    let q = ring.moduli[limb]
-                    let chunk = 1 << min(20, max(0, 128 - 2 * q.bitWidth))
-                    let start = limb * n
-                    // 128-bit accumulators (low, high) for both output polynomials, in raw
-                    // memory: array subscripts would bounds-check in the innermost loop.
-                    let accumulators = UnsafeMutablePointer<UInt64>.allocate(capacity: 4 * n)
-                    defer { accumulators.deallocate() }
-                    accumulators.initialize(repeating: 0, count: 4 * n)
-                    let low0 = accumulators, high0 = accumulators + n, low1 = accumulators + 2 * n, high1 = accumulators + 3 * n
-                    for (t, (ct, pt)) in zip(cts, pts).enumerated() {
-                        ct.polys[0].data.withUnsafeBufferPointer { c0 in
-                        ct.polys[1].data.withUnsafeBufferPointer { c1 in
-                        pt.poly.data.withUnsafeBufferPointer { p in
-                            guard let c0 = c0.baseAddress, let c1 = c1.baseAddress, let p = p.baseAddress else { return }
-                            for k in 0..<n {
-                                let w = p[start + k]
-                                let m0 = c0[start + k].multipliedFullWidth(by: w)
-                                let m1 = c1[start + k].multipliedFullWidth(by: w)
-                                let (s0, f0) = low0[k].addingReportingOverflow(m0.low)
-                                low0[k] = s0; high0[k] = high0[k] &+ m0.high &+ (f0 ? 1 : 0)
-                                let (s1, f1) = low1[k].addingReportingOverflow(m1.low)
-                                low1[k] = s1; high1[k] = high1[k] &+ m1.high &+ (f1 ? 1 : 0)
-                            }
-                        }}}
-                        if (t + 1) % chunk == 0 {
-                            for k in 0..<n {
-                                low0[k] = q.reduce(high: high0[k], low: low0[k]); high0[k] = 0
-                                low1[k] = q.reduce(high: high1[k], low: low1[k]); high1[k] = 0
-                            }
-                        }
-                    }
-                    let (x0, x1) = box.value
-                    for k in 0..<n {
-                        x0[start + k] = q.reduce(high: high0[k], low: low0[k])
-                        x1[start + k] = q.reduce(high: high1[k], low: low1[k])
-                    }
-                }
+        let n = cts[0].polys[0].context.degree
+        return LazyInnerProduct.sum(cts, parallelism: cts[0].polys[0].context.parallelism, stride: PerCoefficient.self) { t, limb, body in
+            pts[t].poly.data.withUnsafeBufferPointer { p in
+                guard let p = p.baseAddress else { return }
+                body(p + limb * n)
             }
         }
-        return (out0, out1)
+    }
+
+    /// `(Σ ct_i.c0 · c_i, Σ ct_i.c1 · c_i)` for integer constants `c_i`
+    /// (|c_i| < 2^63), each reduced once per limb (`LazyInnerProduct`).
+    static func constantInnerProduct(_ cts: [Ciphertext], _ constants: [Int64], parallelism: Parallelism) -> (Poly<Eval>, Poly<Eval>) {
+        let ring = cts[0].polys[0].context
+        return LazyInnerProduct.sum(cts, parallelism: parallelism, stride: PerLimb.self) { t, limb, body in
+            withUnsafePointer(to: ring.moduli[limb].reduce(signed: constants[t])) { body($0) }
+        }
     }
 }

@@ -1,5 +1,5 @@
 import HepexcModArith
-import HepexcRing
+public import HepexcRing
 
 extension Evaluator {
     /// The tensor product `(a_0·b_0, a_0·b_1 + a_1·b_0, a_1·b_1)`: a size-3 ciphertext at scale
@@ -77,5 +77,23 @@ extension Evaluator {
         }
         let (c0, c1) = Self.innerProduct(ciphertexts, plaintexts)
         return Ciphertext(polys: [c0, c1], scale: ciphertexts[0].scale * plaintexts[0].scale)
+    }
+
+    /// `Σ_i ct_i · round(c_i · scale)` in one pass per limb, the constants
+    /// reduced per prime and the products accumulated in 128 bits (the
+    /// kernel of ``multiplyAccumulate(_:_:)``) — no per-term ciphertext copy.
+    /// `nil` when the fast path does not apply: a constant beyond 2^63 after
+    /// scaling, mismatched levels or scales, a three-part ciphertext; the
+    /// caller then takes checked multiplies and adds, which name the problem.
+    /// - Parameter parallelism: limbs on up to this many threads (callers
+    ///   already parallel over outputs pass `.serial`).
+    public static func multiplyAccumulate(_ ciphertexts: [Ciphertext], constants: [Double], scale: Double,
+                                          parallelism: Parallelism) -> Ciphertext? {
+        guard let first = ciphertexts.first, ciphertexts.count == constants.count else { return nil }
+        let values = constants.map { ($0 * scale).rounded() }
+        guard values.allSatisfy({ $0.isFinite && abs($0) < 9.2e18 }),
+              ciphertexts.allSatisfy({ $0.size == 2 && $0.level == first.level && $0.scale == first.scale }) else { return nil }
+        let (c0, c1) = constantInnerProduct(ciphertexts, values.map { Int64($0) }, parallelism: parallelism)
+        return Ciphertext(polys: [c0, c1], scale: first.scale * scale)
     }
 }

@@ -1,0 +1,94 @@
+import HepexcModArith
+import HepexcRing
+
+/// How far the multiplier pointer moves per coefficient: 1 when every
+/// coefficient has its own word (a plaintext limb), 0 when one word
+/// multiplies the whole limb (a constant). A type, not a value, so each
+/// specialisation of the inner loop reads with a constant stride.
+protocol MultiplierStride { static var step: Int { get } }
+/// A plaintext limb: one multiplier word per coefficient.
+enum PerCoefficient: MultiplierStride { static var step: Int { 1 } }
+/// A constant reduced modulo the limb's prime: one word for every coefficient.
+enum PerLimb: MultiplierStride { static var step: Int { 0 } }
+
+/// `(Σ_t ct_t.c0 ⊙ w_t, Σ_t ct_t.c1 ⊙ w_t)` with 128-bit lazy accumulation:
+/// products are summed unreduced in (low, high) word pairs and reduced
+/// every 2^(126 − 2·bits) terms, so one reduction per coefficient remains
+/// at the end. The one kernel behind the evaluator's ct·pt inner product
+/// and the constant inner product of the convolution packing.
+enum LazyInnerProduct {
+    /// - Parameters:
+    ///   - ciphertexts: two-part ciphertexts at one level (the caller checks).
+    ///   - parallelism: limbs run on up to this many threads.
+    ///   - multiplier: calls its body with term `t`'s multiplier words for
+    ///     limb `limb` (the limb's first word; `Stride` says how they advance).
+    static func sum<Stride: MultiplierStride>(
+        _ ciphertexts: [Ciphertext], parallelism: Parallelism, stride: Stride.Type,
+        multiplier: (_ term: Int, _ limb: Int, _ body: (UnsafePointer<UInt64>) -> Void) -> Void
+    ) -> (Poly<Eval>, Poly<Eval>) {
+        let ring = ciphertexts[0].polys[0].context
+        let n = ring.degree
+        var out0 = Poly<Eval>(zeroIn: ring), out1 = out0
+        out0.data.withUnsafeMutableBufferPointer { o0 in
+        out1.data.withUnsafeMutableBufferPointer { o1 in
+            guard let x0 = o0.baseAddress, let x1 = o1.baseAddress else { return }
+            let box = UncheckedSendableBox((x0, x1))
+            withoutActuallyEscaping(multiplier) { multiplier in
+                let multiplierBox = UncheckedSendableBox(multiplier)
+                parallelism.forEach(ring.limbCount) { limb in
+                    let (x0, x1) = box.value
+                    accumulateLimb(ciphertexts, limb: limb, ring: ring, stride: stride, into: x0, x1) { t, body in
+                        multiplierBox.value(t, limb, body)
+                    }
+                }
+            }
+        }}
+        return (out0, out1)
+    }
+
+    /// One limb of ``sum(_:parallelism:stride:multiplier:)``, written to
+    /// `x0`/`x1` at the limb's offset.
+    @inline(__always)
+    private static func accumulateLimb<Stride: MultiplierStride>(
+        _ ciphertexts: [Ciphertext], limb: Int, ring: RingContext, stride: Stride.Type,
+        into x0: UnsafeMutablePointer<UInt64>, _ x1: UnsafeMutablePointer<UInt64>,
+        multiplier: (_ term: Int, _ body: (UnsafePointer<UInt64>) -> Void) -> Void
+    ) {
+        let n = ring.degree
+        let q = ring.moduli[limb]
+        let chunk = 1 << min(20, max(0, 128 - 2 * q.bitWidth))
+        let start = limb * n
+        // 128-bit accumulators (low, high) for both output polynomials, in raw
+        // memory: array subscripts would bounds-check in the innermost loop.
+        let accumulators = UnsafeMutablePointer<UInt64>.allocate(capacity: 4 * n)
+        defer { accumulators.deallocate() }
+        accumulators.initialize(repeating: 0, count: 4 * n)
+        let low0 = accumulators, high0 = accumulators + n, low1 = accumulators + 2 * n, high1 = accumulators + 3 * n
+        for (t, ct) in ciphertexts.enumerated() {
+            ct.polys[0].data.withUnsafeBufferPointer { c0 in
+            ct.polys[1].data.withUnsafeBufferPointer { c1 in
+            multiplier(t) { w in
+                guard let c0 = c0.baseAddress, let c1 = c1.baseAddress else { return }
+                for k in 0..<n {
+                    let word = w[k &* Stride.step]
+                    let m0 = c0[start + k].multipliedFullWidth(by: word)
+                    let m1 = c1[start + k].multipliedFullWidth(by: word)
+                    let (s0, f0) = low0[k].addingReportingOverflow(m0.low)
+                    low0[k] = s0; high0[k] = high0[k] &+ m0.high &+ (f0 ? 1 : 0)
+                    let (s1, f1) = low1[k].addingReportingOverflow(m1.low)
+                    low1[k] = s1; high1[k] = high1[k] &+ m1.high &+ (f1 ? 1 : 0)
+                }
+            }}}
+            if (t + 1) % chunk == 0 {
+                for k in 0..<n {
+                    low0[k] = q.reduce(high: high0[k], low: low0[k]); high0[k] = 0
+                    low1[k] = q.reduce(high: high1[k], low: low1[k]); high1[k] = 0
+                }
+            }
+        }
+        for k in 0..<n {
+            x0[start + k] = q.reduce(high: high0[k], low: low0[k])
+            x1[start + k] = q.reduce(high: high1[k], low: low1[k])
+        }
+    }
+}
