@@ -235,7 +235,7 @@ public enum PlanRunner {
             encryptCPU += ProcessMetrics.cpuSeconds() - cpuPhase
             phase = ProcessMetrics.wallSeconds()
             cpuPhase = ProcessMetrics.cpuSeconds()
-            let results = try executor.run(inputs)
+            let results = try executor.run(consume inputs)
             execute += ProcessMetrics.wallSeconds() - phase
             executeCPU += ProcessMetrics.cpuSeconds() - cpuPhase
             phase = ProcessMetrics.wallSeconds()

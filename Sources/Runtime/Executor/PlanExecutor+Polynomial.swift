@@ -1,6 +1,20 @@
 internal import HepexcPlan
 
 extension PlanExecutor {
+    /// A polynomial layer tile by tile, each input tile freed once its
+    /// output is made (``TileStore``).
+    func polynomialLayer(_ schedule: PolynomialSchedule, _ tiles: consuming [Tile]) throws -> [Tile] {
+        let count = tiles.count
+        let store = TileStore(consume tiles, readers: [Int](repeating: 1, count: count))
+        return try parallelMap(Array(0..<count)) { index in
+            defer { store.finished(CollectionOfOne(index)) }
+            guard let tile = store.read(index) else {
+                throw ExecutorError.input("internal: polynomial input tile \(index) was released before its use")
+            }
+            return try self.polynomial(schedule, tile)
+        }
+    }
+
     /// Σ cᵢ·xⁱ on one tile with the minimal-depth schedule: powers by
     /// products (levels aligned by dropping), then each term brought to the
     /// common level and the default scale by one constant multiplication.

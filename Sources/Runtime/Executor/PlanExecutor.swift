@@ -126,14 +126,18 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
 
     /// Runs every layer on one batch tile's input ciphertexts (as many as the
     /// first layer's input tiles) and returns the last layer's output tiles.
-    public func run(_ inputs: [Backend.Ciphertext]) throws -> [Tile] {
+    /// The inputs are taken over: a caller that passes its last reference
+    /// (`run(consume inputs)`) lets polynomial and packed layers free each
+    /// input tile after its last reader (``TileStore``).
+    public func run(_ inputs: consuming [Backend.Ciphertext]) throws -> [Tile] {
         guard inputs.count == plan.firstInputTileCount else {
             throw ExecutorError.input("expected \(plan.firstInputTileCount) input ciphertexts, got \(inputs.count)")
         }
-        for input in inputs where backend.level(of: input) != inputLevel {
-            throw ExecutorError.input("an input ciphertext is at level \(backend.level(of: input)); the plan takes fresh ones at level \(inputLevel)")
+        if let stray = inputs.first(where: { backend.level(of: $0) != inputLevel }) {
+            throw ExecutorError.input("an input ciphertext is at level \(backend.level(of: stray)); the plan takes fresh ones at level \(inputLevel)")
         }
         var tiles = inputs.map { Tile.cipher($0) }
+        inputs = []
         for (index, layer) in plan.layers.enumerated() {
             switch layer {
             case .fullyConnected(let fc) where fc.form == .diagonal:
@@ -144,10 +148,9 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
             case .fullyConnected(let fc):
                 tiles = try fullyConnected(fc, layerIndex: index, tiles)
             case .polynomial(let poly):
-                let schedule = poly.schedule
-                tiles = try parallelMap(tiles) { tile in try self.polynomial(schedule, tile) }
+                tiles = try polynomialLayer(poly.schedule, consume tiles)
             case .packed(let packed):
-                tiles = try self.packed(packed, tiles)
+                tiles = try self.packed(packed, consume tiles)
             case .bootstrap(let step):
                 tiles = try bootstrap(step, layerIndex: index, tiles)
             }
