@@ -2,6 +2,7 @@ import Foundation
 import HepexcData
 import HepexcDriver
 import HepexcInference
+import HepexcIR
 import HepexcPlan
 import Testing
 import _HepexcTestSupport

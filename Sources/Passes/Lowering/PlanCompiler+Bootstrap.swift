@@ -43,11 +43,12 @@ extension PlanCompiler {
 
     /// The bootstrapping chain with `levels` levels after each bootstrap:
     /// q₀ of `logScale + ratio` bits, `levels` + SlotToCoeff scale primes, then
-    /// 60-bit primes for EvalMod, the scale change and CoeffToSlot (the
-    /// runtime's `CKKSParameters.Literal.bootstrappable`).
+    /// 60-bit primes for EvalMod, the scale change (only for K > 32: none with
+    /// sparse-secret encapsulation) and CoeffToSlot (the runtime's
+    /// `CKKSParameters.Literal.bootstrappable`).
     static func bootstrapChain(levels: Int, ratio: Int, _ b: BootstrapOptions) -> [Int] {
         [b.logScale + ratio] + Array(repeating: b.logScale, count: levels + b.step.slotToCoeffLevels)
-            + Array(repeating: 60, count: b.step.evalModDepth + 1 + b.step.coeffToSlotLevels)
+            + Array(repeating: 60, count: b.step.depth - b.step.slotToCoeffLevels)
     }
 
     /// Relative cost of one key switch (a bootstrap is dominated by them) on
