@@ -71,8 +71,9 @@ extension PlanCompiler {
     /// takes the L whose placement costs least — bootstrapped ciphertexts
     /// times ``keySwitchCost(levels:ratio:budget:_:)``: a longer chain needs
     /// fewer bootstraps but leaves less budget for special primes, so more
-    /// and larger key-switching digits (at N = 2^16 this lands on 4–5 levels,
-    /// the runtime's default) — and the smallest L among equals.
+    /// and larger key-switching digits (at N = 2^16 with the encapsulated
+    /// bootstrap's depth 15 this lands on 7–8 levels) — and the smallest L
+    /// among equals.
     func compileWithBootstraps(_ packing: Packing, _ b: BootstrapOptions) throws(PassError) -> Plan {
         func fail(_ message: String) -> PassError { .lowering(reason: message) }
         let slots = 1 << max(b.logN - 1, 0)
