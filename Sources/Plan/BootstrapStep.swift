@@ -25,9 +25,15 @@ public struct BootstrapStep: Sendable, Codable, Equatable {
     /// refreshes (measured at the compiled parameters; the error estimate and
     /// the simulated backend use it).
     public var precisionBits: Double
+    /// Sparse-secret encapsulation: the Hamming weight h of the ephemeral
+    /// secret ModRaise runs under (the runtime's `ephemeralSecretWeight`; the
+    /// client's `.evalkeys` then carry the encapsulation keys), or nil to raise
+    /// under the dense secret. Absent from plans written before it existed.
+    public var ephemeralSecretWeight: Int?
 
     public init(name: String, slots: Int, modulusRange: Int, doubleAngles: Int, chebyshevDegree: Int,
-                coeffToSlotLevels: Int, slotToCoeffLevels: Int, rotationSteps: [Int], precisionBits: Double) {
+                coeffToSlotLevels: Int, slotToCoeffLevels: Int, rotationSteps: [Int], precisionBits: Double,
+                ephemeralSecretWeight: Int? = nil) {
         self.name = name
         self.slots = slots
         self.modulusRange = modulusRange
@@ -37,6 +43,7 @@ public struct BootstrapStep: Sendable, Codable, Equatable {
         self.slotToCoeffLevels = slotToCoeffLevels
         self.rotationSteps = rotationSteps
         self.precisionBits = precisionBits
+        self.ephemeralSecretWeight = ephemeralSecretWeight
     }
 
     /// Levels of EvalMod: the Chebyshev evaluation, one for its

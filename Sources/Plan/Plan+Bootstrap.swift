@@ -91,6 +91,13 @@ extension Plan {
             throw .invalid("bootstrap \(first.name): \(first.rotationSteps.count) rotation steps, at most "
                 + "\(Self.maximumBootstrapRotations) in 1..<\(slots)")
         }
+        if let weight = first.ephemeralSecretWeight {
+            let halfDegree = parameters.slotCount
+            guard (1...halfDegree).contains(weight), weight <= 2 * first.modulusRange else {
+                throw .invalid("bootstrap \(first.name): ephemeral secret weight \(weight) must lie in 1…\(halfDegree) (N/2) "
+                    + "and at most 2K = \(2 * first.modulusRange)")
+            }
+        }
         guard first.depth < parameters.maxLevel else {
             throw .invalid("bootstrap \(first.name) needs \(first.depth) levels but the chain has \(parameters.maxLevel): "
                 + "none would be left after it")

@@ -16,10 +16,11 @@ public enum BootstrapMode: String, CaseIterable, Sendable {
 /// ring, and, once the pass has placed bootstraps, the rotation keys they
 /// need (computed by `HepexcCKKS`, which the compiler does not import).
 public enum BootstrapChoice {
-    /// The worst-slot precision of one bootstrap at the default settings,
-    /// measured (docs/benchmarks.md, "CKKS bootstrapping": 15.8 bits worst at
-    /// N = 2^16 over [−1, 1]; above 16 on the small test rings), rounded down.
-    public static let precisionBits = 15.0
+    /// The worst-slot precision of one bootstrap at the default settings
+    /// (sparse-secret encapsulation), measured and rounded down with margin
+    /// (docs/benchmarks.md, "CKKS bootstrapping": 21.8 bits worst at N = 2^16
+    /// over [−1, 1]; the small test rings measure above 20 too).
+    public static let precisionBits = 20.0
 
     /// The pass's bootstrap options for `mode`: the runtime's standard
     /// settings at N = 2^16 (or the insecure test ring), q₀/Δ of 2^5 for full
@@ -29,13 +30,14 @@ public enum BootstrapChoice {
     public static func options(_ mode: BootstrapMode, insecureLogN: Int?, levelsAfter: Int?) -> BootstrapOptions? {
         guard mode == .auto else { return nil }
         let logN = insecureLogN ?? 16
-        // Uniform-secret settings: plan steps do not carry sparse-secret
-        // encapsulation yet (its keys are not in plans' key lists or .evalkeys).
-        let settings = BootstrapParameters.standard(logN: logN, sparseSecretEncapsulation: false)
+        // The runtime's default: sparse-secret encapsulation (h = 32, K = 16);
+        // the step carries the weight, the client's .evalkeys the keys.
+        let settings = BootstrapParameters.standard(logN: logN)
         let step = BootstrapStep(name: "bootstrap", slots: settings.slots, modulusRange: settings.modulusRange,
                                  doubleAngles: settings.doubleAngles, chebyshevDegree: settings.chebyshevDegree,
                                  coeffToSlotLevels: settings.coeffToSlotLevels, slotToCoeffLevels: settings.slotToCoeffLevels,
-                                 rotationSteps: [], precisionBits: precisionBits)
+                                 rotationSteps: [], precisionBits: precisionBits,
+                                 ephemeralSecretWeight: settings.ephemeralSecretWeight)
         // Small rings keep q₀ at 60 bits or less with their larger ratio
         // by a 2^45 scale, leaving room for values up to 2^5.
         return BootstrapOptions(logN: logN, step: step, levelsAfter: levelsAfter, logScale: logN >= 15 ? 50 : 45,

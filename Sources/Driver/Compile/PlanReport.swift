@@ -85,7 +85,10 @@ public struct PlanReport: Sendable, Codable, Equatable {
         // groups the ciphertext primes into as few digits as P covers.
         let digits = (try? CKKSParameters(plan.parameters.literal))?.digitCount ?? plan.parameters.logQ.count
         let keyBytes = digits * 2 * limbs * n * 8
-        evaluationKeyBytes = keyBytes * (plan.rotationSteps.count + 1)
+        // Sparse-secret encapsulation adds one key-switching key (sparse to
+        // dense) and the dense-to-sparse pair over q₀·p₀ (2 × 2 limbs).
+        let encapsulationBytes = plan.encapsulationWeight == nil ? 0 : keyBytes + 4 * n * 8
+        evaluationKeyBytes = keyBytes * (plan.rotationSteps.count + 1) + encapsulationBytes
         // A packed layer's weights are scalars; its memory is its input and
         // output ciphertexts (one per feature).
         let plaintextBytes = costs.reduce(0) {

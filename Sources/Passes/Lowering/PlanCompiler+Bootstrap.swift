@@ -43,11 +43,12 @@ extension PlanCompiler {
 
     /// The bootstrapping chain with `levels` levels after each bootstrap:
     /// q₀ of `logScale + ratio` bits, `levels` + SlotToCoeff scale primes, then
-    /// 60-bit primes for EvalMod, the scale change and CoeffToSlot (the
-    /// runtime's `CKKSParameters.Literal.bootstrappable`).
+    /// 60-bit primes for EvalMod, the scale change (only for K > 32: none with
+    /// sparse-secret encapsulation) and CoeffToSlot (the runtime's
+    /// `CKKSParameters.Literal.bootstrappable`).
     static func bootstrapChain(levels: Int, ratio: Int, _ b: BootstrapOptions) -> [Int] {
         [b.logScale + ratio] + Array(repeating: b.logScale, count: levels + b.step.slotToCoeffLevels)
-            + Array(repeating: 60, count: b.step.evalModDepth + 1 + b.step.coeffToSlotLevels)
+            + Array(repeating: 60, count: b.step.depth - b.step.slotToCoeffLevels)
     }
 
     /// Relative cost of one key switch (a bootstrap is dominated by them) on
@@ -70,8 +71,9 @@ extension PlanCompiler {
     /// takes the L whose placement costs least — bootstrapped ciphertexts
     /// times ``keySwitchCost(levels:ratio:budget:_:)``: a longer chain needs
     /// fewer bootstraps but leaves less budget for special primes, so more
-    /// and larger key-switching digits (at N = 2^16 this lands on 4–5 levels,
-    /// the runtime's default) — and the smallest L among equals.
+    /// and larger key-switching digits (at N = 2^16 with the encapsulated
+    /// bootstrap's depth 15 this lands on 7–8 levels) — and the smallest L
+    /// among equals.
     func compileWithBootstraps(_ packing: Packing, _ b: BootstrapOptions) throws(PassError) -> Plan {
         func fail(_ message: String) -> PassError { .lowering(reason: message) }
         let slots = 1 << max(b.logN - 1, 0)

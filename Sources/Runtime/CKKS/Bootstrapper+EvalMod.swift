@@ -26,19 +26,23 @@ struct EvalMod: Sendable {
 
     init(evaluator: Evaluator, inputLevel: Int, parameters: BootstrapParameters) {
         self.evaluator = evaluator
-        let moduli = evaluator.context.parameters.ciphertextModuli
-        var scales = [Double](repeating: 0, count: inputLevel + 1)
-        scales[inputLevel] = Double(moduli[inputLevel])
-        for level in stride(from: inputLevel, to: 0, by: -1) {
-            scales[level - 1] = scales[level] * scales[level] / Double(moduli[level])
-        }
-        self.scales = scales
+        self.scales = Self.scales(moduli: evaluator.context.parameters.ciphertextModuli, inputLevel: inputLevel)
         let k = Double(parameters.modulusRange), r = Double(1 << parameters.doubleAngles)
         self.coefficients = Self.chebyshev(degree: parameters.chebyshevDegree) { t in
             cos(2 * Double.pi * (k * t - 0.25) / r)
         }
         self.doubleAngles = parameters.doubleAngles
         self.babyCount = 1 << (((parameters.chebyshevDegree + 1).trailingZeroBitCount + 1) / 2)
+    }
+
+    /// Δ_ℓ for every level at or below `inputLevel`: Δ_input = q_input, Δ_{ℓ−1} = Δ_ℓ²/q_ℓ.
+    static func scales(moduli: [UInt64], inputLevel: Int) -> [Double] {
+        var scales = [Double](repeating: 0, count: inputLevel + 1)
+        scales[inputLevel] = Double(moduli[inputLevel])
+        for level in stride(from: inputLevel, to: 0, by: -1) {
+            scales[level - 1] = scales[level] * scales[level] / Double(moduli[level])
+        }
+        return scales
     }
 
     /// Chebyshev interpolation at the d + 1 Chebyshev nodes: p = Σ c_j T_j.

@@ -25,18 +25,21 @@ public final class Bootstrapper: Sendable {
     public let context: CKKSContext
     public let parameters: BootstrapParameters
     let evaluator: Evaluator
-    let coeffToSlot: [EncodedTransform]
-    let slotToCoeff: [EncodedTransform]
+    /// The encoded linear transforms (key-independent, shareable: ``BootstrapTransforms``).
+    public let transforms: BootstrapTransforms
     let evalMod: EvalMod
-    /// Level after CoeffToSlot and the scale change (EvalMod's input level).
-    let evalModLevel: Int
     /// The keys of sparse-secret encapsulation (nil: ModRaise under the dense secret).
     let encapsulation: EncapsulationKeys?
+
+    var coeffToSlot: [EncodedTransform] { transforms.coeffToSlot }
+    var slotToCoeff: [EncodedTransform] { transforms.slotToCoeff }
+    /// Level after CoeffToSlot and the scale change (EvalMod's input level).
+    var evalModLevel: Int { transforms.evalModLevel }
 
     /// The level of a bootstrapped ciphertext.
     public var levelAfter: Int { context.parameters.maxLevel - parameters.depth }
     /// Bytes of the encoded linear-transform plaintexts.
-    public var plaintextBytes: Int { (coeffToSlot + slotToCoeff).reduce(0) { $0 + $1.byteCount } }
+    public var plaintextBytes: Int { transforms.plaintextBytes }
 
     /// The rotation steps whose Galois keys bootstrapping needs (plus conjugation).
     /// - Throws: `bootstrapNotPossible` if `bootstrap` does not fit `parameters`.
@@ -62,8 +65,33 @@ public final class Bootstrapper: Sendable {
     /// - Parameter encapsulationKeys: from `KeyGenerator.encapsulationKeys(hammingWeight:)`;
     ///   required exactly when `parameters.ephemeralSecretWeight` is set.
     /// - Throws: `bootstrapNotPossible` (parameters that cannot hold a bootstrap, a missing key).
-    public init(context: CKKSContext, parameters: BootstrapParameters, evaluator: Evaluator,
-                encapsulationKeys: EncapsulationKeys? = nil) throws {
+    public convenience init(context: CKKSContext, parameters: BootstrapParameters, evaluator: Evaluator,
+                            encapsulationKeys: EncapsulationKeys? = nil) throws {
+        try Self.checkKeys(context: context, parameters: parameters, evaluator: evaluator, encapsulationKeys: encapsulationKeys,
+                           rotationSteps: Self.rotationSteps(for: parameters, parameters: context.parameters))
+        try self.init(transforms: BootstrapTransforms(context: context, parameters: parameters), evaluator: evaluator,
+                      encapsulationKeys: encapsulationKeys)
+    }
+
+    /// A bootstrapper over already encoded transforms (built once, shared by
+    /// every key owner: a server's clients) with one owner's keys; no encoding.
+    /// - Throws: `bootstrapNotPossible` for a missing key, `parameterMismatch` for keys of other parameters.
+    public init(transforms: BootstrapTransforms, evaluator: Evaluator, encapsulationKeys: EncapsulationKeys? = nil) throws {
+        let context = transforms.context, parameters = transforms.parameters
+        try Self.checkKeys(context: context, parameters: parameters, evaluator: evaluator, encapsulationKeys: encapsulationKeys,
+                           rotationSteps: transforms.rotationSteps)
+        self.encapsulation = parameters.ephemeralSecretWeight == nil ? nil : encapsulationKeys
+        self.context = context
+        self.parameters = parameters
+        self.evaluator = evaluator
+        self.transforms = transforms
+        self.evalMod = EvalMod(evaluator: evaluator, inputLevel: transforms.evalModLevel, parameters: parameters)
+    }
+
+    /// Checks that `evaluator` and `encapsulationKeys` hold every key bootstrapping with
+    /// `parameters` needs (relinearization, conjugation, the rotations, encapsulation).
+    static func checkKeys(context: CKKSContext, parameters: BootstrapParameters, evaluator: Evaluator,
+                          encapsulationKeys: EncapsulationKeys?, rotationSteps: [Int]) throws {
         let params = context.parameters
         try parameters.validate(for: params)
         guard evaluator.context.parameters.parameterHash == params.parameterHash else { throw HEError.parameterMismatch }
@@ -75,7 +103,7 @@ public final class Bootstrapper: Sendable {
         guard held.contains(Automorphism.conjugationElement(degree: n)) else {
             throw HEError.bootstrapNotPossible("no conjugation key: generate Galois keys with conjugation: true")
         }
-        for step in try Self.rotationSteps(for: parameters, parameters: params)
+        for step in rotationSteps
         where !held.contains(Automorphism.rotationElement(steps: step, degree: n)) {
             throw HEError.bootstrapNotPossible("no Galois key for rotation by \(step); generate keys for "
                 + "Bootstrapper.rotationSteps(for:parameters:)")
@@ -91,40 +119,6 @@ public final class Bootstrapper: Sendable {
                     + "the parameters ask for \(h)")
             }
         }
-        self.encapsulation = parameters.ephemeralSecretWeight == nil ? nil : encapsulationKeys
-        self.context = context
-        self.parameters = parameters
-        self.evaluator = evaluator
-        let encoder = CKKSEncoder(context: context)
-        let (cts, stc) = Self.matrices(parameters, params)
-        let q = params.ciphertextModuli.map { Double($0) }
-        let top = params.maxLevel
-        let evalModLevel = top - parameters.coeffToSlotLevels - parameters.scaleChangeLevels
-        self.evalModLevel = evalModLevel
-        let evalMod = EvalMod(evaluator: evaluator, inputLevel: evalModLevel, parameters: parameters)
-        self.evalMod = evalMod
-        // CoeffToSlot keeps the scale q_0·K (≈ 2^64 for K = 512): the conjugation's key-switching
-        // noise is then negligible next to t, which EvalMod multiplies by 2πK. Without a
-        // scale-change level (K ≤ 32) the last factor lands on EvalMod's scale instead.
-        let raisedScale = q[0] * Double(parameters.modulusRange)
-        var encoded: [EncodedTransform] = []
-        for (i, matrix) in cts.enumerated() {
-            let level = top - i
-            let last = i == cts.count - 1 && parameters.scaleChangeLevels == 0
-            let scale = last ? evalMod.scales[evalModLevel] * q[level] / raisedScale : q[level]
-            encoded.append(try EncodedTransform(matrix, level: level, scale: scale, encoder: encoder))
-        }
-        self.coeffToSlot = encoded
-        // SlotToCoeff keeps EvalMod's output scale, except the last factor, which lands on Δ.
-        let stcLevel = evalModLevel - parameters.evalModDepth
-        let evalModOut = evalMod.scales[stcLevel]
-        encoded = []
-        for (i, matrix) in stc.enumerated() {
-            let level = stcLevel - i
-            let scale = i == stc.count - 1 ? params.defaultScale * q[level] / evalModOut : q[level]
-            encoded.append(try EncodedTransform(matrix, level: level, scale: scale, encoder: encoder))
-        }
-        self.slotToCoeff = encoded
     }
 
     /// Bootstraps `ciphertext` (any level, size 2): the same message at `levelAfter`, with

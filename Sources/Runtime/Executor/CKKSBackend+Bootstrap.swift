@@ -7,7 +7,7 @@ extension BootstrapStep {
     public var runtimeParameters: BootstrapParameters {
         BootstrapParameters(slots: slots, modulusRange: modulusRange, doubleAngles: doubleAngles,
                             chebyshevDegree: chebyshevDegree, coeffToSlotLevels: coeffToSlotLevels,
-                            slotToCoeffLevels: slotToCoeffLevels)
+                            slotToCoeffLevels: slotToCoeffLevels, ephemeralSecretWeight: ephemeralSecretWeight)
     }
 
     /// The rotation steps bootstrapping with `settings` needs under
@@ -62,7 +62,9 @@ extension CKKSBackend {
         let settings = step.runtimeParameters
         return try bootstrappers.bootstrapper("\(settings)") {
             try step.check(against: context.parameters)
-            return try wrap { try Bootstrapper(context: context, parameters: settings, evaluator: evaluator) }
+            return try wrap {
+                try Bootstrapper(context: context, parameters: settings, evaluator: evaluator, encapsulationKeys: encapsulationKeys)
+            }
         }
     }
 

@@ -28,13 +28,16 @@ extension CKKSBackend {
         // real and imaginary parts).
         let galois = plan.rotationSteps.isEmpty && !plan.bootstraps ? nil
             : generator.galoisKeys(steps: plan.rotationSteps, conjugation: plan.bootstraps)
+        // Sparse-secret encapsulation: the two switching keys of a fresh
+        // ephemeral secret of the step's weight (discarded after keygen).
+        let encapsulation = try plan.encapsulationWeight.map { try generator.encapsulationKeys(hammingWeight: $0) }
         let evaluator = try Evaluator(context: context, relinearizationKey: relinearizationKey, galoisKeys: galois)
         let decryptor = try Decryptor(context: context, secretKey: generator.secretKey)
         // The client encrypts its own inputs, so it uses its secret key
         // (symmetric encryption: less noise, faster); the public key is what
         // a third party would encrypt with.
         return CKKSBackend(context: context, evaluator: evaluator, encryptionKey: .secretKey(generator.secretKey),
-                           decryptor: decryptor)
+                           decryptor: decryptor, encapsulationKeys: encapsulation)
     }
 }
 
@@ -68,6 +71,11 @@ extension Plan {
         literal.insecure = false
         return (try? CKKSParameters(literal)) != nil
     }
+
+    /// The Hamming weight of the ephemeral secret the plan's bootstraps
+    /// encapsulate to (their keys are then part of the evaluation keys), or
+    /// nil: no bootstraps, or ModRaise under the dense secret.
+    public var encapsulationWeight: Int? { bootstrapSteps.first?.ephemeralSecretWeight }
 
     /// Whether any layer multiplies two ciphertexts (and so needs a
     /// relinearization key): a polynomial with products, or a bootstrap.

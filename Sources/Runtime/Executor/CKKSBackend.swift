@@ -21,16 +21,22 @@ public struct CKKSBackend: HEBackend {
     let decryptor: Decryptor
     /// Built on a plan's first bootstrap step (`CKKSBackend+Bootstrap.swift`).
     let bootstrappers = BootstrapperCache()
+    /// The keys of sparse-secret encapsulation, for plans whose bootstraps
+    /// set `ephemeralSecretWeight` (nil otherwise).
+    public let encapsulationKeys: EncapsulationKeys?
 
     /// - Parameters:
     ///   - encryptionKey: every encryption draws a fresh CSPRNG-keyed
     ///     `Encryptor` (copies of one would repeat its stream).
-    public init(context: CKKSContext, evaluator: Evaluator, encryptionKey: EncryptionKey, decryptor: Decryptor) {
+    ///   - encapsulationKeys: for bootstraps with sparse-secret encapsulation.
+    public init(context: CKKSContext, evaluator: Evaluator, encryptionKey: EncryptionKey, decryptor: Decryptor,
+                encapsulationKeys: EncapsulationKeys? = nil) {
         self.context = context
         self.encoder = CKKSEncoder(context: context)
         self.evaluator = evaluator
         self.encryptionKey = encryptionKey
         self.decryptor = decryptor
+        self.encapsulationKeys = encapsulationKeys
     }
 
     public var slotCount: Int { context.parameters.slotCount }

@@ -14,7 +14,8 @@ public struct InferenceClient: Sendable {
 
     /// A fresh secret key for `plan` and the evaluation keys the server needs
     /// (relinearization if the plan multiplies ciphertexts, Galois keys of
-    /// exactly its rotations). Randomness: the system CSPRNG.
+    /// exactly its rotations, encapsulation keys if its bootstraps use
+    /// sparse-secret encapsulation). Randomness: the system CSPRNG.
     public static func generateKeys(for plan: Plan, threads: Int = 1) throws(InferenceError) -> (InferenceClient, EvaluationKeys) {
         let prepared = try PreparedPlan(plan, threads: threads)
         var generator = KeyGenerator(context: prepared.context)
@@ -22,8 +23,15 @@ public struct InferenceClient: Sendable {
         // Bootstrapping also needs the conjugation key.
         let galoisKeys = plan.rotationSteps.isEmpty && !plan.bootstraps ? nil
             : generator.galoisKeys(steps: plan.rotationSteps, conjugation: plan.bootstraps)
+        // Sparse-secret encapsulation: the switching keys of a fresh ephemeral
+        // secret (the ephemeral secret itself is discarded here).
+        let encapsulationKeys: EncapsulationKeys?
+        do { encapsulationKeys = try plan.encapsulationWeight.map { try generator.encapsulationKeys(hammingWeight: $0) } } catch {
+            throw InferenceError.wrapping(error)
+        }
         let client = InferenceClient(prepared: prepared, secretKey: generator.secretKey)
-        return (client, EvaluationKeys(relinearizationKey: relinearizationKey, galoisKeys: galoisKeys))
+        return (client, EvaluationKeys(relinearizationKey: relinearizationKey, galoisKeys: galoisKeys,
+                                       encapsulationKeys: encapsulationKeys))
     }
 
     /// The client of `plan` with the secret key in `secretKeyBytes` (a `.secret` file).

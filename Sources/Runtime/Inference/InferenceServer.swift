@@ -11,6 +11,9 @@ public final class InferenceServer: Sendable {
     let executor: PlanExecutor<KeyedBackend>
     /// Seconds spent encoding the weights at construction.
     public let encodeSeconds: Double
+    /// The bootstrap transforms, encoded once and shared by every evaluation
+    /// (`InferenceServer+Bootstrap.swift`).
+    let bootstrapTransforms = BootstrapTransformsCache()
 
     /// - Parameters: `threads` worker threads per evaluation (independent tiles).
     /// - Throws: `InferenceError` for parameters the runtime rejects or a plan that does not fit them.
@@ -48,12 +51,7 @@ public final class InferenceServer: Sendable {
         // Fresh inputs sit at the plan's input level: the top of the chain, or
         // with bootstraps the level a bootstrap lands on.
         let maxLevel = prepared.plan.inputLevel
-        var bootstrapper: Bootstrapper?
-        if let step = prepared.plan.bootstrapSteps.first {
-            do {
-                bootstrapper = try Bootstrapper(context: prepared.context, parameters: step.runtimeParameters, evaluator: evaluator)
-            } catch { throw InferenceError.wrapping(error) }
-        }
+        let bootstrapper = try self.bootstrapper(evaluator: evaluator, keys: keys)
         var results: [[BatchTile]] = []
         results.reserveCapacity(inputs.batches.count)
         for (index, batch) in inputs.batches.enumerated() {

@@ -13,8 +13,8 @@ public struct KeyedBackend: HEBackend {
     public struct Ciphertext: Sendable {
         public var value: HepexcCKKS.Ciphertext
         public let evaluator: Evaluator
-        /// Its owner's bootstrapper, for plans with bootstrap steps (built
-        /// once per request from the owner's keys; `InferenceServer`).
+        /// Its owner's bootstrapper, for plans with bootstrap steps (the
+        /// server's shared transforms with the owner's keys; `InferenceServer`).
         public var bootstrapper: Bootstrapper? = nil
     }
     public typealias Plaintext = HepexcCKKS.Plaintext
