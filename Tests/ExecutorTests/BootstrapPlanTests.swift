@@ -88,15 +88,30 @@ import _HepexcTestSupport
         #expect(report.ops.bootstraps > 0)
     }
 
-    @Test("a bootstrapped plan is written as version 3 and reads back; older versions cannot claim bootstraps")
+    @Test("an encapsulating bootstrapped plan is written as version 4, a dense-secret one as 3; older headers are refused")
     func formatVersion() throws {
         let plan = try Self.compile(Self.squareMLP(), levels: 3)
+        #expect(plan.bootstrapSteps.allSatisfy { $0.ephemeralSecretWeight != nil })
         let bytes = try plan.serialized()
-        #expect(bytes[8] == 3)
+        #expect(bytes[8] == 4)
         #expect(try Plan(serialized: bytes) == plan)
-        var old = [UInt8](bytes)
-        old[8] = 2
-        #expect(throws: PlanError.self) { try Plan(serialized: Data(old)) }
+        for version: UInt8 in [2, 3] {
+            var old = [UInt8](bytes)
+            old[8] = version
+            // A version-3 reader would ignore the ephemeral weight and bootstrap wrong.
+            #expect(throws: PlanError.self) { try Plan(serialized: Data(old)) }
+        }
+        var dense = plan
+        dense.layers = plan.layers.map { layer in
+            guard case .bootstrap(var step) = layer else { return layer }
+            step.ephemeralSecretWeight = nil
+            return .bootstrap(step)
+        }
+        let denseBytes = try dense.serialized()
+        #expect(denseBytes[8] == 3)
+        var older = [UInt8](denseBytes)
+        older[8] = 2
+        #expect(throws: PlanError.self) { try Plan(serialized: Data(older)) }
     }
 
     // MARK: Bad input

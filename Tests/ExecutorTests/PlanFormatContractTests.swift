@@ -93,6 +93,7 @@ import _HepexcTestSupport
         Fixture(file: "digits_mlp_square_2x32.v2.hepx", version: 2, forms: [.typeB, .diagonal]),
         Fixture(file: "digits_mlp_square_packed.v3.hepx", version: 3, forms: []),
         Fixture(file: "digits_mlp_square_1x64.v3.hepx", version: 3, forms: [.typeB, .diagonal]),
+        Fixture(file: "digits_mlp_square_1x64.v4.hepx", version: 4, forms: [.typeB, .diagonal]),
     ]
 
     @Test func everyReadableVersionHasAFixture() {
