@@ -46,18 +46,26 @@ PY = sys.executable
 # name: hepexc model, hepexc compile options, hepexc data, images per batch,
 #       HElayers model (static batch), HElayers options (batch or tile shape)
 CASES = {
-    "digits-sq": dict(model="models/digits_mlp_square.onnx", compile=["--tile", "auto"],
+    "digits-sq": dict(model="models/digits_mlp_square.onnx", compile=["--tile", "auto", "--batch", "64"],
                       data="models/data/digits_test.npz", batch=64, hl=dict(batch=64)),
-    "digits-poly2": dict(model="models/digits_mlp_poly2.onnx", compile=["--tile", "auto"],
+    "digits-sq-1x64": dict(model="models/digits_mlp_square.onnx", compile=["--tile", "1x64"],
+                           data="models/data/digits_test.npz", batch=64, hl=dict(batch=64)),
+    "digits-poly2": dict(model="models/digits_mlp_poly2.onnx", compile=["--tile", "auto", "--batch", "64"],
                          data="models/data/digits_test.npz", batch=64, hl=dict(batch=64)),
     "cnn-1": dict(model="models/mnist_cryptonets.onnx", compile=["--tile", "auto", "--batch", "1"],
                   data="models/data/mnist_test.npz", batch=1, hl=dict(batch=1)),
+    "digits-poly2-1x128B": dict(model="models/digits_mlp_poly2.onnx", compile=["--tile", "1x128", "--first-form", "B"],
+                                data="models/data/digits_test.npz", batch=64, hl=dict(batch=64)),
     "cnn-8192": dict(model="models/mnist_cryptonets.onnx", compile=["--batch", "8192"],
                      data="models/data/mnist_test.npz", batch=8192, hl=None),
     "cnn-toep512": dict(model="models/mnist_cryptonets.onnx",
                         compile=["--tile", "auto", "--batch", "512", "--max-memory-mib", "16000", "--conv", "toeplitz"],
                         data="models/data/mnist_test.npz", batch=512, hl=None),
-    "hl-cnn": dict(model=None, batch=0, hl=dict(batch=0), data="models/data/mnist_test.npz"),
+    # HElayers alone at its throughput batches (its optimizer's estimates: 21 images/s at 256, 30 at 512,
+    # 37 at 1024, 41 at 2048 with 12 GB of encoded model, 27 at 4096)
+    "hl-cnn-512": dict(model=None, batch=512, hl=dict(batch=512), data="models/data/mnist_test.npz"),
+    "hl-cnn-1024": dict(model=None, batch=1024, hl=dict(batch=1024), data="models/data/mnist_test.npz"),
+    "hl-cnn-2048": dict(model=None, batch=2048, hl=dict(batch=2048), data="models/data/mnist_test.npz"),
 }
 
 
@@ -66,6 +74,9 @@ def ae_cases(ae_dir: Path):
         CASES[f"ae-{t}"] = dict(model=str(ae_dir / "autoencoder_3072.onnx"), compile=["--tile", f"{t}x{t}"],
                                 data=str(ae_dir / "autoencoder_3072_test.npz"), batch=b,
                                 hl=dict(tile=f"{t}x{t}x{b}"))
+        # weights encoded before the batch (`--weights cached`, HElayers' order: it encodes the model
+        # before predict): execute without the encoding, which is reported apart
+        CASES[f"ae-{t}-cached"] = dict(CASES[f"ae-{t}"], run=["--weights", "cached"])
 
 
 def sh(cmd, **kw):
@@ -107,7 +118,7 @@ def hepexc_prepare(hepexc, case, tmp):
 
 def hepexc_round(hepexc, plan, case, threads):
     r = sh(["/usr/bin/time", "-v", hepexc, "run", plan, "--data", case["data"], "--limit", str(case["batch"]),
-            "--threads", str(threads), "--json"])
+            "--threads", str(threads), "--json", *case.get("run", [])])
     rep = json.loads(r.stdout)
     cpu, wall = rep["cpu_timings"], rep["timings"]
     return {"encrypt_cpu": cpu.get("encrypt"), "execute_cpu": cpu.get("execute"),
@@ -148,7 +159,9 @@ def helayers_child(a) -> int:
     out["batch"] = bs
     ctx = p.HeModel.create_context(profile)
     nn = p.NeuralNet(ctx)
+    c = time.process_time()
     nn.encode(plain, profile)
+    out["encode_weights_cpu"] = time.process_time() - c
     io = p.ModelIoEncoder(nn)
     xb = x[:bs]
     enc = p.EncryptedData(ctx)
@@ -182,6 +195,32 @@ def helayers_round(case, hl_model, threads):
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+def summarize(path: str) -> str:
+    """Markdown rows: medians over rounds per case and tool, and hepexc / HElayers ratios."""
+    recs = [json.loads(line) for line in open(path) if line.strip()]
+    med = lambda rs, k: statistics.median(r[k] for r in rs) if rs and all(r.get(k) is not None for r in rs) else None
+    rows = ["| case | tool | images | encrypt CPU s | execute CPU s | encrypt + execute | per image ms | peak RSS MiB "
+            "| upload per image KiB | max error | rounds | load |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for case in dict.fromkeys(r["case"] for r in recs):
+        got = {}
+        for tool in ("hepexc", "helayers"):
+            rs = [r for r in recs if r["case"] == case and r["tool"] == tool]
+            if not rs:
+                continue
+            images = rs[0].get("batch") or CASES.get(case, {}).get("batch")
+            enc, exe = med(rs, "encrypt_cpu"), med(rs, "execute_cpu")
+            tot = statistics.median(r["encrypt_cpu"] + r["execute_cpu"] for r in rs)
+            got[tool] = dict(tot=tot, rss=med(rs, "peak_rss"), up=med(rs, "upload_per_image"), images=images)
+            rows.append(f"| {case} | {tool} | {images} | {enc:.3f} | {exe:.3f} | {tot:.3f} | {tot / images * 1e3:.2f} "
+                        f"| {med(rs, 'peak_rss') / 2**20:.0f} | {med(rs, 'upload_per_image') / 1024:.1f} "
+                        f"| {max(r['max_err'] for r in rs):.1e} | {len(rs)} | {min(r['load'] for r in rs):.1f}–{max(r['load'] for r in rs):.1f} |")
+        if len(got) == 2:
+            h, l = got["hepexc"], got["helayers"]
+            rows.append(f"| {case} | ratio | | | | {h['tot'] / h['images'] / (l['tot'] / l['images']):.2f}× per image | "
+                        f"| {h['rss'] / l['rss']:.2f}× | {h['up'] / l['up']:.2f}× | | | |")
+    return "\n".join(rows)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cases", default="digits-sq,digits-poly2,cnn-1")
@@ -195,7 +234,12 @@ def main() -> int:
     ap.add_argument("--data", help=argparse.SUPPRESS)
     ap.add_argument("--batch", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--tile", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--summarize", metavar="JSONL", help="print the markdown table of a --out file and stop")
     a = ap.parse_args()
+    if a.summarize:
+        ae_cases(Path(a.ae_dir))
+        print(summarize(a.summarize))
+        return 0
     if a.helayers_child:
         return helayers_child(a)
     ae_cases(Path(a.ae_dir))

@@ -135,7 +135,7 @@ def main() -> int:
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     onnx.save(model, out / "autoencoder_3072.onnx")
-    np.savez(out / "autoencoder_3072_test.npz", x=xte, X=xte, y=np.zeros(len(xte), np.int64))
+    np.savez(out / "autoencoder_3072_test.npz", x=xte, X=xte)
     print(f"{out}/autoencoder_3072.onnx: {sum(p.size for l in params for p in l)} parameters, "
           f"{len(xtr)} train / {len(xte)} test patches, test MSE {mse:.5f} (mean-image baseline {base:.5f}), "
           f"numpy vs onnx.reference {diff:.2g}")
