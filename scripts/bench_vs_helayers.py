@@ -93,7 +93,6 @@ def peak_rss(stderr: str) -> int:
 
 def hepexc_prepare(hepexc, case, tmp):
     plan = Path(tmp) / "plan.hepx"
-    t0 = time.process_time()
     r = sh(["/usr/bin/time", "-v", hepexc, "compile", case["model"], *case["compile"], "-o", plan, "--json"])
     report = json.loads(r.stdout)
     compile_cpu = None
@@ -101,7 +100,6 @@ def hepexc_prepare(hepexc, case, tmp):
     s = re.search(r"System time \(seconds\): ([\d.]+)", r.stderr)
     if m and s:
         compile_cpu = float(m.group(1)) + float(s.group(1))
-    del t0
     keys = Path(tmp) / "k"
     sh([hepexc, "keygen", plan, "--output", keys])
     hect = Path(tmp) / "in.hect"

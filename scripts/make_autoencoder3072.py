@@ -121,7 +121,8 @@ def main() -> int:
     a = ap.parse_args()
     try:
         from sklearn.datasets import load_sample_images
-        images = {Path(n).name: img for n, img in zip(load_sample_images().filenames, load_sample_images().images)}
+        sample = load_sample_images()
+        images = {Path(n).name: img for n, img in zip(sample.filenames, sample.images)}
     except Exception as e:  # noqa: BLE001 (one-line error: pillow missing or no sample images)
         sys.exit(f"error: cannot load scikit-learn's sample images (pip install pillow?): {e}")
     xtr, xte = patches(images["china.jpg"], 8), patches(images["flower.jpg"], 16)
