@@ -23,21 +23,40 @@ struct TileLayoutSelection {
         var best: (plan: Plan, report: PlanReport)?
         var failures: [(shape: String, reason: String)] = []
         let single = shapes.count == 1 && forms.count == 1
+        let dense = lowered.denseShapes
+        // A first-layer form is only an input to the layer forms: a candidate
+        // whose forms equal an earlier one's at the same shape compiles to the
+        // same plan, so it can neither win (ties keep the earlier) nor fail
+        // differently. Skipping it leaves the choice as it was.
+        var compiled: Set<String> = []
+        var failed: [String: String] = [:]
         for (t1, t2) in shapes {
             for first in forms {
+                let key: String? = options.packed || first == .diagonal ? nil
+                    : "\(t1)x\(t2):" + PlanCompiler.chooseForms(dense, t1: t1, t2: t2, firstForm: first,
+                                                               diagonal: options.diagonal).map(\.rawValue).joined(separator: ",")
+                if let key {
+                    if compiled.contains(key) { continue }
+                    if let reason = failed[key] { failures.append(("\(t1)x\(t2)", reason)); continue }
+                }
                 var candidate = options
                 (candidate.t1, candidate.t2, candidate.firstForm) = (t1, t2, first)
                 do {
                     let plan = try PlanRunner.compile(lowered, options: candidate)
                     let report = PlanReport(plan, costModel: costModel)
                     if let maxMemoryBytes, report.estimatedMemoryBytes > maxMemoryBytes {
-                        failures.append(("\(t1)x\(t2)", "estimated memory above \(maxMemoryBytes >> 20) MiB"))
+                        let reason = "estimated memory above \(maxMemoryBytes >> 20) MiB"
+                        failures.append(("\(t1)x\(t2)", reason))
+                        if let key { failed[key] = reason }
                         continue
                     }
+                    if let key { compiled.insert(key) }
                     if best.map({ score(report) < score($0.report) }) ?? true { best = (plan, report) }
                 } catch {
                     if single { throw error }
-                    failures.append(("\(t1)x\(t2)", error.userMessage(limit: 200)))
+                    let reason = error.userMessage(limit: 200)
+                    failures.append(("\(t1)x\(t2)", reason))
+                    if let key { failed[key] = reason }
                 }
             }
         }

@@ -85,6 +85,15 @@ public struct PlanCompiler: Sendable {
         /// (they do not depend on the tile shape, and sampling them is most
         /// of a compile: `--tile auto` computes them once).
         let boundsMemo = BoundsMemo()
+
+        /// The (inputs, outputs) of each dense step in order: what
+        /// ``PlanCompiler/chooseForms(_:t1:t2:firstForm:diagonal:)`` decides from.
+        public var denseShapes: [(inFeatures: Int, outFeatures: Int)] {
+            steps.compactMap { step in
+                guard case let .dense(_, weight, _) = step else { return nil }
+                return (weight.shape[1], weight.shape[0])
+            }
+        }
     }
 
     /// - Throws: `PassError.failed` naming each operation that cannot run
@@ -354,13 +363,19 @@ public struct PlanCompiler: Sendable {
         // packs it once per candidate shape.
         let scalars = weight.scalars
         let area = tile.t1 * tile.t2
-        func place(_ o: Int, _ n: Int) -> (key: Int, offset: Int) {
-            form == .typeA ? ((o / tile.t1) * cols + n / tile.t2, (o % tile.t1) * tile.t2 + n % tile.t2)
-                : ((n / tile.t1) * cols + o / tile.t2, (n % tile.t1) * tile.t2 + o % tile.t2)
-        }
+        // Weight (o, n) lands in tile `outerKey[o] + innerKey[n]` at
+        // `outerOffset[o] + innerOffset[n]`: the divisions are done once per
+        // row and column instead of once per weight (`--tile auto` packs
+        // every candidate shape).
+        let (outerKey, outerOffset, innerKey, innerOffset): ([Int], [Int], [Int], [Int]) = form == .typeA
+            ? ((0..<outFeatures).map { ($0 / tile.t1) * cols }, (0..<outFeatures).map { ($0 % tile.t1) * tile.t2 },
+               (0..<inFeatures).map { $0 / tile.t2 }, (0..<inFeatures).map { $0 % tile.t2 })
+            : ((0..<outFeatures).map { $0 / tile.t2 }, (0..<outFeatures).map { $0 % tile.t2 },
+               (0..<inFeatures).map { ($0 / tile.t1) * cols }, (0..<inFeatures).map { ($0 % tile.t1) * tile.t2 })
         var number = [Int](repeating: -1, count: rows * cols)
         for o in 0..<outFeatures {
-            for n in 0..<inFeatures where Float(scalars[o * inFeatures + n]) != 0 { number[place(o, n).key] = 0 }
+            let (row, base) = (o * inFeatures, outerKey[o])
+            for n in 0..<inFeatures where Float(scalars[row + n]) != 0 { number[base + innerKey[n]] = 0 }
         }
         var count = 0
         for key in number.indices where number[key] == 0 {
@@ -369,11 +384,11 @@ public struct PlanCompiler: Sendable {
         }
         var flat = [Float](repeating: 0, count: count * area)
         for o in 0..<outFeatures {
+            let (row, base, offset) = (o * inFeatures, outerKey[o], outerOffset[o])
             for n in 0..<inFeatures {
-                let value = Float(scalars[o * inFeatures + n])
+                let value = Float(scalars[row + n])
                 if value == 0 { continue }
-                let (key, offset) = place(o, n)
-                flat[number[key] * area + offset] = value
+                flat[number[base + innerKey[n]] * area + offset + innerOffset[n]] = value
             }
         }
         let tiles = number.indices.compactMap { key -> WeightTile? in
