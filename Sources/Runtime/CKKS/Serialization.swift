@@ -3,7 +3,8 @@
 /// All fields are little-endian 64-bit words except the first:
 /// ```
 /// magic      4 bytes  ("HXPR" parameters, "HXPK" public key, "HXRK" relinearization key,
-///                      "HXGK" Galois keys, "HXCT" ciphertext, "HXPT" plaintext, "HXSK" secret key)
+///                      "HXGK" Galois keys, "HXCT" ciphertext, "HXPT" plaintext, "HXSK" secret key,
+///                      "HXSC" seeded ciphertext)
 /// version    UInt16   (currently 1)
 /// reserved   UInt16   (0)
 /// paramHash  UInt64   (CKKSParameters.parameterHash; a parameters file carries its own)
@@ -21,6 +22,7 @@ public enum SerializedKind: String, Sendable, CaseIterable {
     case ciphertext = "HXCT"
     case plaintext = "HXPT"
     case secretKey = "HXSK"
+    case seededCiphertext = "HXSC"
 
     var magic: UInt32 {
         let bytes = Array(rawValue.utf8)
