@@ -53,13 +53,13 @@ import _HepexcTestSupport
             let bytes = try InferenceTestSupport.bytes(fixture.file(name))
             #expect(!String(decoding: bytes, as: UTF8.self).contains("HXSK"), "\(name) holds a secret-key object")
         }
-        // The container layout (docs/inference.md): magic, version 1, parameter and plan hash,
-        // payload length, FNV-1a-64 checksum over every preceding word.
+        // The container layout (docs/inference.md): magic, version (1 keys, 2 ciphertext batches),
+        // parameter and plan hash, payload length, FNV-1a-64 checksum over every preceding word.
         let prepared = try PreparedPlan(fixture.plan)
-        for (name, magic) in [("alice.evalkeys", "HXEK"), ("x.hect", "HXCB"), ("y.hect", "HXCB")] {
+        for (name, magic, version) in [("alice.evalkeys", "HXEK", UInt64(1)), ("x.hect", "HXCB", 2), ("y.hect", "HXCB", 2)] {
             let words = InferenceTestSupport.words(try InferenceTestSupport.bytes(fixture.file(name)))
             #expect(words[0] == UInt64(Array(magic.utf8).enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) })
-                    | 1 << 32)
+                    | version << 32)
             #expect(words[1] == prepared.binding.parameterHash && words[2] == prepared.binding.planHash)
             #expect(words[3] == UInt64(words.count - 5))
             let checksum = words.dropLast().reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ $1) &* 0x0000_0100_0000_01B3 }

@@ -30,13 +30,14 @@ public struct Encryptor: Sendable {
     }
 
     /// Encrypts at the plaintext's level and scale.
-    /// - Public key: `(b·u + e_0 + m, a·u + e_1)` with ternary `u`; secret key: `(−a·s + e + m, a)`.
+    /// - Public key: `(b·u + e_0 + m, a·u + e_1)` with ternary `u`; secret key: `(−a·s + e + m, a)`
+    ///   with `a` expanded from a fresh ``CiphertextSeed``.
     public mutating func encrypt(_ plaintext: Plaintext) -> Ciphertext {
         encrypt(in: plaintext.poly.context, scale: plaintext.scale) { error in
             var c0 = error.forwardNTT()
             c0 += plaintext.poly
             return c0
-        }
+        }.ciphertext
     }
 
     /// Encodes `values` and encrypts them, adding the error to the message
@@ -45,6 +46,24 @@ public struct Encryptor: Sendable {
     /// - Throws: the encoder's errors (`tooManyValues`, `encodingOverflow`, `invalidLevel`).
     public mutating func encrypt(_ values: [Double], encoder: CKKSEncoder, scale: Double? = nil,
                                  level: Int? = nil) throws -> Ciphertext {
+        try encryptWithSeed(values, encoder: encoder, scale: scale, level: level).ciphertext
+    }
+
+    /// Seeded symmetric encryption (secret key only): the ciphertext and the
+    /// seed its `a` was expanded from, so that it can be stored as `c_0` and the
+    /// seed (``Ciphertext/serialized(seed:context:)``). The same ciphertext as
+    /// ``encrypt(_:encoder:scale:level:)``.
+    /// - Throws: `seededEncryptionNeedsSecretKey` for a public-key encryptor; the encoder's errors.
+    public mutating func encryptSeeded(_ values: [Double], encoder: CKKSEncoder, scale: Double? = nil,
+                                       level: Int? = nil) throws -> (ciphertext: Ciphertext, seed: CiphertextSeed) {
+        guard case .secretKey = key else { throw HEError.seededEncryptionNeedsSecretKey }
+        let (ciphertext, seed) = try encryptWithSeed(values, encoder: encoder, scale: scale, level: level)
+        guard let seed else { throw HEError.seededEncryptionNeedsSecretKey }
+        return (ciphertext, seed)
+    }
+
+    private mutating func encryptWithSeed(_ values: [Double], encoder: CKKSEncoder, scale: Double?,
+                                          level: Int?) throws -> (ciphertext: Ciphertext, seed: CiphertextSeed?) {
         let (message, scale) = try encoder.encodeCoefficients(real: values, imaginary: [], scale: scale, level: level)
         return encrypt(in: message.context, scale: scale) { error in
             var c0 = message
@@ -55,9 +74,11 @@ public struct Encryptor: Sendable {
 
     /// The encryption of what `messagePlus` makes of the error `e_0`: the
     /// message added and in evaluation form. Randomness is drawn in the same
-    /// order for both entry points (public key: u, e_0, e_1; secret key: a, e).
+    /// order for both entry points (public key: u, e_0, e_1; secret key: the
+    /// seed of `a`, e). The secret key's `a` is expanded from a fresh seed
+    /// (``CiphertextSeed``), returned with the ciphertext.
     private mutating func encrypt(in ring: RingContext, scale: Double,
-                                  messagePlus: (Poly<Coeff>) -> Poly<Eval>) -> Ciphertext {
+                                  messagePlus: (Poly<Coeff>) -> Poly<Eval>) -> (ciphertext: Ciphertext, seed: CiphertextSeed?) {
         switch key {
         case .publicKey(let pk):
             let u = Sampling.ternary(ring, &rng).forwardNTT()
@@ -65,12 +86,13 @@ public struct Encryptor: Sendable {
             var c1 = Sampling.error(ring, &rng).forwardNTT()
             c0.multiplyAdd(pk.b.restricted(to: ring), u)
             c1.multiplyAdd(pk.a.restricted(to: ring), u)
-            return Ciphertext(polys: [c0, c1], scale: scale)
+            return (Ciphertext(polys: [c0, c1], scale: scale), nil)
         case .secretKey(let sk):
-            let a = Sampling.uniform(ring, &rng)
+            let seed = CiphertextSeed(drawingFrom: &rng)
+            let a = seed.expand(ring)
             var c0 = messagePlus(Sampling.error(ring, &rng))
             c0 -= a * sk.poly.restricted(to: ring)
-            return Ciphertext(polys: [c0, a], scale: scale)
+            return (Ciphertext(polys: [c0, a], scale: scale), seed)
         }
     }
 }

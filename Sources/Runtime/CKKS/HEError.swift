@@ -34,6 +34,8 @@ public enum HEError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedVersion(UInt16)
     /// Bootstrapping cannot run with these parameters, keys or input (payload: why).
     case bootstrapNotPossible(String)
+    /// Seeded encryption was asked of a public-key encryptor (`a` must be uniform, so only the secret key can do it).
+    case seededEncryptionNeedsSecretKey
 
     public var description: String {
         switch self {
@@ -77,6 +79,8 @@ public enum HEError: Error, Equatable, Sendable, CustomStringConvertible {
             return "unsupported format version \(version)"
         case .bootstrapNotPossible(let reason):
             return "cannot bootstrap: \(reason)"
+        case .seededEncryptionNeedsSecretKey:
+            return "seeded ciphertexts need secret-key encryption; a public-key ciphertext is stored whole"
         }
     }
 }

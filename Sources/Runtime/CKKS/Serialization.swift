@@ -4,7 +4,7 @@
 /// ```
 /// magic      4 bytes  ("HXPR" parameters, "HXPK" public key, "HXRK" relinearization key,
 ///                      "HXGK" Galois keys, "HXCT" ciphertext, "HXPT" plaintext, "HXSK" secret key,
-///                      "HXEN" sparse-secret encapsulation keys)
+///                      "HXEN" sparse-secret encapsulation keys, "HXSC" seeded ciphertext)
 /// version    UInt16   (currently 1)
 /// reserved   UInt16   (0)
 /// paramHash  UInt64   (CKKSParameters.parameterHash; a parameters file carries its own)
@@ -23,6 +23,7 @@ public enum SerializedKind: String, Sendable, CaseIterable {
     case plaintext = "HXPT"
     case secretKey = "HXSK"
     case encapsulationKeys = "HXEN"
+    case seededCiphertext = "HXSC"
 
     var magic: UInt32 {
         let bytes = Array(rawValue.utf8)

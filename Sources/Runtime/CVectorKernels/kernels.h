@@ -12,4 +12,9 @@ void hepexc_inverse_avx512(uint64_t *a, size_t n, uint64_t q, const uint64_t *ta
                            const hepexc_inverse_constants *c, int reduce);
 void hepexc_inverse_avx2(uint64_t *a, size_t n, uint64_t q, const uint64_t *table,
                          const hepexc_inverse_constants *c, int reduce);
+
+// ChaCha20 blocks (chacha.c, chacha_avx2.c, chacha_avx512.c): 8 words of 64 bits per block, in counter order.
+void hepexc_chacha20_scalar(const uint32_t key[8], uint64_t counter, size_t blocks, uint64_t *out);
+void hepexc_chacha20_x8_avx2(const uint32_t key[8], uint64_t counter, uint64_t *out);
+void hepexc_chacha20_x16_avx512(const uint32_t key[8], uint64_t counter, uint64_t *out);
 #endif

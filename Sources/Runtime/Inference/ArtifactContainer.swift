@@ -5,7 +5,7 @@ internal import HepexcCKKS
 /// (`Serialization.swift`), one word longer: every artifact also names its plan.
 /// ```
 /// magic      4 bytes  ("HXEK" evaluation keys, "HXCB" ciphertext batch)
-/// version    UInt16   (currently 1)
+/// version    UInt16   (1; ciphertext batches 2 since seeded tiles, 1 still read)
 /// reserved   UInt16   (0)
 /// paramHash  UInt64   (CKKSParameters.parameterHash of the plan's parameters)
 /// planHash   UInt64   (PlanBinding.planHash: FNV-1a of the plan's canonical bytes)
@@ -35,8 +35,11 @@ enum ArtifactContainer {
         Array(text.utf8).prefix(4).enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
     }
 
+    /// The newest version of each kind: what this build writes and the highest it reads.
+    static func newestVersion(_ kind: ArtifactKind) -> UInt16 { kind == .ciphertextBatch ? 2 : version }
+
     static func encode(_ kind: ArtifactKind, binding: PlanBinding, payload: [UInt64]) -> [UInt8] {
-        var words: [UInt64] = [UInt64(magic(kind.rawValue)) | UInt64(version) << 32, binding.parameterHash,
+        var words: [UInt64] = [UInt64(magic(kind.rawValue)) | UInt64(newestVersion(kind)) << 32, binding.parameterHash,
                                binding.planHash, UInt64(payload.count)]
         words.reserveCapacity(payload.count + headerWords + 1)
         words += payload
@@ -56,6 +59,12 @@ enum ArtifactContainer {
 
     /// Validates the container and returns the payload words.
     static func decode(_ bytes: [UInt8], expecting kind: ArtifactKind, binding: PlanBinding) throws(InferenceError) -> [UInt64] {
+        try decodeVersioned(bytes, expecting: kind, binding: binding).payload
+    }
+
+    /// Validates the container (any version from 1 to the kind's newest) and returns its version and payload words.
+    static func decodeVersioned(_ bytes: [UInt8], expecting kind: ArtifactKind,
+                                binding: PlanBinding) throws(InferenceError) -> (version: UInt16, payload: [UInt64]) {
         if bytes.count >= 4 {
             let found = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
             if kind == .evaluationKeys, found == magic(SerializedKind.secretKey.rawValue) { throw .secretKeyOnServer }
@@ -66,7 +75,7 @@ enum ArtifactContainer {
         }
         let words = WordBytes.words(of: bytes)
         let version = UInt16(truncatingIfNeeded: words[0] >> 32)
-        guard version == Self.version else { throw .unsupportedVersion(Int(version)) }
+        guard (1...newestVersion(kind)).contains(version) else { throw .unsupportedVersion(Int(version)) }
         guard words[3] == UInt64(words.count - headerWords - 1) else {
             throw .corrupted("payload length \(words[3]) does not match the file size")
         }
@@ -75,7 +84,7 @@ enum ArtifactContainer {
             throw .otherPlan(what: "set of CKKS parameters", expected: binding.parameterHash, found: words[1])
         }
         guard words[2] == binding.planHash else { throw .otherPlan(what: "plan", expected: binding.planHash, found: words[2]) }
-        return Array(words[headerWords..<(words.count - 1)])
+        return (version, Array(words[headerWords..<(words.count - 1)]))
     }
 }
 

@@ -60,7 +60,9 @@ public struct InferenceClient: Sendable {
     public func secretKeyBytes() -> [UInt8] { secretKey.serialized(context: prepared.context) }
 
     /// Encrypts `rows` (one feature vector per sample, in the data's order)
-    /// with the secret key, t3 samples per batch tile.
+    /// with the secret key, t3 samples per batch tile. Every ciphertext is
+    /// seeded (its `a` expanded from a fresh 256-bit seed drawn from the
+    /// CSPRNG), so the `.hect` carries `c_0` and the seed: half the upload.
     /// - Throws: `InferenceError.mismatch` for rows of the wrong width.
     public func encrypt(_ rows: [[Double]]) throws(InferenceError) -> CiphertextBatch {
         let plan = prepared.plan
@@ -70,16 +72,19 @@ public struct InferenceClient: Sendable {
         }
         let parameters = prepared.context.parameters
         var batches: [[BatchTile]] = []
+        var seeds: [[CiphertextSeed?]] = []
         do {
             var encryptor = try Encryptor(context: prepared.context, secretKey: secretKey)
             for start in stride(from: 0, to: rows.count, by: plan.tile.t3) {
                 let samples = Array(rows[start..<min(rows.count, start + plan.tile.t3)])
-                batches.append(try layout.encodeInput(samples).map { slots in
-                    .cipher(try encryptor.encrypt(slots, encoder: encoder, scale: parameters.defaultScale, level: plan.inputLevel))
-                })
+                let encrypted = try layout.encodeInput(samples).map { slots in
+                    try encryptor.encryptSeeded(slots, encoder: encoder, scale: parameters.defaultScale, level: plan.inputLevel)
+                }
+                batches.append(encrypted.map { .cipher($0.ciphertext) })
+                seeds.append(encrypted.map(\.seed))
             }
         } catch { throw InferenceError.wrapping(error) }
-        return CiphertextBatch(stage: .input, sampleCount: rows.count, batches: batches)
+        return CiphertextBatch(stage: .input, sampleCount: rows.count, batches: batches, seeds: seeds)
     }
 
     /// Decrypts the server's results into one output row per sample, in the

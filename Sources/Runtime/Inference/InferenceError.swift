@@ -34,7 +34,8 @@ public enum InferenceError: Error, Sendable, Equatable, CustomStringConvertible 
         case .corrupted(let reason):
             return "corrupted or truncated file: \(reason)"
         case .unsupportedVersion(let version):
-            return "unsupported format version \(version) (this build reads version \(ArtifactContainer.version))"
+            return "unsupported format version \(version) (this build reads evaluation keys version \(ArtifactContainer.version), "
+                + "ciphertext batches versions 1–\(ArtifactContainer.newestVersion(.ciphertextBatch)))"
         case .mismatch(let reason):
             return reason
         case .runtime(let error):

@@ -76,6 +76,16 @@ void hepexc_tensor52(uint64_t *c0, uint64_t *c1, uint64_t *c2, const uint64_t *a
 /// out[k] = a[k]·b[k] mod q (inputs in [0, q), q < 2^50; IFMA). count must be a multiple of 8.
 void hepexc_multiply52(uint64_t *out, const uint64_t *a, const uint64_t *b, size_t count, uint64_t q);
 
+/// The level of the ChaCha20 blocks: the supported one (AVX2 included: unlike the NTTs, ChaCha20
+/// gains from it), capped by `HEPEXC_ISA` when that names a level.
+int hepexc_chacha_isa(void);
+
+/// ChaCha20 (RFC 8439 §2.3 block function; key words 4–11 = `key`, words 12–13 = the 64-bit block
+/// counter, words 14–15 = 0) for blocks counter, counter + 1, …, counter + blocks − 1, each as
+/// 8 little-endian 64-bit words (word j = state words 2j, 2j + 1), block after block. The same
+/// words at every level; `isa` above what the CPU supports must not be passed.
+void hepexc_chacha20_blocks(int isa, const uint32_t key[8], uint64_t counter, size_t blocks, uint64_t *out);
+
 #ifdef __cplusplus
 }
 #endif
