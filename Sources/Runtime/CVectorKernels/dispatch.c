@@ -52,6 +52,20 @@ int hepexc_isa_environment_invalid(void) {
     return atomic_load(&environment_invalid);
 }
 
+static atomic_int fma_level = -1;
+
+int hepexc_fma_supported(void) {
+    int known = atomic_load_explicit(&fma_level, memory_order_relaxed);
+    if (known >= 0) return known;
+    int found = 0;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    found = __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2");
+#endif
+    atomic_store_explicit(&fma_level, found, memory_order_relaxed);
+    return found;
+}
+
 const char *hepexc_isa_name(int isa) {
     switch (isa) {
     case HEPEXC_ISA_AVX2: return "avx2";
@@ -67,6 +81,8 @@ void hepexc_ntt_forward(int isa, uint64_t *a, const uint64_t *source, size_t n, 
         hepexc_forward_ifma(a, source, n, q, table52, reduce);
     else if (isa >= HEPEXC_ISA_AVX512)
         hepexc_forward_avx512(a, source, n, q, table, reduce);
+    else if (q < HEPEXC_FMA_MODULUS_BOUND && hepexc_fma_supported())
+        hepexc_forward_avx2fma(a, source, n, q, table);
     else
         hepexc_forward_avx2(a, source, n, q, table, reduce);
 }
@@ -77,6 +93,8 @@ void hepexc_ntt_inverse(int isa, uint64_t *a, size_t n, uint64_t q, const uint64
         hepexc_inverse_ifma(a, n, q, table52, constants, reduce);
     else if (isa >= HEPEXC_ISA_AVX512)
         hepexc_inverse_avx512(a, n, q, table, constants, reduce);
+    else if (q < HEPEXC_FMA_MODULUS_BOUND && hepexc_fma_supported())
+        hepexc_inverse_avx2fma(a, n, q, table, constants);
     else
         hepexc_inverse_avx2(a, n, q, table, constants, reduce);
 }

@@ -12,4 +12,15 @@ void hepexc_inverse_avx512(uint64_t *a, size_t n, uint64_t q, const uint64_t *ta
                            const hepexc_inverse_constants *c, int reduce);
 void hepexc_inverse_avx2(uint64_t *a, size_t n, uint64_t q, const uint64_t *table,
                          const hepexc_inverse_constants *c, int reduce);
+
+/// Moduli below this bound use the AVX2 + FMA double-precision NTTs at the AVX2 level.
+#define HEPEXC_FMA_MODULUS_BOUND (UINT64_C(1) << 50)
+/// Below this bound the AVX2 + FMA NTTs skip the per-butterfly corrections (signed lazy values).
+#define HEPEXC_FMA_LAZY_MODULUS_BOUND (UINT64_C(1) << 45)
+/// 1 when the CPU has FMA3 (every AVX2 CPU in practice; checked anyway).
+int hepexc_fma_supported(void);
+/// Outputs always fully reduced, in [0, q).
+void hepexc_forward_avx2fma(uint64_t *a, const uint64_t *source, size_t n, uint64_t q, const uint64_t *table);
+void hepexc_inverse_avx2fma(uint64_t *a, size_t n, uint64_t q, const uint64_t *table,
+                            const hepexc_inverse_constants *c);
 #endif
