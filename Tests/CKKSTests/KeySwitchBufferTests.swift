@@ -3,7 +3,8 @@ import Testing
 import HepexcRing
 
 /// Key switching with pooled, reused temporaries (issue 17): the fused paths (the switch
-/// accumulated straight into the output ciphertext) give the same words as the unfused ones,
+/// accumulated straight into the output ciphertext) give the same words as the key switch
+/// returning `(d_0, d_1)` added afterwards (the previous code path),
 /// reused (dirty) buffers change nothing, concurrent callers get their own buffers, and the pool
 /// keeps no more than its limit.
 @Suite("Key-switch scratch buffers")
@@ -29,10 +30,18 @@ struct KeySwitchBufferTests {
         #expect(fused.polys[1].data == (tensor.polys[1] + d1).data)
         let error = zip(f.decrypt(fused), zip(x, y).map(*)).map { abs($0 - $1) }.max() ?? .infinity
         #expect(error < 1e-4, "mul+relin error \(error)")
-        // Rotation: plain key switch (pooled permuted input) = hoisted one.
+        // Rotation: σ(c_1) in a pooled array, d_0 added in place = the materialised reference.
         let rotated = try e.rotate(cx, by: 1)
+        let g = Automorphism.rotationElement(steps: 1, degree: f.context.parameters.degree)
+        let automorphism = try #require(e.automorphisms[g]), galois = try #require(e.galoisKeys?.keys[g])
+        let (r0, r1) = f.context.keySwitch(cx.polys[1].applying(automorphism), key: galois)
+        #expect(rotated.polys[0].data == (cx.polys[0].applying(automorphism) + r0).data)
+        #expect(rotated.polys[1].data == r1.data)
+        // Hoisted: the same against its own materialised reference.
         let hoisted = try e.rotateHoisted(cx, by: [1, 5])
-        #expect(rotated.polys.map(\.data) == hoisted[1]?.polys.map(\.data))
+        let (h0, h1) = f.context.keySwitch(f.context.decompose(cx.polys[1]), key: galois, automorphism: automorphism)
+        #expect(hoisted[1]?.polys[0].data == (cx.polys[0].applying(automorphism) + h0).data)
+        #expect(hoisted[1]?.polys[1].data == h1.data)
         let rotateError = zip(f.decrypt(rotated), (0..<slots).map { x[($0 + 1) % slots] }).map { abs($0 - $1) }.max() ?? .infinity
         #expect(rotateError < 1e-4, "rotate error \(rotateError)")
         // Again, now that the pool holds dirty buffers of every size: identical words.
