@@ -30,6 +30,8 @@ public final class CKKSContext: Sendable {
     let fft: SpecialFFT
     /// Multiprecision constants for decoding at each level.
     let composers: [CRTComposer]
+    /// Reused key-switching temporaries (up to 12 key-ring polynomials' worth kept).
+    let scratchPool: ScratchPool
 
     /// Builds all tables.
     /// - Parameters: `parameters` validated parameters; `threads` worker threads (default: all cores).
@@ -62,6 +64,7 @@ public final class CKKSContext: Sendable {
         self.specialProductModQ = q.map { qi in p.reduce(UInt64(1)) { qi.mulMod($0, qi.reduce($1.value)) } }
         self.fft = SpecialFFT(degree: n)
         self.composers = (0..<L).map { CRTComposer(moduli: Array(q[0...$0])) }
+        self.scratchPool = ScratchPool(limitWords: 12 * (L + K) * n)
     }
 
     /// The number of cores (`sysconf(_SC_NPROCESSORS_ONLN)`).

@@ -4,11 +4,16 @@ import CHepexcVector
 
 extension Evaluator {
     /// Fused tensor product, parallel over limbs; the middle term uses one reduction.
-    static func tensor(_ a0: Poly<Eval>, _ a1: Poly<Eval>, _ b0: Poly<Eval>, _ b1: Poly<Eval>)
-        -> (Poly<Eval>, Poly<Eval>, Poly<Eval>) {
+    /// - Parameter pool: where `c_2`'s array comes from (give it back after use), else fresh.
+    static func tensor(_ a0: Poly<Eval>, _ a1: Poly<Eval>, _ b0: Poly<Eval>, _ b1: Poly<Eval>,
+                       pool: ScratchPool? = nil) -> (Poly<Eval>, Poly<Eval>, Poly<Eval>) {
         let ring = a0.context
         let n = ring.degree
-        var c0 = Poly<Eval>(zeroIn: ring), c1 = c0, c2 = c0
+        let count = a0.data.count
+        // Every word is written below.
+        var c0 = Poly<Eval>(context: ring, data: uninitializedWords(count))
+        var c1 = Poly<Eval>(context: ring, data: uninitializedWords(count))
+        var c2 = Poly<Eval>(context: ring, data: pool?.take(count) ?? uninitializedWords(count))
         a0.data.withUnsafeBufferPointer { pa0 in
         a1.data.withUnsafeBufferPointer { pa1 in
         b0.data.withUnsafeBufferPointer { pb0 in

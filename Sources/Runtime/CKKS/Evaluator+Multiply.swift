@@ -17,8 +17,9 @@ extension Evaluator {
     public func relinearize(_ ct: Ciphertext) throws -> Ciphertext {
         try checkSize(ct, 3)
         guard let key = relinearizationKey else { throw HEError.missingRelinearizationKey }
-        let (d0, d1) = context.keySwitch(ct.polys[2], key: key.key)
-        return Ciphertext(polys: [ct.polys[0] + d0, ct.polys[1] + d1], scale: ct.scale)
+        var c0 = ct.polys[0], c1 = ct.polys[1]
+        context.keySwitchAdding(ct.polys[2], key: key.key, to: &c0, &c1)
+        return Ciphertext(polys: [c0, c1], scale: ct.scale)
     }
 
     /// `relinearize(multiply(lhs, rhs))`, accumulating into the fresh tensor in place.
@@ -27,11 +28,11 @@ extension Evaluator {
         guard lhs.level == rhs.level else { throw HEError.levelMismatch(lhs: lhs.level, rhs: rhs.level) }
         guard lhs.polys[0].context.moduli == rhs.polys[0].context.moduli else { throw HEError.parameterMismatch }
         try checkSize(lhs, 2); try checkSize(rhs, 2)
-        let (t0, t1, c2) = Self.tensor(lhs.polys[0], lhs.polys[1], rhs.polys[0], rhs.polys[1])
-        var c0 = t0, c1 = t1
-        let (d0, d1) = context.keySwitch(c2, key: key.key)
-        c0 += d0
-        c1 += d1
+        var (c0, c1, c2) = Self.tensor(lhs.polys[0], lhs.polys[1], rhs.polys[0], rhs.polys[1],
+                                       pool: context.scratchPool)
+        context.keySwitchAdding(c2, key: key.key, to: &c0, &c1)
+        context.scratchPool.give(c2.data)
+        c2.data = []
         return Ciphertext(polys: [c0, c1], scale: lhs.scale * rhs.scale)
     }
 

@@ -21,8 +21,7 @@ extension Evaluator {
             throw HEError.missingGaloisKey(galoisElement: g)
         }
         var c0 = ct.polys[0].applying(automorphism)
-        let (d0, d1) = context.keySwitch(ct.polys[1].applying(automorphism), key: key)
-        c0 += d0
+        let d1 = context.keySwitchAdding(permuting: ct.polys[1], automorphism, key: key, to: &c0)
         return Ciphertext(polys: [c0, d1], scale: ct.scale)
     }
 
@@ -50,9 +49,8 @@ extension Evaluator {
             guard let automorphism = automorphisms[g], let key = galoisKeys?.keys[g] else {
                 throw HEError.missingGaloisKey(galoisElement: g)
             }
-            let (d0, d1) = context.keySwitch(decomposition, key: key, automorphism: automorphism)
             var c0 = ct.polys[0].applying(automorphism)
-            c0 += d0
+            let d1 = context.keySwitchAdding(decomposition, key: key, automorphism: automorphism, to: &c0)
             results[step] = Ciphertext(polys: [c0, d1], scale: ct.scale)
         }
         return results

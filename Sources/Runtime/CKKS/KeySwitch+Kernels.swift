@@ -22,15 +22,24 @@ extension CKKSContext {
         e <= level ? e : parameters.ciphertextModuli.count + (e - level - 1)
     }
 
-    /// Prepared ModUp inputs: `y` limbs for every digit, flat (limb i at offset i·N). With
-    /// one prime per digit `y` is just the coefficient form, so nothing is copied.
-    private func prepareDigits(_ c: Poly<Eval>) -> [UInt64] {
-        let level = c.limbCount - 1
-        let coefficients = c.inverseNTT()
-        if modUp[level].allSatisfy({ $0.digit.count == 1 }) { return coefficients.data }
+    /// Prepared ModUp inputs of the level-ℓ limbs at `input` (evaluation form): `y` limbs for
+    /// every digit, flat (limb i at offset i·N), in a pooled array the caller gives back. With
+    /// one prime per digit `y` is just the coefficient form.
+    private func prepareDigits(_ input: UnsafePointer<UInt64>, level: Int) -> [UInt64] {
         let n = parameters.degree
-        var y = coefficients.data
-        coefficients.data.withUnsafeBufferPointer { input in
+        let count = (level + 1) * n
+        var coefficients = scratchPool.take(count)
+        coefficients.withUnsafeMutableBufferPointer { buffer in
+            let box = UncheckedSendableBox((input, buffer.baseAddress!))
+            parallelism.forEach(level + 1) { i in
+                let (source, destination) = box.value
+                (destination + i * n).update(from: source + i * n, count: n)
+                tables[i].inverse(destination + i * n)
+            }
+        }
+        if modUp[level].allSatisfy({ $0.digit.count == 1 }) { return coefficients }
+        var y = scratchPool.take(count)
+        coefficients.withUnsafeBufferPointer { input in
             y.withUnsafeMutableBufferPointer { out in
                 for digit in modUp[level] {
                     let offset = digit.digit.lowerBound * n
@@ -38,6 +47,7 @@ extension CKKSContext {
                 }
             }
         }
+        scratchPool.give(coefficients)
         return y
     }
 
@@ -164,28 +174,104 @@ extension CKKSContext {
     /// `d_0 + d_1·s ≈ c·s'` for the key from `s'` to `s`.
     func keySwitch(_ c: Poly<Eval>, key: KeySwitchKey) -> (Poly<Eval>, Poly<Eval>) {
         let level = c.limbCount - 1
+        let count = c.data.count
+        var d0 = uninitializedWords(count), d1 = uninitializedWords(count)
+        withPointers(c.data, c.data, c.data) { input, _, _ in
+            withMutablePointers(&d0, &d1) { out0, out1 in
+                keySwitch(input, level: level, key: key, into: KeySwitchOutput(out0, accumulate: false),
+                          KeySwitchOutput(out1, accumulate: false))
+            }
+        }
+        return (Poly<Eval>(context: levels[level], data: d0), Poly<Eval>(context: levels[level], data: d1))
+    }
+
+    /// Adds the key switch of `c` to `(acc0, acc1)` (all at the level of `c`, evaluation form):
+    /// `acc0 += d_0`, `acc1 += d_1` without materialising `d_0`, `d_1`.
+    func keySwitchAdding(_ c: Poly<Eval>, key: KeySwitchKey, to acc0: inout Poly<Eval>, _ acc1: inout Poly<Eval>) {
+        precondition(acc0.data.count == c.data.count && acc1.data.count == c.data.count, "level mismatch")
+        withPointers(c.data, c.data, c.data) { input, _, _ in
+            withMutablePointers(&acc0.data, &acc1.data) { out0, out1 in
+                keySwitch(input, level: c.limbCount - 1, key: key, into: KeySwitchOutput(out0, accumulate: true),
+                          KeySwitchOutput(out1, accumulate: true))
+            }
+        }
+    }
+
+    /// The key switch of `σ(c)` for a rotation: adds `d_0` to `acc0` and returns `d_1`
+    /// (`σ(c)` itself only lives in a pooled array).
+    func keySwitchAdding(permuting c: Poly<Eval>, _ automorphism: Automorphism, key: KeySwitchKey,
+                         to acc0: inout Poly<Eval>) -> Poly<Eval> {
+        let level = c.limbCount - 1
         let n = parameters.degree
-        let extCount = level + 1 + parameters.specialModuli.count
-        let digitCount = modUp[level].count
-        let prepared = prepareDigits(c)
-        var d0 = uninitializedWords(extCount * n), d1 = uninitializedWords(extCount * n)
-        let workers = min(parallelism.threads, extCount)
-        var scratch = uninitializedWords(workers * digitCount * n)
-        withPointers(prepared, c.data, key.data) { prep, input, kdata in
-            withMutablePointers(&scratch, &d0, &d1) { s, out0, out1 in
-                let box = UncheckedSendableBox((prep, input, kdata, s, out0, out1))
-                parallelism.forEach(workers) { w in
-                    let (prep, input, kdata, s, out0, out1) = box.value
-                    let mine = s + w * digitCount * n
-                    for e in stride(from: w, to: extCount, by: workers) {
-                        modUpLimb(e, level: level, input: input, prepared: prep, out: mine)
-                        innerProductLimb(e, level: level, digits: mine, digitCount: digitCount, key: key,
-                                         keyData: kdata, permutation: nil, out0: out0 + e * n, out1: out1 + e * n)
+        let count = c.data.count
+        precondition(acc0.data.count == count && automorphism.sourceIndex.count == n, "level mismatch")
+        var permuted = scratchPool.take(count)
+        var d1 = uninitializedWords(count)
+        c.data.withUnsafeBufferPointer { source in
+            automorphism.sourceIndex.withUnsafeBufferPointer { index in
+                permuted.withUnsafeMutableBufferPointer { destination in
+                    let box = UncheckedSendableBox((source.baseAddress!, destination.baseAddress!, index.baseAddress!))
+                    parallelism.forEach(level + 1) { limb in
+                        let (source, destination, index) = box.value
+                        let s = source + limb * n, d = destination + limb * n
+                        for k in 0..<n { d[k] = s[Int(index[k])] }
                     }
                 }
             }
         }
-        return (modDownToLevel(&d0, level: level), modDownToLevel(&d1, level: level))
+        withPointers(permuted, permuted, permuted) { input, _, _ in
+            withMutablePointers(&acc0.data, &d1) { out0, out1 in
+                keySwitch(input, level: level, key: key, into: KeySwitchOutput(out0, accumulate: true),
+                          KeySwitchOutput(out1, accumulate: false))
+            }
+        }
+        scratchPool.give(permuted)
+        return Poly<Eval>(context: levels[level], data: d1)
+    }
+
+    /// The hoisted key switch of `σ(c)`: adds `d_0` to `acc0` and returns `d_1`.
+    func keySwitchAdding(_ decomposition: Decomposition, key: KeySwitchKey, automorphism: Automorphism?,
+                         to acc0: inout Poly<Eval>) -> Poly<Eval> {
+        let count = (decomposition.level + 1) * parameters.degree
+        precondition(acc0.data.count == count, "level mismatch")
+        var d1 = uninitializedWords(count)
+        withMutablePointers(&acc0.data, &d1) { out0, out1 in
+            keySwitch(decomposition, key: key, automorphism: automorphism,
+                      into: KeySwitchOutput(out0, accumulate: true), KeySwitchOutput(out1, accumulate: false))
+        }
+        return Poly<Eval>(context: levels[decomposition.level], data: d1)
+    }
+
+    /// The key switch of the level-ℓ limbs at `input` (evaluation form) into `out0`, `out1`
+    /// (ℓ + 1 limbs each). Every temporary comes from `scratchPool`.
+    func keySwitch(_ input: UnsafePointer<UInt64>, level: Int, key: KeySwitchKey,
+                   into out0: KeySwitchOutput, _ out1: KeySwitchOutput) {
+        let n = parameters.degree
+        let extCount = level + 1 + parameters.specialModuli.count
+        let digitCount = modUp[level].count
+        let prepared = prepareDigits(input, level: level)
+        var extended = scratchPool.take(2 * extCount * n)
+        let workers = min(parallelism.threads, extCount)
+        var scratch = scratchPool.take(workers * digitCount * n)
+        withPointers(prepared, prepared, key.data) { prep, _, kdata in
+            withMutablePointers(&scratch, &extended) { s, ext in
+                let box = UncheckedSendableBox((prep, input, kdata, s, ext, ext + extCount * n))
+                parallelism.forEach(workers) { w in
+                    let (prep, input, kdata, s, ext0, ext1) = box.value
+                    let mine = s + w * digitCount * n
+                    for e in stride(from: w, to: extCount, by: workers) {
+                        modUpLimb(e, level: level, input: input, prepared: prep, out: mine)
+                        innerProductLimb(e, level: level, digits: mine, digitCount: digitCount, key: key,
+                                         keyData: kdata, permutation: nil, out0: ext0 + e * n, out1: ext1 + e * n)
+                    }
+                }
+                modDownToLevel(ext, level: level, into: out0)
+                modDownToLevel(ext + extCount * n, level: level, into: out1)
+            }
+        }
+        scratchPool.give(prepared)
+        scratchPool.give(scratch)
+        scratchPool.give(extended)
     }
 
     /// Hoisting: the ModUp of `c`, shared by many rotations.
@@ -194,11 +280,11 @@ extension CKKSContext {
         let n = parameters.degree
         let extCount = level + 1 + parameters.specialModuli.count
         let digitCount = modUp[level].count
-        let prepared = prepareDigits(c)
         var data = uninitializedWords(extCount * digitCount * n)
-        var unused: [UInt64] = [0], unused2: [UInt64] = [0]
-        withPointers(prepared, c.data, unused2) { prep, input, _ in
-            withMutablePointers(&data, &unused, &unused2) { out, _, _ in
+        let prepared = c.data.withUnsafeBufferPointer { prepareDigits($0.baseAddress!, level: level) }
+        withPointers(prepared, c.data, prepared) { prep, input, _ in
+            data.withUnsafeMutableBufferPointer { outBuffer in
+                let out = outBuffer.baseAddress!
                 let box = UncheckedSendableBox((prep, input, out))
                 parallelism.forEach(extCount) { e in
                     let (prep, input, out) = box.value
@@ -206,90 +292,70 @@ extension CKKSContext {
                 }
             }
         }
+        scratchPool.give(prepared)
         return Decomposition(level: level, digitCount: digitCount, data: data)
     }
 
     /// Key-switches `σ(c)` from a hoisted decomposition of `c` (σ given as an evaluation-form permutation).
     func keySwitch(_ decomposition: Decomposition, key: KeySwitchKey, automorphism: Automorphism?) -> (Poly<Eval>, Poly<Eval>) {
+        let count = (decomposition.level + 1) * parameters.degree
+        var d0 = uninitializedWords(count), d1 = uninitializedWords(count)
+        withMutablePointers(&d0, &d1) { out0, out1 in
+            keySwitch(decomposition, key: key, automorphism: automorphism,
+                      into: KeySwitchOutput(out0, accumulate: false), KeySwitchOutput(out1, accumulate: false))
+        }
+        let ring = levels[decomposition.level]
+        return (Poly<Eval>(context: ring, data: d0), Poly<Eval>(context: ring, data: d1))
+    }
+
+    /// The hoisted key switch of `σ(c)` into `out0`, `out1` (ℓ + 1 limbs each).
+    func keySwitch(_ decomposition: Decomposition, key: KeySwitchKey, automorphism: Automorphism?,
+                   into out0: KeySwitchOutput, _ out1: KeySwitchOutput) {
         let level = decomposition.level
         let n = parameters.degree
         let extCount = level + 1 + parameters.specialModuli.count
         let digitCount = decomposition.digitCount
-        var d0 = uninitializedWords(extCount * n), d1 = uninitializedWords(extCount * n)
+        var extended = scratchPool.take(2 * extCount * n)
         let permutation = automorphism?.sourceIndex ?? [0]
-        var unused: [UInt64] = [0]
-        withPointers(decomposition.data, key.data, unused) { input, kdata, _ in
+        withPointers(decomposition.data, key.data, key.data) { input, kdata, _ in
             permutation.withUnsafeBufferPointer { perm in
-                withMutablePointers(&d0, &d1, &unused) { out0, out1, _ in
-                    let box = UncheckedSendableBox((input, kdata, perm.baseAddress!, out0, out1))
+                extended.withUnsafeMutableBufferPointer { extBuffer in
+                    let ext = extBuffer.baseAddress!
+                    let box = UncheckedSendableBox((input, kdata, perm.baseAddress!, ext, ext + extCount * n))
                     parallelism.forEach(extCount) { e in
-                        let (input, kdata, p, out0, out1) = box.value
+                        let (input, kdata, p, ext0, ext1) = box.value
                         innerProductLimb(e, level: level, digits: input + e * digitCount * n, digitCount: digitCount,
                                          key: key, keyData: kdata, permutation: automorphism == nil ? nil : p,
-                                         out0: out0 + e * n, out1: out1 + e * n)
+                                         out0: ext0 + e * n, out1: ext1 + e * n)
                     }
+                    modDownToLevel(ext, level: level, into: out0)
+                    modDownToLevel(ext + extCount * n, level: level, into: out1)
                 }
             }
         }
-        return (modDownToLevel(&d0, level: level), modDownToLevel(&d1, level: level))
+        scratchPool.give(extended)
     }
 
-    /// ModDown: divides an extended polynomial (q_0 … q_ℓ, P limbs) by P with rounding.
-    private func modDownToLevel(_ data: inout [UInt64], level: Int) -> Poly<Eval> {
-        let n = parameters.degree
+    /// ModDown: divides an extended polynomial (q_0 … q_ℓ, P limbs; the P limbs are
+    /// overwritten) by P with rounding, into `output`'s ℓ + 1 limbs.
+    private func modDownToLevel(_ data: UnsafeMutablePointer<UInt64>, level: Int, into output: KeySwitchOutput) {
         let keep = level + 1
         let dropTables = Array(tables[parameters.ciphertextModuli.count...])
-        modDown.apply(&data, keepCount: keep, degree: n, keepTables: Array(tables[0..<keep]),
-                      dropTables: dropTables, parallelism: parallelism)
-        data.removeLast(data.count - keep * n)
-        return Poly<Eval>(context: levels[level], data: data)
+        modDown.apply(data, keepCount: keep, degree: parameters.degree, keepTables: Array(tables[0..<keep]),
+                      dropTables: dropTables, parallelism: parallelism, output: output.pointer,
+                      accumulate: output.accumulate, pool: scratchPool)
     }
 }
 
-extension DivideAndRound {
-    /// `round(x / D)` in place: `data` holds `keepCount` keep limbs then `drop.count` drop limbs
-    /// (evaluation form, reduced); the first `keepCount` limbs receive the result.
-    func apply(_ data: inout [UInt64], keepCount: Int, degree n: Int, keepTables: [NTTTables],
-               dropTables: [NTTTables], parallelism: Parallelism) {
-        let dropCount = drop.count
-        var y = uninitializedWords(dropCount * n)
-        data.withUnsafeMutableBufferPointer { buffer in
-            let x = buffer.baseAddress!
-            // The drop limbs to coefficient form, plus ⌊D/2⌋ so that truncation becomes rounding.
-            let dropBase = x + keepCount * n
-            let boxed = UncheckedSendableBox(dropBase)
-            parallelism.forEach(dropCount) { m in
-                let limb = boxed.value + m * n
-                dropTables[m].inverse(limb)
-                let d = drop[m], half = halfModDrop[m]
-                for k in 0..<n { limb[k] = d.addMod(limb[k], half) }
-            }
-            y.withUnsafeMutableBufferPointer { yb in
-                converter.prepare(input: dropBase, into: yb.baseAddress!, degree: n)
-            }
-            let workers = min(parallelism.threads, keepCount)
-            var scratch = uninitializedWords(workers * n)
-            y.withUnsafeBufferPointer { yb in
-                scratch.withUnsafeMutableBufferPointer { sb in
-                    let box = UncheckedSendableBox((x, yb.baseAddress!, sb.baseAddress!))
-                    parallelism.forEach(workers) { w in
-                        let (x, yp, s) = box.value
-                        let temp = s + w * n
-                        for i in stride(from: w, to: keepCount, by: workers) {
-                            let q = keep[i].value
-                            converter.accumulate(y: yp, target: i, into: temp, degree: n, overflow: nil)
-                            let shift = q &- halfModKeep[i]
-                            for k in 0..<n { temp[k] = temp[k] &+ shift }  // [0, 2q)
-                            keepTables[i].forward(temp, reduceOutput: false)  // [0, 4q)
-                            let inv = inverse[i]
-                            let limb = x + i * n
-                            let fourQ = q &* 4
-                            for k in 0..<n { limb[k] = inv.multiply(limb[k] &+ fourQ &- temp[k], modulus: q) }
-                        }
-                    }
-                }
-            }
-        }
+/// Where a key switch puts one of its two result polynomials: written to `pointer`, or added
+/// to the residues there (mod each limb's prime).
+struct KeySwitchOutput {
+    let pointer: UnsafeMutablePointer<UInt64>
+    let accumulate: Bool
+
+    init(_ pointer: UnsafeMutablePointer<UInt64>, accumulate: Bool) {
+        self.pointer = pointer
+        self.accumulate = accumulate
     }
 }
 
@@ -316,5 +382,13 @@ func withMutablePointers<R>(_ a: inout [UInt64], _ b: inout [UInt64], _ c: inout
         b.withUnsafeMutableBufferPointer { pb in
             c.withUnsafeMutableBufferPointer { pc in body(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!) }
         }
+    }
+}
+
+/// Mutable base addresses of two distinct arrays for the duration of `body`.
+func withMutablePointers<R>(_ a: inout [UInt64], _ b: inout [UInt64],
+                            _ body: (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<UInt64>) -> R) -> R {
+    a.withUnsafeMutableBufferPointer { pa in
+        b.withUnsafeMutableBufferPointer { pb in body(pa.baseAddress!, pb.baseAddress!) }
     }
 }

@@ -33,9 +33,10 @@ int hepexc_isa_active(void) {
     int level = atomic_load_explicit(&active_level, memory_order_acquire);
     if (level >= 0) return level;
     const int supported = hepexc_isa_supported();
-    // On AVX2-only CPUs the default stays scalar: the AVX2 kernels (64×64-bit products from
-    // 32×32-bit ones) measured no faster than the Swift kernels' mulx (docs/benchmarks.md).
-    level = supported == HEPEXC_ISA_AVX2 ? HEPEXC_ISA_SCALAR : supported;
+    // On AVX2-only CPUs without FMA the default stays scalar: the integer AVX2 kernels (64×64-bit
+    // products from 32×32-bit ones) measured no faster than the Swift kernels' mulx. With FMA the
+    // double-precision NTTs are faster (docs/benchmarks.md, issue 17).
+    level = supported == HEPEXC_ISA_AVX2 && !hepexc_fma_supported() ? HEPEXC_ISA_SCALAR : supported;
     const char *requested = getenv("HEPEXC_ISA");
     if (requested != NULL && requested[0] != '\0') {
         int wanted = parse_level(requested);
@@ -52,6 +53,20 @@ int hepexc_isa_environment_invalid(void) {
     return atomic_load(&environment_invalid);
 }
 
+static atomic_int fma_level = -1;
+
+int hepexc_fma_supported(void) {
+    int known = atomic_load_explicit(&fma_level, memory_order_relaxed);
+    if (known >= 0) return known;
+    int found = 0;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    found = __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2");
+#endif
+    atomic_store_explicit(&fma_level, found, memory_order_relaxed);
+    return found;
+}
+
 const char *hepexc_isa_name(int isa) {
     switch (isa) {
     case HEPEXC_ISA_AVX2: return "avx2";
@@ -61,12 +76,17 @@ const char *hepexc_isa_name(int isa) {
     }
 }
 
+// NTT kernels by level and modulus: IFMA below 2^50 at `ifma`; the AVX2 + FMA double-precision
+// kernels below 2^45 at `avx512` and `ifma` (faster than the emulated 64-bit AVX-512 high product)
+// and below 2^50 at `avx2`; otherwise the 64-bit AVX-512 or integer AVX2 kernels.
 void hepexc_ntt_forward(int isa, uint64_t *a, const uint64_t *source, size_t n, uint64_t q,
                         const uint64_t *table, const uint64_t *table52, int reduce) {
     if (isa >= HEPEXC_ISA_IFMA && table52 != NULL && q < HEPEXC_IFMA_MODULUS_BOUND)
         hepexc_forward_ifma(a, source, n, q, table52, reduce);
-    else if (isa >= HEPEXC_ISA_AVX512)
+    else if (isa >= HEPEXC_ISA_AVX512 && !(q < HEPEXC_FMA_LAZY_MODULUS_BOUND && hepexc_fma_supported()))
         hepexc_forward_avx512(a, source, n, q, table, reduce);
+    else if (q < HEPEXC_FMA_MODULUS_BOUND && hepexc_fma_supported())
+        hepexc_forward_avx2fma(a, source, n, q, table);
     else
         hepexc_forward_avx2(a, source, n, q, table, reduce);
 }
@@ -75,8 +95,10 @@ void hepexc_ntt_inverse(int isa, uint64_t *a, size_t n, uint64_t q, const uint64
                         const uint64_t *table52, const hepexc_inverse_constants *constants, int reduce) {
     if (isa >= HEPEXC_ISA_IFMA && table52 != NULL && q < HEPEXC_IFMA_MODULUS_BOUND)
         hepexc_inverse_ifma(a, n, q, table52, constants, reduce);
-    else if (isa >= HEPEXC_ISA_AVX512)
+    else if (isa >= HEPEXC_ISA_AVX512 && !(q < HEPEXC_FMA_LAZY_MODULUS_BOUND && hepexc_fma_supported()))
         hepexc_inverse_avx512(a, n, q, table, constants, reduce);
+    else if (q < HEPEXC_FMA_MODULUS_BOUND && hepexc_fma_supported())
+        hepexc_inverse_avx2fma(a, n, q, table, constants);
     else
         hepexc_inverse_avx2(a, n, q, table, constants, reduce);
 }

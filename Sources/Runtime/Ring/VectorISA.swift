@@ -3,13 +3,14 @@ internal import CHepexcVector
 /// The instruction-set level of the vector kernels (`CHepexcVector`), lowest first.
 ///
 /// Chosen once per process from CPUID: the best level the CPU supports (but `scalar` on
-/// AVX2-only CPUs, where the AVX2 kernels measured no faster), or the level the environment
+/// AVX2-only CPUs without FMA, where the integer AVX2 kernels measured no faster), or the level the environment
 /// variable `HEPEXC_ISA=scalar|avx2|avx512|ifma` names, capped at the CPU's. Every level gives
 /// the same reduced results bit for bit.
 public enum VectorISA: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
     /// The Swift kernels.
     case scalar = 0
-    /// AVX2, four 64-bit lanes with 64×64-bit products built from 32×32-bit ones.
+    /// AVX2, four lanes: double-precision FMA NTTs for moduli below 2^50 (exact products split
+    /// into high and low doubles), else 64×64-bit products built from 32×32-bit ones.
     case avx2 = 1
     /// AVX-512 F/DQ/VL/BW: eight lanes, 64-bit low product, emulated high product.
     case avx512 = 2

@@ -25,7 +25,7 @@ enum {
 int hepexc_isa_supported(void);
 
 /// The level the kernels use, chosen once on first use: `min(supported, HEPEXC_ISA)` when the
-/// variable names a level, else the supported one — except `scalar` on AVX2-only CPUs.
+/// variable names a level, else the supported one — except `scalar` on AVX2-only CPUs without FMA.
 int hepexc_isa_active(void);
 
 /// 1 when `HEPEXC_ISA` is set to an unknown name (the active level is then the supported one).
