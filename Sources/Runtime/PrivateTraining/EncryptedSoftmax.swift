@@ -51,13 +51,17 @@ public struct EncryptedSoftmax<Base: HEBackend> {
         var error = try evaluator.add(evaluator.multiply(sum, negated), constant: 1)
         for iteration in 0..<iterations {
             error = try evaluator.ensure(error, levels: 1, for: "Goldschmidt", bound: 2)
-            y = try evaluator.ensure(y, levels: 1, for: "Goldschmidt", bound: 2 / low)
+            y = try evaluator.ensure(y, levels: 1, for: "Goldschmidt", bound: 2 / low, valid: classColumns)
             let next = try evaluator.multiply(y, evaluator.add(error, constant: 1))
             if iteration + 1 < iterations { error = try evaluator.square(error) }
             y = next
         }
         return y
     }
+
+    /// Columns 0..<c, where inverses are valid (elsewhere an inverse of 0
+    /// doubles at every Goldschmidt step): what a bootstrap refresh keeps.
+    var classColumns: (mask: [Double], key: String) { (layout.columnRangeMask(upTo: layout.paddedClasses), "sm.classes") }
 
     /// The last numerator (duplicated class columns) and inverse whose
     /// product is the probabilities.
@@ -68,7 +72,7 @@ public struct EncryptedSoftmax<Base: HEBackend> {
                                              for: "softmax normalisation", bound: 2)
         var inverse = try evaluator.ensure(inverseSum(numerator, low: f.inverseLow, high: f.inverseHigh,
                                                       iterations: f.iterations), levels: 2, for: "softmax normalisation",
-                                           bound: 2 / f.inverseLow)
+                                           bound: 2 / f.inverseLow, valid: classColumns)
         for _ in 0..<f.sharpenings {
             let p = try evaluator.ensure(evaluator.multiply(numerator, inverse), levels: 2, for: "softmax sharpening", bound: 2)
             let clean = try evaluator.multiply(p, plain: layout.columnRangeMask(upTo: c), key: "sm.clean")
@@ -77,7 +81,7 @@ public struct EncryptedSoftmax<Base: HEBackend> {
                                              for: "softmax sharpening", bound: 2)
             inverse = try evaluator.ensure(inverseSum(numerator, low: f.sharpenLow, high: f.sharpenHigh,
                                                       iterations: f.sharpenIterations), levels: 2, for: "softmax sharpening",
-                                           bound: 2 / f.sharpenLow)
+                                           bound: 2 / f.sharpenLow, valid: classColumns)
         }
         return (numerator, inverse)
     }

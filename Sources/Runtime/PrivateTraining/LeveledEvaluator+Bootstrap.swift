@@ -4,9 +4,10 @@ internal import HepexcExecutor
 extension LeveledEvaluator {
     /// `RefreshMode.bootstrap`: the server refreshes `ciphertext` itself.
     ///
-    /// 1. One ct×constant 1/B and a rescale (the reserved level): the value
-    ///    enters the bootstrap's range [−1, 1], on the scale Δ_L of the top
-    ///    level L = the bootstrap's output level.
+    /// 1. One ct×constant 1/B (ct×plaintext 1/B·mask when `valid` is given)
+    ///    and a rescale (the reserved level): the value enters the
+    ///    bootstrap's range [−1, 1], on the scale Δ_L of the top level
+    ///    L = the bootstrap's output level.
     /// 2. The bootstrap: the same message at level L, with the input's scale
     ///    Δ_L — exactly the ladder's.
     /// 3. A multiplication by the integer B at scale 1 (no level): the value
@@ -17,7 +18,7 @@ extension LeveledEvaluator {
     /// (which sees the values); under CKKS the client checks the decrypted
     /// head against B/2 after every epoch (`EncryptedTrainer`).
     func bootstrapRefresh(_ ciphertext: Ciphertext, for operation: String,
-                          bound: Double?) throws(PrivateTrainingError) -> Ciphertext {
+                          bound: Double?, valid: (mask: [Double], key: String)?) throws(PrivateTrainingError) -> Ciphertext {
         guard let bootstrapper else {
             throw PrivateTrainingError.bootstrapNotPossible("no bootstrapper was set up for \(operation)")
         }
@@ -30,9 +31,14 @@ extension LeveledEvaluator {
         let clock = ContinuousClock(), start = clock.now
         defer { refreshSeconds += (clock.now - start).seconds }
         let top = bootstrapper.levelAfter
-        let scaled = try run {
-            let factor = scales[top] * backend.modulus(atLevel: current) / backend.scale(of: ciphertext)
-            return try backend.rescale(backend.multiply(ciphertext, constant: 1 / b, scale: factor))
+        let factor = scales[top] * backend.modulus(atLevel: current) / backend.scale(of: ciphertext)
+        let scaled: Ciphertext
+        if let valid {
+            let plain = try plaintext(valid.mask.map { $0 / b }, key: "bootstrap.\(valid.key).\(b).\(factor)", level: current,
+                                      scale: factor, purpose: .mask)
+            scaled = try run { try backend.rescale(backend.multiply(ciphertext, plain: plain)) }
+        } else {
+            scaled = try run { try backend.rescale(backend.multiply(ciphertext, constant: 1 / b, scale: factor)) }
         }
         let refreshed: Ciphertext
         do {

@@ -86,11 +86,15 @@ public final class LeveledEvaluator<Base: HEBackend> {
     ///
     /// - Parameter bound: with bootstrapping, the largest magnitude the
     ///   ciphertext can hold (default: the bootstrapper's B).
-    public func refresh(_ ciphertext: Ciphertext, for operation: String,
-                        bound: Double? = nil) throws(PrivateTrainingError) -> Ciphertext {
+    ///   - valid: with bootstrapping, the slots that hold values (a 0/1 mask
+    ///     and its cache key): the others are cleared on the way in, so
+    ///     garbage there (an inverse of 0 grows without bound) cannot push
+    ///     the bootstrap out of its range.
+    public func refresh(_ ciphertext: Ciphertext, for operation: String, bound: Double? = nil,
+                        valid: (mask: [Double], key: String)? = nil) throws(PrivateTrainingError) -> Ciphertext {
         switch refreshMode {
         case .none: throw PrivateTrainingError.outOfLevels(operation: operation)
-        case .bootstrap: return try bootstrapRefresh(ciphertext, for: operation, bound: bound)
+        case .bootstrap: return try bootstrapRefresh(ciphertext, for: operation, bound: bound, valid: valid)
         case .client:
             ledger.refreshes += 1
             let clock = ContinuousClock(), start = clock.now
@@ -106,11 +110,11 @@ public final class LeveledEvaluator<Base: HEBackend> {
     public var reservedLevels: Int { refreshMode == .bootstrap ? 1 : 0 }
 
     /// `ciphertext` with at least `levels` levels left (above the reserved
-    /// ones), refreshed if needed; `bound` as in ``refresh(_:for:bound:)``.
-    public func ensure(_ ciphertext: Ciphertext, levels: Int, for operation: String,
-                       bound: Double? = nil) throws(PrivateTrainingError) -> Ciphertext {
+    /// ones), refreshed if needed; `bound`, `valid` as in ``refresh(_:for:bound:valid:)``.
+    public func ensure(_ ciphertext: Ciphertext, levels: Int, for operation: String, bound: Double? = nil,
+                       valid: (mask: [Double], key: String)? = nil) throws(PrivateTrainingError) -> Ciphertext {
         if level(ciphertext) >= levels + reservedLevels { return ciphertext }
-        let fresh = try refresh(ciphertext, for: operation, bound: bound)
+        let fresh = try refresh(ciphertext, for: operation, bound: bound, valid: valid)
         if refreshMode == .bootstrap, level(fresh) < levels + reservedLevels {
             throw PrivateTrainingError.bootstrapNotPossible("\(operation) needs \(levels + reservedLevels) levels but a "
                 + "bootstrap leaves \(level(fresh)); use a longer chain")
