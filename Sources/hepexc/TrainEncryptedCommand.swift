@@ -12,7 +12,7 @@ struct TrainEncryptedCommand: ParsableCommand {
         (rows of norm ≤ 1), and encrypts features, one-hot labels and zero weights; the server \
         trains a dense head with bias by mini-batch SGD with Nesterov momentum, all on ciphertexts \
         (DiagABT logits, a polynomial softmax, DiagATB gradient); ciphertexts that run out of levels \
-        are refreshed by the client. The report shows per epoch the client's view of loss and \
+        are refreshed by the client (or, with --refresh bootstrap, bootstrapped by the server). The report shows per epoch the client's view of loss and \
         accuracy, seconds per phase, HE operation counts, refreshes and bytes each way, next to \
         plaintext training with the exact softmax. CKKS parameters are chosen at 128-bit security. \
         See docs/private-training.md and docs/cli.md.

@@ -14,19 +14,22 @@ extension TrainingParameters {
     /// coefficients are larger against the sine, as the compiler's choice).
     ///
     /// At 128-bit security only N = 2^16 holds the bootstrap (its 12 60-bit
-    /// primes alone exceed log QP ≤ 881 at 2^15). Insecure rings
+    /// primes alone exceed log QP ≤ 881 at 2^15); at most `levelsAfter`
+    /// training levels (10: the softmax's longest stretch needs 7 plus the
+    /// reserved one; every further level adds a limb to every key and, past
+    /// the special modulus, a key-switching digit). Insecure rings
     /// (`insecure: true`, tests and `--allow-insecure`) take CoeffToSlot and
     /// SlotToCoeff in 2 levels each and `insecureLevelsAfter` training levels.
     ///
     /// - Throws: `PrivateTrainingError.bootstrapNotPossible` naming why.
     public static func bootstrappable(logN: Int, insecure: Bool = false,
-                                      insecureLevelsAfter: Int = 10) throws(PrivateTrainingError) -> (CKKSParameters, BootstrapParameters) {
+                                      levelsAfter: Int = 10) throws(PrivateTrainingError) -> (CKKSParameters, BootstrapParameters) {
         var settings = BootstrapParameters.standard(logN: logN)
         let ratio = logN >= 15 ? 5 : 10
         if insecure {
             settings.coeffToSlotLevels = min(2, settings.coeffToSlotLevels)
             settings.slotToCoeffLevels = min(2, settings.slotToCoeffLevels)
-            let literal = CKKSParameters.Literal.bootstrappable(logN: logN, levelsAfter: insecureLevelsAfter, bootstrap: settings,
+            let literal = CKKSParameters.Literal.bootstrappable(logN: logN, levelsAfter: levelsAfter, bootstrap: settings,
                                                                 logScale: bootstrapLogScale, logMessageRatio: ratio, insecure: true)
             do {
                 let parameters = try CKKSParameters(literal)
@@ -42,7 +45,7 @@ extension TrainingParameters {
         // The bootstrap's own primes (60 bits each) and q₀.
         let bootstrapBits = 60 * (settings.evalModDepth + settings.scaleChangeLevels + settings.coeffToSlotLevels)
             + bootstrapLogScale * settings.slotToCoeffLevels + bootstrapLogScale + ratio
-        var levels = (budget - bootstrapBits) / bootstrapLogScale
+        var levels = min(levelsAfter, (budget - bootstrapBits) / bootstrapLogScale)
         var last: (any Error)?
         while levels >= 1 {
             let literal = CKKSParameters.Literal.bootstrappable(logN: logN, levelsAfter: levels, bootstrap: settings,
