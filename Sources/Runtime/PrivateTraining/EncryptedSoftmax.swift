@@ -50,7 +50,7 @@ public struct EncryptedSoftmax<Base: HEBackend> {
         let negated = try evaluator.add(evaluator.multiply(sum, constant: slope), constant: -slope * offset)
         var error = try evaluator.add(evaluator.multiply(sum, negated), constant: 1)
         for iteration in 0..<iterations {
-            error = try evaluator.ensure(error, levels: 1, for: "Goldschmidt", bound: 2)
+            error = try evaluator.ensure(error, levels: 1, for: "Goldschmidt", bound: 2, valid: classColumns)
             y = try evaluator.ensure(y, levels: 1, for: "Goldschmidt", bound: 2 / low, valid: classColumns)
             let next = try evaluator.multiply(y, evaluator.add(error, constant: 1))
             if iteration + 1 < iterations { error = try evaluator.square(error) }
