@@ -12,7 +12,7 @@ struct TrainEncryptedCommand: ParsableCommand {
         (rows of norm ≤ 1), and encrypts features, one-hot labels and zero weights; the server \
         trains a dense head with bias by mini-batch SGD with Nesterov momentum, all on ciphertexts \
         (DiagABT logits, a polynomial softmax, DiagATB gradient); ciphertexts that run out of levels \
-        are refreshed by the client. The report shows per epoch the client's view of loss and \
+        are refreshed by the client (or, with --refresh bootstrap, bootstrapped by the server). The report shows per epoch the client's view of loss and \
         accuracy, seconds per phase, HE operation counts, refreshes and bytes each way, next to \
         plaintext training with the exact softmax. CKKS parameters are chosen at 128-bit security. \
         See docs/private-training.md and docs/cli.md.
@@ -39,7 +39,7 @@ struct TrainEncryptedCommand: ParsableCommand {
     var schedule: EncryptedTrainingSchedule = .cosine
     @Option(name: .long, help: "ckks (real encryption) or simulated (same arithmetic on cleartext slots).")
     var backend: EncryptedTrainingBackend = .ckks
-    @Option(name: .long, help: "Refresh of ciphertexts out of levels: client (decrypt and re-encrypt) or none.")
+    @Option(name: .long, help: "Refresh of ciphertexts out of levels: client (decrypt and re-encrypt), bootstrap (CKKS bootstrapping on the server; N = 2^16 by default) or none.")
     var refresh: EncryptedTrainingRefresh = .client
     @Option(name: .long, help: "Client feature normalisation: centre (subtract the mean, then rows of norm ≤ 1), standard (also divide by the std), or none.")
     var normalize: FeatureNormalisation = .centre
@@ -51,8 +51,10 @@ struct TrainEncryptedCommand: ParsableCommand {
     var softmaxSquarings: Int = 7
     @Option(name: .long, help: "m: the softmax runs at temperature 2^m, then is sharpened m times (p ← p²/Σp²).")
     var softmaxSharpenings: Int = 2
-    @Option(name: .long, help: "log2 of the CKKS ring degree (13–16; parameters chosen at 128-bit security).")
-    var logN: Int = 14
+    @Option(name: .long, help: "log2 of the CKKS ring degree (13–16; parameters chosen at 128-bit security; default 14, 16 with --refresh bootstrap).")
+    var logN: Int?
+    @Flag(name: .long, help: "Permit rings below 128-bit security (--log-n 10–12; tests and demos only).")
+    var allowInsecure = false
     @Option(name: .long, help: "Threads for CKKS limb arithmetic.")
     var threads: Int = 2
     @Flag(name: .long, help: "With --backend ckks, skip the simulated run that the weights are compared with every epoch.")
@@ -108,7 +110,8 @@ struct TrainEncryptedCommand: ParsableCommand {
         request.softmaxDomain = softmaxDomain
         request.softmaxSquarings = softmaxSquarings
         request.softmaxSharpenings = softmaxSharpenings
-        request.logN = logN
+        request.logN = logN ?? EncryptedTrainingRequest.defaultLogN(refresh: refresh)
+        request.allowInsecure = allowInsecure
         request.threads = threads
         request.compareWithSimulated = !noCompare
         request.outputPath = output

@@ -23,11 +23,13 @@ public struct EncryptedTrainingEpoch: Sendable, Codable {
     public var seconds: [String: Double]
     public var ops: OpCounts
     public var refreshes: Int
+    /// Ciphertexts the server bootstrapped (`--refresh bootstrap`; no traffic).
+    public var bootstraps = 0
     public var bytesToServer: Int
     public var bytesToClient: Int
 
     enum CodingKeys: String, CodingKey {
-        case epoch, steps, seconds, ops, refreshes
+        case epoch, steps, seconds, ops, refreshes, bootstraps
         case learningRate = "learning_rate", trainLoss = "train_loss", trainAccuracy = "train_accuracy"
         case testAccuracy = "test_accuracy", plaintextTestAccuracy = "plaintext_test_accuracy"
         case largestCentredLogit = "largest_centred_logit", outsideDomain = "outside_domain"
@@ -69,6 +71,10 @@ public struct EncryptedTrainingReport: Sendable, Codable {
     /// With `--keep`: the kept fraction and every selection round.
     public var keptFraction: Double?
     public var selectionRounds: [EncryptedSelectionRound]?
+    /// `--refresh`: client, none or bootstrap.
+    public var refresh = "client"
+    /// With `--refresh bootstrap`: the bootstrap's settings, levels and bound.
+    public var bootstrap: String?
 
     enum CodingKeys: String, CodingKey {
         case backend, parameters, secure, samples, features, classes, epochs
@@ -80,6 +86,7 @@ public struct EncryptedTrainingReport: Sendable, Codable {
         case plaintextTestAccuracy = "plaintext_test_accuracy", exportedTestAccuracy = "exported_test_accuracy"
         case outputPath = "output_path", totalSeconds = "total_seconds", peakMemoryBytes = "peak_memory_bytes"
         case keptFraction = "kept_fraction", selectionRounds = "selection_rounds"
+        case refresh, bootstrap
     }
 
     static func mib(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
@@ -95,6 +102,7 @@ public struct EncryptedTrainingReport: Sendable, Codable {
         let keys = evaluationKeyBytes > 0 ? Self.mib(evaluationKeyBytes) : "none (simulated)"
         lines.append("setup: keys \(keys), data + weights \(Self.mib(setupBytesToServer)) to server, "
             + String(format: "%.2f s", setupSeconds))
+        if let bootstrap { lines.append("refresh: bootstrapping on the server, \(bootstrap)") }
         lines.append("epoch  lr      loss    train   test    plain   |u|max  fwd s   smax s  bwd s   upd s   refr s  refreshes  up MiB  down MiB  ct×ct  rot")
         for e in epochs {
             let s = e.seconds
@@ -104,6 +112,9 @@ public struct EncryptedTrainingReport: Sendable, Codable {
                                 s["backward"] ?? 0, s["update"] ?? 0, s["refresh"] ?? 0, e.refreshes,
                                 Double(e.bytesToServer) / 1_048_576, Double(e.bytesToClient) / 1_048_576,
                                 e.ops.cipherMultiplies, e.ops.rotations))
+            if e.bootstraps > 0 {
+                lines.append("       bootstraps (server, no traffic): \(e.bootstraps)")
+            }
             if let difference = e.relativeDifferenceToSimulated {
                 lines.append(String(format: "       weights vs simulated: %.2e relative", difference))
             }

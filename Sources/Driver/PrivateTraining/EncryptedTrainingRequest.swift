@@ -24,6 +24,9 @@ public enum EncryptedTrainingRefresh: String, Sendable, Codable, CaseIterable {
     case client
     /// No refreshing: fails when a ciphertext runs out of levels.
     case none
+    /// CKKS bootstrapping on the server: no traffic after the upload
+    /// (a bootstrappable chain: N = 2^16 at 128-bit security).
+    case bootstrap
 }
 
 /// The learning-rate schedule over all steps of a run.
@@ -59,6 +62,9 @@ public struct EncryptedTrainingRequest: Sendable {
     public var softmaxSharpenings = 2
     /// log2 of the CKKS ring degree (parameters chosen at 128-bit security).
     public var logN = 14
+    /// Permit rings below 128-bit security (N = 2^10 … 2^12; tests and demos):
+    /// the report marks them INSECURE.
+    public var allowInsecure = false
     /// Worker threads for CKKS limb arithmetic.
     public var threads = 2
     /// Also run the simulated backend beside CKKS and compare the weights
@@ -74,6 +80,12 @@ public struct EncryptedTrainingRequest: Sendable {
         self.dataPath = dataPath
         self.testPath = testPath
     }
+}
+
+extension EncryptedTrainingRequest {
+    /// The default `--log-n` for a refresh mode: 16 for bootstrapping (the
+    /// only 128-bit ring that holds a bootstrap), 14 otherwise.
+    public static func defaultLogN(refresh: EncryptedTrainingRefresh) -> Int { refresh == .bootstrap ? 16 : 14 }
 }
 
 /// `--keep P --select-every E --score S --window W` of `train-encrypted`.

@@ -41,11 +41,11 @@ public enum EncryptedTrainingRunner {
         var random = SecureRandom()
         let order = Array(train.features.indices).shuffled(using: &random)
         let problem: TrainingProblem, layout: HETALLayout, approximation: SoftmaxApproximation
-        let parameters: CKKSParameters
+        let parameters: CKKSParameters, bootstrapSettings: BootstrapParameters?
         do {
             problem = try TrainingProblem(features: order.map { normaliser.apply(train.features[$0]) },
                                           labels: order.map { train.labels[$0] }, classCount: classCount)
-            parameters = try TrainingParameters.secure(logN: request.logN)
+            (parameters, bootstrapSettings) = try chooseParameters(request)
             layout = try HETALLayout(slotCount: parameters.slotCount, featureCount: width, classCount: classCount,
                                      batchSize: request.batchSize, zeroColumns: problem.zeroColumns)
             approximation = try SoftmaxApproximation(classCount: classCount, domain: request.softmaxDomain,
@@ -93,9 +93,13 @@ public enum EncryptedTrainingRunner {
         var totalTraffic = TrafficLedger()
         do {
             if request.backend == .simulated || request.compareWithSimulated {
-                let trainer = EncryptedTrainer(backend: TrainingParameters.simulated(parameters), layout: layout,
+                let simulated = TrainingParameters.simulated(parameters)
+                let bootstrapper = try bootstrapSettings.map { settings throws(PrivateTrainingError) in
+                    try TrainingBootstrap.simulated(simulated, settings: settings, parameters: parameters)
+                }
+                let trainer = EncryptedTrainer(backend: simulated, layout: layout,
                                                hyperparameters: hyperparameters, approximation: approximation,
-                                               refresh: refreshMode(request.refresh))
+                                               refresh: refreshMode(request.refresh), bootstrapper: bootstrapper)
                 try run(trainer, keepRounds: request.backend == .simulated) { epoch in
                     simulatedHeads.append(epoch.head)
                     if request.backend == .simulated {
@@ -106,10 +110,18 @@ public enum EncryptedTrainingRunner {
                 if request.backend == .simulated { totalTraffic = trainer.evaluator.ledger }
             }
             if request.backend == .ckks {
-                let (backend, bytes) = try TrainingParameters.ckks(parameters, layout: layout, threads: request.threads)
-                keyBytes = bytes
+                let backend: CKKSBackend, bootstrapper: TrainingBootstrap<HepexcCKKS.Ciphertext>?
+                if let bootstrapSettings {
+                    (backend, keyBytes, bootstrapper) = try TrainingParameters.ckks(parameters, layout: layout,
+                                                                                     bootstrap: bootstrapSettings,
+                                                                                     threads: request.threads)
+                } else {
+                    (backend, keyBytes) = try TrainingParameters.ckks(parameters, layout: layout, threads: request.threads)
+                    bootstrapper = nil
+                }
                 let trainer = EncryptedTrainer(backend: backend, layout: layout, hyperparameters: hyperparameters,
-                                               approximation: approximation, refresh: refreshMode(request.refresh))
+                                               approximation: approximation, refresh: refreshMode(request.refresh),
+                                               bootstrapper: bootstrapper)
                 try run(trainer, keepRounds: true) { epoch in
                     records.append(epoch)
                     progress?(epoch.epoch + 1, request.epochs)
@@ -153,6 +165,13 @@ public enum EncryptedTrainingRunner {
             plaintextTestAccuracy: plaintext.accuracy(testRows, test.labels), exportedTestAccuracy: exportedAccuracy,
             outputPath: request.outputPath, totalSeconds: (clock.now - started).seconds,
             peakMemoryBytes: ProcessMetrics.peakMemoryBytes())
+        report.refresh = request.refresh.rawValue
+        if let settings = bootstrapSettings {
+            report.bootstrap = "K = \(settings.modulusRange), degree \(settings.chebyshevDegree), \(settings.doubleAngles) double angles, "
+                + (settings.ephemeralSecretWeight.map { "sparse-secret encapsulation h = \($0), " } ?? "")
+                + "depth \(settings.depth), \(parameters.maxLevel - settings.depth) levels after (1 reserved), "
+                + "bound B = \(Int(TrainingBootstrap<HepexcCKKS.Ciphertext>.defaultBound))"
+        }
         if let pruning {
             report.keptFraction = pruning.selection.keptFraction
             report.selectionRounds = rounds
@@ -161,7 +180,27 @@ public enum EncryptedTrainingRunner {
     }
 
     static func refreshMode(_ choice: EncryptedTrainingRefresh) -> RefreshMode {
-        choice == .client ? .client : .none
+        switch choice {
+        case .client: return .client
+        case .none: return .none
+        case .bootstrap: return .bootstrap
+        }
+    }
+
+    /// The CKKS parameters (and bootstrap settings with `--refresh bootstrap`):
+    /// 128-bit secure, or under `--allow-insecure` the small test rings.
+    static func chooseParameters(_ request: EncryptedTrainingRequest) throws -> (CKKSParameters, BootstrapParameters?) {
+        let insecure = request.allowInsecure && request.logN < 13
+        if request.refresh == .bootstrap {
+            let (parameters, settings) = try TrainingParameters.bootstrappable(logN: request.logN,
+                                                                               insecure: request.allowInsecure && request.logN < 16)
+            return (parameters, settings)
+        }
+        if insecure {
+            return (try CKKSParameters(CKKSParameters.Literal(logN: request.logN, logQ: [60] + Array(repeating: 40, count: 8),
+                                                              logScale: 40, insecure: true)), nil)
+        }
+        return (try TrainingParameters.secure(logN: request.logN), nil)
     }
 
     static func epochReport(_ record: EncryptedEpoch, problem: TrainingProblem, testRows: [[Double]], testLabels: [Int],
@@ -178,8 +217,8 @@ public enum EncryptedTrainingRunner {
             steps: record.steps,
             seconds: ["encrypt": t.encrypt, "forward": t.forward, "softmax": t.softmax, "backward": t.backward,
                       "update": t.update, "refresh": t.refresh, "decrypt": t.decrypt],
-            ops: record.counts, refreshes: record.traffic.refreshes, bytesToServer: record.traffic.bytesToServer,
-            bytesToClient: record.traffic.bytesToClient)
+            ops: record.counts, refreshes: record.traffic.refreshes, bootstraps: record.traffic.bootstraps,
+            bytesToServer: record.traffic.bytesToServer, bytesToClient: record.traffic.bytesToClient)
     }
 
     static func validate(_ request: EncryptedTrainingRequest) throws(EncryptedTrainingError) {
@@ -191,8 +230,9 @@ public enum EncryptedTrainingRunner {
         if !(request.momentum >= 0 && request.momentum < 1) {
             throw .invalidOption(name: "momentum", value: "\(request.momentum)", reason: "must be in [0, 1)")
         }
-        if !(13...16).contains(request.logN) {
-            throw .invalidOption(name: "log-n", value: "\(request.logN)", reason: "must be 13…16 (128-bit-secure rings)")
+        if !(13...16).contains(request.logN), !(request.allowInsecure && (10...16).contains(request.logN)) {
+            throw .invalidOption(name: "log-n", value: "\(request.logN)",
+                                 reason: request.allowInsecure ? "must be 10…16" : "must be 13…16 (128-bit-secure rings; 10…12 need --allow-insecure)")
         }
         if request.threads < 1 { throw .invalidOption(name: "threads", value: "\(request.threads)", reason: "must be at least 1") }
         if let count = request.classCount, count < 2 {

@@ -27,7 +27,9 @@ public struct EncryptedSoftmax<Base: HEBackend> {
         let squarings = f.squarings - f.sharpenings
         let duplicated = try evaluator.add(logits, evaluator.rotate(logits, by: -c))
         var w = try evaluator.add(duplicated, negatedMean)
-        w = try evaluator.ensure(w, levels: 2 + squarings, for: "softmax exp")
+        // Centred logits / 2^k: within U/2^k in the domain (bootstrap bound: 4× that).
+        w = try evaluator.ensure(w, levels: 2 + squarings, for: "softmax exp",
+                                 bound: 4 * f.domain / Double(1 << f.squarings))
         let root = try evaluator.add(evaluator.multiply(w, plain: layout.classMask(value: f.leading), key: "sm.lead"),
                                      plain: layout.classMask(value: -f.root * f.leading), key: "sm.root")
         let quadratic = try evaluator.add(evaluator.add(evaluator.square(w), evaluator.multiply(w, constant: f.linear)),
@@ -43,13 +45,13 @@ public struct EncryptedSoftmax<Base: HEBackend> {
                            iterations: Int) throws(PrivateTrainingError) -> Ciphertext {
         let slope = SoftmaxApproximation.slope(low, high), offset = low + high
         var sum = try evaluator.rotateAndSum(values, count: layout.paddedClasses, stride: 1)
-        sum = try evaluator.ensure(sum, levels: 2, for: "softmax inverse")
+        sum = try evaluator.ensure(sum, levels: 2, for: "softmax inverse", bound: 2 * high)
         var y = try evaluator.add(evaluator.multiply(sum, constant: -slope), constant: slope * offset)
         let negated = try evaluator.add(evaluator.multiply(sum, constant: slope), constant: -slope * offset)
         var error = try evaluator.add(evaluator.multiply(sum, negated), constant: 1)
         for iteration in 0..<iterations {
-            error = try evaluator.ensure(error, levels: 1, for: "Goldschmidt")
-            y = try evaluator.ensure(y, levels: 1, for: "Goldschmidt")
+            error = try evaluator.ensure(error, levels: 1, for: "Goldschmidt", bound: 2, valid: classColumns)
+            y = try evaluator.ensure(y, levels: 1, for: "Goldschmidt", bound: 2 / low, valid: classColumns)
             let next = try evaluator.multiply(y, evaluator.add(error, constant: 1))
             if iteration + 1 < iterations { error = try evaluator.square(error) }
             y = next
@@ -57,22 +59,29 @@ public struct EncryptedSoftmax<Base: HEBackend> {
         return y
     }
 
+    /// Columns 0..<c, where inverses are valid (elsewhere an inverse of 0
+    /// doubles at every Goldschmidt step): what a bootstrap refresh keeps.
+    var classColumns: (mask: [Double], key: String) { (layout.columnRangeMask(upTo: layout.paddedClasses), "sm.classes") }
+
     /// The last numerator (duplicated class columns) and inverse whose
     /// product is the probabilities.
     func normalised(logits: Ciphertext, negatedMean: Ciphertext) throws(PrivateTrainingError) -> (Ciphertext, Ciphertext) {
         let f = approximation, c = layout.paddedClasses
+        // Bootstrap bounds: exponentials and probabilities ≤ 1, inverses ≤ 1/low (2× margin).
         var numerator = try evaluator.ensure(exponentials(logits: logits, negatedMean: negatedMean), levels: 3,
-                                             for: "softmax normalisation")
+                                             for: "softmax normalisation", bound: 2)
         var inverse = try evaluator.ensure(inverseSum(numerator, low: f.inverseLow, high: f.inverseHigh,
-                                                      iterations: f.iterations), levels: 2, for: "softmax normalisation")
+                                                      iterations: f.iterations), levels: 2, for: "softmax normalisation",
+                                           bound: 2 / f.inverseLow, valid: classColumns)
         for _ in 0..<f.sharpenings {
-            let p = try evaluator.ensure(evaluator.multiply(numerator, inverse), levels: 2, for: "softmax sharpening")
+            let p = try evaluator.ensure(evaluator.multiply(numerator, inverse), levels: 2, for: "softmax sharpening", bound: 2)
             let clean = try evaluator.multiply(p, plain: layout.columnRangeMask(upTo: c), key: "sm.clean")
             let squared = try evaluator.multiply(clean, p)
             numerator = try evaluator.ensure(evaluator.add(squared, evaluator.rotate(squared, by: -c)), levels: 3,
-                                             for: "softmax sharpening")
+                                             for: "softmax sharpening", bound: 2)
             inverse = try evaluator.ensure(inverseSum(numerator, low: f.sharpenLow, high: f.sharpenHigh,
-                                                      iterations: f.sharpenIterations), levels: 2, for: "softmax sharpening")
+                                                      iterations: f.sharpenIterations), levels: 2, for: "softmax sharpening",
+                                           bound: 2 / f.sharpenLow, valid: classColumns)
         }
         return (numerator, inverse)
     }

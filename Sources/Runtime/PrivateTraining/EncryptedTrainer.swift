@@ -16,9 +16,11 @@ public final class EncryptedTrainer<Base: HEBackend> {
     let products: DiagonalMatMul<Base>
     let softmax: EncryptedSoftmax<Base>
 
+    /// - Parameter bootstrapper: the server's bootstrap for `refresh: .bootstrap`.
     public init(backend: Base, layout: HETALLayout, hyperparameters: TrainingHyperparameters,
-                approximation: SoftmaxApproximation, refresh: RefreshMode) {
-        evaluator = LeveledEvaluator(backend, refreshMode: refresh)
+                approximation: SoftmaxApproximation, refresh: RefreshMode,
+                bootstrapper: TrainingBootstrap<Ciphertext>? = nil) {
+        evaluator = LeveledEvaluator(backend, refreshMode: refresh, bootstrapper: bootstrapper)
         self.layout = layout
         self.hyperparameters = hyperparameters
         self.approximation = approximation
@@ -97,6 +99,7 @@ public final class EncryptedTrainer<Base: HEBackend> {
             let blocks = try weights.map { ct throws(PrivateTrainingError) in try evaluator.decrypt(ct) }
             head = HeadModel(layout: layout, matrix: layout.unpackWeights(blocks))
             times.decrypt += (clock.now - start).seconds
+            try checkBootstrapBound(blocks)
             times.refresh = evaluator.refreshSeconds - refreshBefore
             try onEpoch(EncryptedEpoch(epoch: epoch, head: head, times: times, counts: evaluator.counts - countsBefore,
                                        traffic: evaluator.ledger - trafficBefore, steps: training.count, learningRate: rate))
@@ -152,6 +155,21 @@ public final class EncryptedTrainer<Base: HEBackend> {
                 let look = try evaluator.multiply(velocity[b], constant: hyperparameters.momentum)
                 weights[b] = try evaluator.add(evaluator.add(weights[b], gradient[b]), look)
             }
+        }
+    }
+}
+
+extension EncryptedTrainer {
+    /// The client's check after every epoch with `RefreshMode.bootstrap`:
+    /// the decrypted weight blocks stay within half the bootstrap bound B
+    /// (margin for the velocity and the next epoch), or training stops with
+    /// an error instead of bootstrapping values CKKS would wrap into garbage.
+    func checkBootstrapBound(_ blocks: [[Double]]) throws(PrivateTrainingError) {
+        guard let bootstrapper = evaluator.bootstrapper else { return }
+        let largest = blocks.reduce(0.0) { m, block in block.reduce(m) { Swift.max($0, abs($1)) } }
+        guard largest.isFinite, largest <= bootstrapper.bound / 2 else {
+            throw PrivateTrainingError.bootstrapBoundExceeded(operation: "the decrypted weights (checked against B/2)",
+                                                              value: largest, bound: bootstrapper.bound)
         }
     }
 }

@@ -6,7 +6,12 @@ public import HepexcPlan
 /// Δ_{ℓ−1} = Δ_ℓ² / q_ℓ (the scale a ct×ct product of two level-ℓ operands has
 /// after its rescale). Plaintext and constant factors are encoded so their
 /// products land on Δ_{ℓ−1} too. Operations that need a level refresh their
-/// operands first when they have none (`RefreshMode.client`).
+/// operands first when they have none: by a client round trip
+/// (`RefreshMode.client`) or by bootstrapping on the server
+/// (`RefreshMode.bootstrap`, `LeveledEvaluator+Bootstrap.swift`). With
+/// bootstrapping, L is the bootstrap's output level (the levels above it are
+/// the bootstrap's own), and one level stays in reserve for scaling a value
+/// into the bootstrap's range.
 ///
 /// Every operation goes through a `CountingBackend`, so `counts` holds the
 /// exact homomorphic operation counts; `ledger` holds refreshes and bytes.
@@ -14,31 +19,43 @@ public final class LeveledEvaluator<Base: HEBackend> {
     public typealias Ciphertext = Base.Ciphertext
     public let backend: CountingBackend<Base>
     public let refreshMode: RefreshMode
-    /// Δ_ℓ for ℓ = 0 … L.
+    /// The server's bootstrap (`RefreshMode.bootstrap`).
+    public let bootstrapper: TrainingBootstrap<Ciphertext>?
+    /// Δ_ℓ for ℓ = 0 … L (above L, for the bootstrap's levels: the default scale).
     public let scales: [Double]
+    /// L: the level of fresh encryptions and of refreshed ciphertexts.
+    public let topLevel: Int
     /// Ring degree N, for the byte counts (2·(ℓ+1)·N words per ciphertext).
     public let degree: Int
-    public private(set) var ledger = TrafficLedger()
-    /// Wall-clock seconds spent in client-aided refreshes.
-    public private(set) var refreshSeconds = 0.0
+    public internal(set) var ledger = TrafficLedger()
+    /// Wall-clock seconds spent in refreshes (client round trips or bootstraps).
+    public internal(set) var refreshSeconds = 0.0
+    /// The bootstraps' op-count model (`TrainingBootstrap.step`), added to `counts`.
+    var bootstrapCounts = OpCounts()
     private var plaintextCache: [String: CountingBackend<Base>.Plaintext] = [:]
 
-    public init(_ base: Base, refreshMode: RefreshMode) {
+    /// - Parameter bootstrapper: required for `RefreshMode.bootstrap` (the
+    ///   first refresh fails with `bootstrapNotPossible` without it).
+    public init(_ base: Base, refreshMode: RefreshMode, bootstrapper: TrainingBootstrap<Ciphertext>? = nil) {
         backend = CountingBackend(base)
         self.refreshMode = refreshMode
+        self.bootstrapper = refreshMode == .bootstrap ? bootstrapper : nil
+        let top = refreshMode == .bootstrap ? min(base.maxLevel, max(0, bootstrapper?.levelAfter ?? base.maxLevel)) : base.maxLevel
         var scales = [Double](repeating: base.defaultScale, count: base.maxLevel + 1)
-        if base.maxLevel > 0 {
-            for level in stride(from: base.maxLevel, to: 0, by: -1) {
+        if top > 0 {
+            for level in stride(from: top, to: 0, by: -1) {
                 scales[level - 1] = scales[level] * scales[level] / base.modulus(atLevel: level)
             }
         }
         self.scales = scales
+        topLevel = top
         degree = 2 * base.slotCount
     }
 
-    public var counts: OpCounts { backend.counts }
+    public var counts: OpCounts { backend.counts + bootstrapCounts }
     public var slotCount: Int { backend.slotCount }
-    public var maxLevel: Int { backend.maxLevel }
+    /// The top level L of the training (see ``topLevel``).
+    public var maxLevel: Int { topLevel }
     public func level(_ ciphertext: Ciphertext) -> Int { backend.level(of: ciphertext) }
 
     /// Bytes of a ciphertext with `level + 1` limbs (two polynomials of N words).
@@ -64,20 +81,45 @@ public final class LeveledEvaluator<Base: HEBackend> {
         return try run { try backend.decrypt(ciphertext) }
     }
 
-    /// Client-aided refresh: decrypt and re-encrypt at the top level.
-    public func refresh(_ ciphertext: Ciphertext, for operation: String) throws(PrivateTrainingError) -> Ciphertext {
-        guard refreshMode == .client else { throw PrivateTrainingError.outOfLevels(operation: operation) }
-        ledger.refreshes += 1
-        let clock = ContinuousClock(), start = clock.now
-        defer { refreshSeconds += (clock.now - start).seconds }
-        return try encrypt(decrypt(ciphertext))
+    /// A fresh ciphertext at the top level: a client round trip (decrypt and
+    /// re-encrypt) or a server-side bootstrap, per `refreshMode`.
+    ///
+    /// - Parameter bound: with bootstrapping, the largest magnitude the
+    ///   ciphertext can hold (default: the bootstrapper's B).
+    ///   - valid: with bootstrapping, the slots that hold values (a 0/1 mask
+    ///     and its cache key): the others are cleared on the way in, so
+    ///     garbage there (an inverse of 0 grows without bound) cannot push
+    ///     the bootstrap out of its range.
+    public func refresh(_ ciphertext: Ciphertext, for operation: String, bound: Double? = nil,
+                        valid: (mask: [Double], key: String)? = nil) throws(PrivateTrainingError) -> Ciphertext {
+        switch refreshMode {
+        case .none: throw PrivateTrainingError.outOfLevels(operation: operation)
+        case .bootstrap: return try bootstrapRefresh(ciphertext, for: operation, bound: bound, valid: valid)
+        case .client:
+            ledger.refreshes += 1
+            let clock = ContinuousClock(), start = clock.now
+            defer { refreshSeconds += (clock.now - start).seconds }
+            return try encrypt(decrypt(ciphertext))
+        }
     }
 
     // MARK: Levels
 
-    /// `ciphertext` with at least `levels` levels left, refreshed if needed.
-    public func ensure(_ ciphertext: Ciphertext, levels: Int, for operation: String) throws(PrivateTrainingError) -> Ciphertext {
-        level(ciphertext) >= levels ? ciphertext : try refresh(ciphertext, for: operation)
+    /// Levels kept below every operation: one with bootstrapping (the 1/B
+    /// scaling into the bootstrap's range needs it), none otherwise.
+    public var reservedLevels: Int { refreshMode == .bootstrap ? 1 : 0 }
+
+    /// `ciphertext` with at least `levels` levels left (above the reserved
+    /// ones), refreshed if needed; `bound`, `valid` as in ``refresh(_:for:bound:valid:)``.
+    public func ensure(_ ciphertext: Ciphertext, levels: Int, for operation: String, bound: Double? = nil,
+                       valid: (mask: [Double], key: String)? = nil) throws(PrivateTrainingError) -> Ciphertext {
+        if level(ciphertext) >= levels + reservedLevels { return ciphertext }
+        let fresh = try refresh(ciphertext, for: operation, bound: bound, valid: valid)
+        if refreshMode == .bootstrap, level(fresh) < levels + reservedLevels {
+            throw PrivateTrainingError.bootstrapNotPossible("\(operation) needs \(levels + reservedLevels) levels but a "
+                + "bootstrap leaves \(level(fresh)); use a longer chain")
+        }
+        return fresh
     }
 
     /// Moves a ciphertext down to `target` (one ct×constant 1 and one rescale

@@ -23,6 +23,11 @@ public enum PrivateTrainingError: Error, Sendable, Equatable, CustomStringConver
     case outOfLevels(operation: String)
     /// The homomorphic backend failed.
     case backend(String)
+    /// `RefreshMode.bootstrap` on parameters (or keys) that cannot bootstrap.
+    case bootstrapNotPossible(String)
+    /// A value a bootstrap refresh would see, or the decrypted head, is past
+    /// the bound its refreshes are scaled by.
+    case bootstrapBoundExceeded(operation: String, value: Double, bound: Double)
 
     public var description: String {
         switch self {
@@ -48,6 +53,11 @@ public enum PrivateTrainingError: Error, Sendable, Equatable, CustomStringConver
             return "\(operation) needs a level but the ciphertext has none left and refreshing is off"
         case .backend(let message):
             return "homomorphic backend: \(message)"
+        case .bootstrapNotPossible(let reason):
+            return "--refresh bootstrap: these parameters cannot bootstrap: \(reason)"
+        case .bootstrapBoundExceeded(let operation, let value, let bound):
+            return "\(operation): a value of magnitude \(value) is past the bootstrap bound \(bound) "
+                + "(bootstrapping it would decrypt to garbage; lower the learning rate or the softmax domain)"
         }
     }
 }

@@ -5,12 +5,18 @@ public enum RefreshMode: String, Sendable, Codable, CaseIterable {
     case client
     /// Refreshing is off: running out of levels is an error.
     case none
+    /// Server-side CKKS bootstrapping (``TrainingBootstrap``): no traffic,
+    /// the client stays offline between encrypting the data and receiving
+    /// the head.
+    case bootstrap
 }
 
 /// Traffic and refreshes, as the protocol's two parties see them.
 public struct TrafficLedger: Sendable, Codable, Equatable {
     /// Ciphertexts refreshed by the client.
     public var refreshes = 0
+    /// Ciphertexts the server bootstrapped (`RefreshMode.bootstrap`; no traffic).
+    public var bootstraps = 0
     /// Bytes the client sent to the server (fresh encryptions).
     public var bytesToServer = 0
     /// Bytes the server sent to the client (refresh requests, the head).
@@ -20,6 +26,7 @@ public struct TrafficLedger: Sendable, Codable, Equatable {
     public static func + (a: Self, b: Self) -> Self {
         var sum = a
         sum.refreshes += b.refreshes
+        sum.bootstraps += b.bootstraps
         sum.bytesToServer += b.bytesToServer
         sum.bytesToClient += b.bytesToClient
         return sum
@@ -27,6 +34,7 @@ public struct TrafficLedger: Sendable, Codable, Equatable {
     public static func - (a: Self, b: Self) -> Self {
         var difference = a
         difference.refreshes -= b.refreshes
+        difference.bootstraps -= b.bootstraps
         difference.bytesToServer -= b.bytesToServer
         difference.bytesToClient -= b.bytesToClient
         return difference
