@@ -64,7 +64,9 @@ enum Container {
         guard words[2] == UInt64(words.count - headerWords - 1) else {
             throw HEError.corruptedData("payload length \(words[2]) does not match the file size")
         }
-        guard FNV1a.hash(Array(words.dropLast())) == words.last! else { throw HEError.corruptedData("checksum mismatch") }
+        guard let checksum = words.last, FNV1a.hash(Array(words.dropLast())) == checksum else {
+            throw HEError.corruptedData("checksum mismatch")
+        }
         if let expected = parameterHash, words[1] != expected {
             throw HEError.parameterHashMismatch(expected: expected, found: words[1])
         }
