@@ -92,72 +92,49 @@ extension CKKSContext {
         let block = key.blockSize
         let acc = UnsafeMutablePointer<UInt64>.allocate(capacity: 4 * block)
         defer { acc.deallocate() }
-        let low0 = acc, high0 = acc + block, low1 = acc + 2 * block, high1 = acc + 3 * block
+        let sums = WideAccumulators(acc, width: block)
         // AVX-512 IFMA: digits in [0, 4q) and keys fit 52 bits; the halves accumulate apart (≤ 4096 terms).
-        if VectorISA.current == .ifma && q.value < VectorISA.ifmaModulusBound && digitCount <= 4096 && block % 8 == 0 {
-            var start = 0
-            while start < n {
-                acc.initialize(repeating: 0, count: 4 * block)
-                for j in 0..<digitCount {
-                    let t = digits + j * n
-                    let kp = keyData + key.index(limb: ki, coefficient: start, digit: j)
-                    if let permutation {
-                        hepexc_mac52(low0, high0, low1, high1, t, permutation + start, kp, block)
-                    } else {
-                        hepexc_mac52(low0, high0, low1, high1, t + start, nil, kp, block)
-                    }
-                }
-                if digitCount <= 1 << max(0, 49 - q.bitWidth) {
-                    // Σ < digits·4q·q ≤ 2^(L+51): the vector Barrett's range.
-                    hepexc_reduce52(out0 + start, low0, high0, block, q.value)
-                    hepexc_reduce52(out1 + start, low1, high1, block, q.value)
-                } else {
-                    for k in 0..<block {
-                        out0[start + k] = Self.reduce52(high: high0[k], low: low0[k], q)
-                        out1[start + k] = Self.reduce52(high: high1[k], low: low1[k], q)
-                    }
-                }
-                start += block
-            }
-            return
-        }
+        let ifma = VectorISA.current == .ifma && q.value < VectorISA.ifmaModulusBound && digitCount <= 4096 && block % 8 == 0
         var start = 0
         while start < n {
             acc.initialize(repeating: 0, count: 4 * block)
             for j in 0..<digitCount {
                 let t = digits + j * n
                 let kp = keyData + key.index(limb: ki, coefficient: start, digit: j)
+                if ifma {
+                    if let permutation {
+                        hepexc_mac52(sums.low0, sums.high0, sums.low1, sums.high1, t, permutation + start, kp, block)
+                    } else {
+                        hepexc_mac52(sums.low0, sums.high0, sums.low1, sums.high1, t + start, nil, kp, block)
+                    }
+                    continue
+                }
                 if let permutation {
                     let p = permutation + start
                     for k in 0..<block {
                         let x = t[Int(p[k])]
-                        let p0 = x.multipliedFullWidth(by: kp[2 &* k]), p1 = x.multipliedFullWidth(by: kp[2 &* k &+ 1])
-                        let (s0, c0) = low0[k].addingReportingOverflow(p0.low)
-                        low0[k] = s0; high0[k] = high0[k] &+ p0.high &+ (c0 ? 1 : 0)
-                        let (s1, c1) = low1[k].addingReportingOverflow(p1.low)
-                        low1[k] = s1; high1[k] = high1[k] &+ p1.high &+ (c1 ? 1 : 0)
+                        sums.add(k, x.multipliedFullWidth(by: kp[2 &* k]), x.multipliedFullWidth(by: kp[2 &* k &+ 1]))
                     }
                 } else {
                     let tk = t + start
                     for k in 0..<block {
                         let x = tk[k]
-                        let p0 = x.multipliedFullWidth(by: kp[2 &* k]), p1 = x.multipliedFullWidth(by: kp[2 &* k &+ 1])
-                        let (s0, c0) = low0[k].addingReportingOverflow(p0.low)
-                        low0[k] = s0; high0[k] = high0[k] &+ p0.high &+ (c0 ? 1 : 0)
-                        let (s1, c1) = low1[k].addingReportingOverflow(p1.low)
-                        low1[k] = s1; high1[k] = high1[k] &+ p1.high &+ (c1 ? 1 : 0)
+                        sums.add(k, x.multipliedFullWidth(by: kp[2 &* k]), x.multipliedFullWidth(by: kp[2 &* k &+ 1]))
                     }
                 }
-                if (j + 1) % chunk == 0 && j + 1 < digitCount {
-                    for k in 0..<block {
-                        low0[k] = q.reduce(high: high0[k], low: low0[k]); high0[k] = 0
-                        low1[k] = q.reduce(high: high1[k], low: low1[k]); high1[k] = 0
-                    }
-                }
+                if (j + 1) % chunk == 0 && j + 1 < digitCount { sums.fold(q) }
             }
-            for k in 0..<block {
-                out0[start + k] = q.reduce(high: high0[k], low: low0[k])
-                out1[start + k] = q.reduce(high: high1[k], low: low1[k])
+            if !ifma {
+                sums.write(q, to: out0 + start, out1 + start)
+            } else if digitCount <= 1 << max(0, 49 - q.bitWidth) {
+                // Σ < digits·4q·q ≤ 2^(L+51): the vector Barrett's range.
+                hepexc_reduce52(out0 + start, sums.low0, sums.high0, block, q.value)
+                hepexc_reduce52(out1 + start, sums.low1, sums.high1, block, q.value)
+            } else {
+                for k in 0..<block {
+                    out0[start + k] = Self.reduce52(high: sums.high0[k], low: sums.low0[k], q)
+                    out1[start + k] = Self.reduce52(high: sums.high1[k], low: sums.low1[k], q)
+                }
             }
             start += block
         }

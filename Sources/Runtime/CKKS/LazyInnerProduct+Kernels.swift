@@ -58,12 +58,10 @@ enum LazyInnerProduct {
         let q = ring.moduli[limb]
         let chunk = 1 << min(20, max(0, 128 - 2 * q.bitWidth))
         let start = limb * n
-        // 128-bit accumulators (low, high) for both output polynomials, in raw
-        // memory: array subscripts would bounds-check in the innermost loop.
-        let accumulators = UnsafeMutablePointer<UInt64>.allocate(capacity: 4 * n)
-        defer { accumulators.deallocate() }
-        accumulators.initialize(repeating: 0, count: 4 * n)
-        let low0 = accumulators, high0 = accumulators + n, low1 = accumulators + 2 * n, high1 = accumulators + 3 * n
+        let storage = UnsafeMutablePointer<UInt64>.allocate(capacity: 4 * n)
+        defer { storage.deallocate() }
+        storage.initialize(repeating: 0, count: 4 * n)
+        let sums = WideAccumulators(storage, width: n)
         for (t, ct) in ciphertexts.enumerated() {
             ct.polys[0].data.withUnsafeBufferPointer { c0 in
             ct.polys[1].data.withUnsafeBufferPointer { c1 in
@@ -71,24 +69,11 @@ enum LazyInnerProduct {
                 guard let c0 = c0.baseAddress, let c1 = c1.baseAddress else { return }
                 for k in 0..<n {
                     let word = w[k &* Stride.step]
-                    let m0 = c0[start + k].multipliedFullWidth(by: word)
-                    let m1 = c1[start + k].multipliedFullWidth(by: word)
-                    let (s0, f0) = low0[k].addingReportingOverflow(m0.low)
-                    low0[k] = s0; high0[k] = high0[k] &+ m0.high &+ (f0 ? 1 : 0)
-                    let (s1, f1) = low1[k].addingReportingOverflow(m1.low)
-                    low1[k] = s1; high1[k] = high1[k] &+ m1.high &+ (f1 ? 1 : 0)
+                    sums.add(k, c0[start + k].multipliedFullWidth(by: word), c1[start + k].multipliedFullWidth(by: word))
                 }
             }}}
-            if (t + 1) % chunk == 0 {
-                for k in 0..<n {
-                    low0[k] = q.reduce(high: high0[k], low: low0[k]); high0[k] = 0
-                    low1[k] = q.reduce(high: high1[k], low: low1[k]); high1[k] = 0
-                }
-            }
+            if (t + 1) % chunk == 0 { sums.fold(q) }
         }
-        for k in 0..<n {
-            x0[start + k] = q.reduce(high: high0[k], low: low0[k])
-            x1[start + k] = q.reduce(high: high1[k], low: low1[k])
-        }
+        sums.write(q, to: x0 + start, x1 + start)
     }
 }
