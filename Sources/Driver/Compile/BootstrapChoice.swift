@@ -51,11 +51,25 @@ extension Plan {
     /// chose (128-bit security checked), validated again.
     /// - Throws: `DriverError` when the runtime rejects the chain.
     func completingBootstraps() throws(DriverError) -> Plan {
+        try completingBootstraps(parameters: { literal throws in try CKKSParameters(literal) },
+                                 rotationSteps: { settings, _, parameters throws in
+                                     try BootstrapStep.rotationSteps(settings, parameters: parameters)
+                                 },
+                                 validate: true)
+    }
+
+    /// ``completingBootstraps()`` with the runtime's parameter sets and
+    /// bootstrap rotation steps from `parameters` and `rotationSteps`
+    /// (memoised for `--tile auto`'s candidates), validated unless `validate`
+    /// is false (a plan skeleton: ``PlanSkeleton``).
+    func completingBootstraps(parameters makeParameters: (CKKSParameters.Literal) throws -> CKKSParameters,
+                              rotationSteps: (BootstrapParameters, CKKSParameters.Literal, CKKSParameters) throws -> [Int],
+                              validate: Bool) throws(DriverError) -> Plan {
         guard let first = bootstrapSteps.first else { return self }
         var plan = self
         do {
-            let parameters = try CKKSParameters(self.parameters.literal)
-            let steps = try BootstrapStep.rotationSteps(first.runtimeParameters, parameters: parameters)
+            let parameters = try makeParameters(self.parameters.literal)
+            let steps = try rotationSteps(first.runtimeParameters, self.parameters.literal, parameters)
             plan.parameters.logP = parameters.literal.logP
             plan.parameters.digits = parameters.digitCount
             plan.layers = layers.map { layer in
@@ -64,7 +78,7 @@ extension Plan {
                 return .bootstrap(step)
             }
             plan.rotationSteps = Plan.rotationSteps(for: plan.layers, tile: tile)
-            try plan.validate()
+            if validate { try plan.validate() }
         } catch let error as PlanError {
             throw .execution("internal: the bootstrapped plan does not validate: \(error)")
         } catch {

@@ -62,6 +62,15 @@ public struct PlanReport: Sendable, Codable, Equatable {
     }
 
     public init(_ plan: Plan, costModel: CostModel = .default) {
+        self.init(plan, costModel: costModel, insecure: !plan.meetsSecurityStandard,
+                  digits: (try? CKKSParameters(plan.parameters.literal))?.digitCount ?? plan.parameters.logQ.count,
+                  expectedMaxError: plan.expectedMaxError)
+    }
+
+    /// The report of `plan` with the runtime's facts about its parameters
+    /// given (``ParameterMemo`` computes them once for many candidates) and
+    /// the error estimate given (a skeleton has no weights to estimate it from).
+    init(_ plan: Plan, costModel: CostModel, insecure: Bool, digits: Int, expectedMaxError: Double) {
         let costs = plan.layerCosts()
         model = plan.model
         tile = [plan.tile.t1, plan.tile.t2, plan.tile.t3]
@@ -70,7 +79,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
         logP = plan.parameters.logP
         depth = plan.depth
         // Derived from the actual ring and primes, not from the plan's flag.
-        insecure = !plan.meetsSecurityStandard
+        self.insecure = insecure
         batchPerCiphertext = plan.tile.t3
         inputFeatures = plan.inputFeatures
         outputFeatures = plan.outputFeatures
@@ -83,7 +92,6 @@ public struct PlanReport: Sendable, Codable, Equatable {
         let limbs = plan.parameters.logQ.count + plan.parameters.logP.count
         // A key-switching key: two polynomials over Q·P per digit; the runtime
         // groups the ciphertext primes into as few digits as P covers.
-        let digits = (try? CKKSParameters(plan.parameters.literal))?.digitCount ?? plan.parameters.logQ.count
         let keyBytes = digits * 2 * limbs * n * 8
         // Sparse-secret encapsulation adds one key-switching key (sparse to
         // dense) and the dense-to-sparse pair over q₀·p₀ (2 × 2 limbs).
@@ -106,7 +114,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
         }
         bootstraps = BootstrapSummary(plan)
         inputCiphertexts = plan.firstInputTileCount
-        expectedMaxError = plan.expectedMaxError
+        self.expectedMaxError = expectedMaxError
         logScale = plan.parameters.logScale
         estimatedEncryptSeconds = costModel.encryptionSeconds(ciphertexts: inputCiphertexts, logN: plan.parameters.logN,
                                                               limbs: plan.parameters.logQ.count)

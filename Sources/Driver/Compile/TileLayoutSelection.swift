@@ -1,10 +1,14 @@
 internal import HepexcPasses
 internal import HepexcPlan
 
-/// Tile-layout selection (`--tile auto`): compiles the lowered model under
+/// Tile-layout selection (`--tile auto`): scores the lowered model under
 /// every candidate tile shape and first-layer form and keeps the plan the
 /// cost model (``CostModel``, beside this file) estimates best for the
-/// objective. The lowering itself is done once; only packing repeats.
+/// objective. The lowering itself is done once. Candidates are scored from
+/// plan skeletons (``PlanSkeleton``: the weights' zero pattern, no packing or
+/// validation, `TileLayoutSelection+Estimate.swift`), whose reports equal the
+/// full plans' in everything but the error estimate; only the winner is
+/// compiled in full. With a precision target every candidate is compiled.
 struct TileLayoutSelection {
     var shapes: [(t1: Int, t2: Int)]
     var forms: [FCForm?]
@@ -20,6 +24,14 @@ struct TileLayoutSelection {
     /// - Throws: the compiler's error when there is one candidate, otherwise
     ///   `DriverError.execution` listing why each candidate failed.
     func select(_ lowered: PlanCompiler.Lowered) throws(DriverError) -> (plan: Plan, report: PlanReport) {
+        // One candidate is compiled as it is; `--precision` chooses the scale
+        // from the error estimate, which needs the weights' values.
+        if shapes.count == 1 && forms.count == 1 || options.precision != nil { return try selectByCompiling(lowered) }
+        return try selectByEstimate(lowered)
+    }
+
+    /// The selection compiling every candidate in full.
+    func selectByCompiling(_ lowered: PlanCompiler.Lowered) throws(DriverError) -> (plan: Plan, report: PlanReport) {
         var best: (plan: Plan, report: PlanReport)?
         var failures: [(shape: String, reason: String)] = []
         let single = shapes.count == 1 && forms.count == 1
@@ -32,9 +44,7 @@ struct TileLayoutSelection {
         var failed: [String: String] = [:]
         for (t1, t2) in shapes {
             for first in forms {
-                let key: String? = options.packed || first == .diagonal ? nil
-                    : "\(t1)x\(t2):" + PlanCompiler.chooseForms(dense, t1: t1, t2: t2, firstForm: first,
-                                                               diagonal: options.diagonal).map(\.rawValue).joined(separator: ",")
+                let key = duplicateKey(dense, t1: t1, t2: t2, first: first)
                 if let key {
                     if compiled.contains(key) { continue }
                     if let reason = failed[key] { failures.append(("\(t1)x\(t2)", reason)); continue }
@@ -60,13 +70,23 @@ struct TileLayoutSelection {
                 }
             }
         }
-        guard let best else {
-            // One reason for every shape (the model itself cannot run encrypted) is said once.
-            let reasons = Set(failures.map(\.reason))
-            if reasons.count == 1, let reason = reasons.first { throw .execution(reason) }
-            throw .execution("no tile shape works: " + failures.map { "\($0.shape): \($0.reason)" }.joined(separator: "; "))
-        }
+        guard let best else { throw Self.noCandidate(failures) }
         return best
+    }
+
+    /// Candidates with equal keys compile to the same plan (`nil`: never skipped).
+    func duplicateKey(_ dense: [(inFeatures: Int, outFeatures: Int)], t1: Int, t2: Int, first: FCForm?) -> String? {
+        options.packed || first == .diagonal ? nil
+            : "\(t1)x\(t2):" + PlanCompiler.chooseForms(dense, t1: t1, t2: t2, firstForm: first,
+                                                       diagonal: options.diagonal).map(\.rawValue).joined(separator: ",")
+    }
+
+    /// Why no candidate works.
+    static func noCandidate(_ failures: [(shape: String, reason: String)]) -> DriverError {
+        // One reason for every shape (the model itself cannot run encrypted) is said once.
+        let reasons = Set(failures.map(\.reason))
+        if reasons.count == 1, let reason = reasons.first { return .execution(reason) }
+        return .execution("no tile shape works: " + failures.map { "\($0.shape): \($0.reason)" }.joined(separator: "; "))
     }
 
     /// The estimated seconds the objective minimises.

@@ -82,7 +82,8 @@ extension PlanCompiler {
             throw fail("a \(t1)x\(t2) tile (×\(options.minimumBatch ?? 1) samples) does not fit the \(slots) slots of the bootstrapping ring 2^\(b.logN)")
         }
         let tile = TileShape(t1: t1, t2: t2, t3: slots / (t1 * t2))
-        var layers = try Self.packLayers(packing.lowered.steps, forms: packing.forms, tile: tile)
+        var layers = try Self.layers(packing.lowered, forms: packing.forms, tile: tile, packed: false,
+                                     shapeOnly: options.shapeOnly, fail)
         // Ciphertexts alive after each layer (constant tiles excluded).
         let provisional = Plan(model: packing.lowered.name, tile: tile,
                                parameters: CKKSParameterChoice(logN: b.logN, logQ: [60] + Array(repeating: 50, count: packing.depth),
@@ -159,6 +160,7 @@ extension PlanCompiler {
                         rotationSteps: Plan.rotationSteps(for: layers, tile: tile), depth: packing.depth,
                         inputPermutation: lowered.permutations.input, outputPermutation: lowered.permutations.output,
                         clientTail: lowered.tail, bounds: bounds)
+        if options.shapeOnly { return plan }
         do { try plan.validate() } catch { throw fail("internal: \(error)") }
         return plan
     }

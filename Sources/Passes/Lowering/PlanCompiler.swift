@@ -49,6 +49,9 @@ public struct PlanCompiler: Sendable {
         /// Bootstrapping (`compile --bootstrap auto`, the default of the
         /// CLI); `nil`: off — a model too deep for the chain is an error.
         public var bootstrap: BootstrapOptions?
+        /// Compile a skeleton (``estimate(_:)``): Type-A/B weight tiles
+        /// counted, not packed, and no validation.
+        var shapeOnly = false
 
         public init(t1: Int, t2: Int, logN: Int? = nil, insecure: Bool = false, minimumBatch: Int? = nil,
                     firstForm: FCForm? = nil, diagonal: Bool = true, scaleBits: Int? = nil) {
@@ -85,6 +88,8 @@ public struct PlanCompiler: Sendable {
         /// (they do not depend on the tile shape, and sampling them is most
         /// of a compile: `--tile auto` computes them once).
         let boundsMemo = BoundsMemo()
+        /// Which weight tiles are stored under each tile shape (``estimate(_:)``).
+        let occupancy = TileOccupancy()
 
         /// The (inputs, outputs) of each dense step in order: what
         /// ``PlanCompiler/chooseForms(_:t1:t2:firstForm:diagonal:)`` decides from.
@@ -192,12 +197,13 @@ public struct PlanCompiler: Sendable {
             }
         }
         let tile = TileShape(t1: options.t1, t2: options.t2, t3: parameters.slotCount / (options.t1 * options.t2))
-        let layers = try Self.packLayers(steps, forms: forms, tile: tile, packed: options.packed, fail)
+        let layers = try Self.layers(lowered, forms: forms, tile: tile, packed: options.packed, shapeOnly: options.shapeOnly, fail)
         let plan = Plan(model: lowered.name, tile: tile, parameters: parameters, inputFeatures: features,
                         outputFeatures: inFeatures, layers: layers,
                         rotationSteps: Plan.rotationSteps(for: layers, tile: tile), depth: depth,
                         inputPermutation: permutations.input, outputPermutation: permutations.output, clientTail: tail,
                         bounds: bounds)
+        if options.shapeOnly { return plan }
         do { try plan.validate() } catch { throw fail("internal: \(error)") }
         return plan
     }

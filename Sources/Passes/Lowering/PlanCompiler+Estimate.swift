@@ -1,0 +1,87 @@
+public import HepexcPlan
+internal import HepexcIR
+
+/// A plan compiled from the weights' shapes and zero pattern alone (`--tile
+/// auto`'s candidates, issue 17): everything of the full plan — parameters,
+/// tile shape, layers with their grids and which weight tiles are stored,
+/// rotation steps, bounds, bootstrap steps — except the values of the Type-A
+/// and Type-B weight tiles, which are empty. Its operation counts, memory and
+/// latency estimates (``Plan/layerCosts()``) are exactly the full plan's;
+/// its error estimate, validation and serialization are not available
+/// (``PlanCompiler/compile(_:)-(Lowered)`` gives the full plan).
+public struct PlanSkeleton: Sendable {
+    /// The plan with value-less weight tiles: not to be validated, written or run.
+    public var plan: Plan
+}
+
+extension PlanCompiler {
+    /// The plan ``compile(_:)-(Lowered)`` would give, as a skeleton: the same
+    /// steps and checks (and so the same errors), but Type-A/B weight tiles
+    /// only counted from the memoised zero pattern (``TileOccupancy``) and no
+    /// validation. `nil` when the plan depends on the weights' values beyond
+    /// their zero pattern: a precision target (`--precision`) chooses the
+    /// scale by the error estimate.
+    /// - Throws: what `compile` throws before packing.
+    public func estimate(_ lowered: Lowered) throws(PassError) -> PlanSkeleton? {
+        guard options.precision == nil else { return nil }
+        var options = options
+        options.shapeOnly = true
+        return PlanSkeleton(plan: try PlanCompiler(options: options).compileWithTiers(lowered))
+    }
+
+    /// The plan layers of `lowered` under `tile`: packed weights
+    /// (``packLayers(_:forms:tile:packed:_:)``), or with `shapeOnly` the
+    /// skeleton's layers (Type-D layers are packed once per t2 and kept).
+    static func layers(_ lowered: Lowered, forms: [FCForm], tile: TileShape, packed: Bool, shapeOnly: Bool,
+                       _ fail: (String) -> PassError) throws(PassError) -> [PlanLayer] {
+        guard shapeOnly, !packed else {
+            return try packLayers(lowered.steps, forms: forms, tile: tile, packed: packed, fail)
+        }
+        let denseCount = lowered.denseShapes.count
+        var layers: [PlanLayer] = []
+        var seenDense = 0
+        for step in lowered.steps {
+            switch step {
+            case let .dense(name, weight, bias):
+                let (form, isLast, index) = (forms[seenDense], seenDense == denseCount - 1, seenDense)
+                if form == .diagonal {
+                    layers.append(.fullyConnected(lowered.occupancy.diagonal(step: index, t2: tile.t2) {
+                        packDiagonal(name: name, weight: weight, bias: bias, tile: tile, isLast: isLast)
+                    }))
+                } else {
+                    layers.append(.fullyConnected(skeleton(step: index, lowered: lowered, name: name, weight: weight, bias: bias,
+                                                           form: form, tile: tile, isLast: isLast)))
+                }
+                seenDense += 1
+            case let .poly(coefficients, name):
+                layers.append(.polynomial(PolynomialLayer(name: name, coefficients: coefficients)))
+            }
+        }
+        return layers
+    }
+
+    /// The layer ``pack(name:weight:bias:form:tile:isLast:)`` gives, with the
+    /// same stored tiles in the same order, but each tile's `values` empty.
+    static func skeleton(step: Int, lowered: Lowered, name: String, weight: Tensor, bias: Tensor?, form: FCForm,
+                         tile: TileShape, isLast: Bool) -> FullyConnectedLayer {
+        let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+        let rows = form == .typeA ? (outFeatures + tile.t1 - 1) / tile.t1 : (inFeatures + tile.t1 - 1) / tile.t1
+        let cols = form == .typeA ? (inFeatures + tile.t2 - 1) / tile.t2 : (outFeatures + tile.t2 - 1) / tile.t2
+        var tiles: [WeightTile] = []
+        if form == .typeA {
+            // Tile (r, c) covers outputs r·t1… and inputs c·t2….
+            let occupied = lowered.occupancy.blocks(step: step, weight: weight, rows: tile.t1, columns: tile.t2)
+            for key in occupied.indices where occupied[key] { tiles.append(WeightTile(row: key / cols, col: key % cols, values: [])) }
+        } else {
+            // Tile (r, c) covers inputs r·t1… and outputs c·t2…: the block
+            // grid is over outputs × inputs, so read it transposed.
+            let occupied = lowered.occupancy.blocks(step: step, weight: weight, rows: tile.t2, columns: tile.t1)
+            for r in 0..<rows {
+                for c in 0..<cols where occupied[c * rows + r] { tiles.append(WeightTile(row: r, col: c, values: [])) }
+            }
+        }
+        return FullyConnectedLayer(name: name, form: form, inFeatures: inFeatures, outFeatures: outFeatures,
+                                   gridRows: rows, gridCols: cols, tiles: tiles,
+                                   bias: bias.map { $0.scalars.map(Float.init) }, isLast: isLast)
+    }
+}
