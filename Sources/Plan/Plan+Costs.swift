@@ -61,17 +61,26 @@ extension Plan {
                 level -= fc.depth
             case .fullyConnected(let fc):
                 var outputs = Array(repeating: false, count: fc.outputTileCount)
-                let producing = fc.tileIndicesByOutput
+                // Per output tile: the tiles contributing, and those whose input is a ciphertext
+                // (one pass over the tiles: `--tile auto` costs every candidate).
+                var contributing = [Int](repeating: 0, count: fc.outputTileCount)
+                var cipherContributing = [Int](repeating: 0, count: fc.outputTileCount)
+                for tile in fc.tiles {
+                    let (output, input) = (tile.outputIndex(fc.form), tile.inputIndex(fc.form))
+                    guard output < contributing.count else { continue }
+                    contributing[output] += 1
+                    if input < cipher.count && cipher[input] { cipherContributing[output] += 1 }
+                }
+                let reduction = fc.reductionSteps(tile: t)
                 for output in 0..<fc.outputTileCount {
-                    let contributing = producing[output]
-                    let cipherTerms = contributing.filter { cipher[fc.tiles[$0].inputIndex(fc.form)] }.count
+                    let cipherTerms = cipherContributing[output]
                     guard cipherTerms > 0 else { continue }
                     outputs[output] = true
                     ops.plainMultiplies += cipherTerms
                     ops.additions += cipherTerms - 1
-                    if cipherTerms < contributing.count { ops.plainAdditions += 1 }
+                    if cipherTerms < contributing[output] { ops.plainAdditions += 1 }
                     ops.rescales += 1
-                    for step in fc.reductionSteps(tile: t) {
+                    for step in reduction {
                         switch step {
                         case .rotateAndAdd:
                             ops.rotations += 1

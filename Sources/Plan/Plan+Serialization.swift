@@ -16,14 +16,12 @@ extension Plan {
 
     /// The plan file's bytes.
     public func serialized() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let payload: Data
-        do { payload = try encoder.encode(self) } catch { throw PlanError.invalid("cannot encode: \(error)") }
+        let payload: [UInt8]
+        do { payload = try jsonPayload() } catch { throw PlanError.invalid("cannot encode: \(error)") }
         var data = Data(Self.magic)
         Self.append(UInt32(writtenVersion), to: &data)
         Self.append(UInt64(payload.count), to: &data)
-        data.append(payload)
+        data.append(contentsOf: payload)
         Self.append(Self.checksum(payload), to: &data)
         return data
     }
@@ -67,9 +65,12 @@ extension Plan {
     }
 
     /// FNV-1a, 64 bits.
-    static func checksum(_ data: Data) -> UInt64 {
+    static func checksum(_ data: Data) -> UInt64 { checksum([UInt8](data)) }
+
+    /// FNV-1a, 64 bits, over an array (faster than `Data`'s byte iterator).
+    static func checksum(_ bytes: [UInt8]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }

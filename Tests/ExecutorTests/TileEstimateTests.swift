@@ -4,7 +4,7 @@ import HepexcCKKS
 import HepexcExecutor
 import HepexcIR
 @testable import HepexcPasses
-import HepexcPlan
+@testable import HepexcPlan
 import Testing
 import _HepexcTestSupport
 
@@ -160,6 +160,45 @@ import _HepexcTestSupport
         var others = selection
         others.shapes.removeAll { $0 == rejected }
         #expect(next.plan == (try others.selectByCompiling(lowered)).plan)
+    }
+
+    /// The plan file's payload is spliced (weight values written apart from
+    /// `JSONEncoder`); it must be `JSONEncoder`'s bytes exactly, for tiled
+    /// (A, B, D, sparse), packed and bootstrapped plans.
+    @Test("the spliced plan payload = JSONEncoder's, byte for byte")
+    func splicedPayloadEqualsJSONEncoder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var plans: [Plan] = []
+        let digits = try PlanRunner.loadForCompilation(TestPaths.path("models/digits_mlp_square.onnx"))
+        for (t1, t2, first) in [(16, 16, nil), (2, 32, nil), (8, 8, FCForm.typeA), (1, 64, FCForm.diagonal)] as [(Int, Int, FCForm?)] {
+            plans.append(try PlanRunner.compile(digits, options: PlanCompiler.Options(t1: t1, t2: t2, logN: 12, insecure: true, firstForm: first)))
+        }
+        let sparse = PlanTestSupport.mlp([37, 23, 11], seed: 5, zeroTiles: 0.6, tile: 3)
+        plans.append(try PlanRunner.compile(sparse, options: PlanCompiler.Options(t1: 4, t2: 8, logN: 11, insecure: true)))
+        var packed = PlanCompiler.Options(t1: 1, t2: 1, logN: 11, insecure: true)
+        packed.packed = true
+        plans.append(try PlanRunner.compile(sparse, options: packed))
+        var graph = PlanTestSupport.mlp([16, 16, 16, 8], seed: 31)
+        for name in ["w0", "w1", "w2"] {
+            if let weight = graph.constants[name]?.value {
+                graph.constants[name] = Constant(Tensor(shape: weight.shape, scalars: weight.scalars.map { Double(Float($0 * 0.35)) }))
+            }
+        }
+        var bootstrapped = PlanCompiler.Options(t1: 16, t2: 16, logN: 10, insecure: true)
+        bootstrapped.bootstrap = BootstrapChoice.options(.auto, insecureLogN: 10, levelsAfter: 3)
+        plans.append(try PlanRunner.compile(graph, options: bootstrapped))
+        // Values JSONEncoder writes in every form: integral, tiny, huge, negative zero, subnormal.
+        var odd = plans[0]
+        if case .fullyConnected(var fc) = odd.layers[0] {
+            fc.tiles[0].values[0...5] = [1, -0.0, 1e-7, 3.4e38, 1.0e-40, -12345678]
+            odd.layers[0] = .fullyConnected(fc)
+        }
+        plans.append(odd)
+        for (index, plan) in plans.enumerated() {
+            #expect(try plan.jsonPayload() == [UInt8](try encoder.encode(plan)), "plan \(index)")
+            #expect(try Plan(serialized: try plan.serialized()) == plan, "plan \(index)")
+        }
     }
 
     /// Property: the memoised block grids equal a direct scan for every
