@@ -37,7 +37,8 @@ import _HepexcTestSupport
     func expectEstimatesEqualFullReports(_ lowered: PlanCompiler.Lowered, _ selection: TileLayoutSelection,
                                          comment: String) throws -> Int {
         let memo = ParameterMemo()
-        var compared = 0
+        var (compared, bounded) = (0, 0)
+        defer { #expect(bounded > 0 || compared == 0, "\(comment): no candidate had a lower bound") }
         for (t1, t2) in selection.shapes {
             for first in selection.forms {
                 var options = selection.options
@@ -53,6 +54,11 @@ import _HepexcTestSupport
                     comparable.expectedMaxError = fullReport.expectedMaxError
                     #expect(comparable == fullReport, "\(label): estimate differs from the full report")
                     #expect(selection.score(report) == selection.score(fullReport), "\(label)")
+                    // The bound that skips candidates never exceeds the score.
+                    if let bound = selection.lowerBound(lowered, options) {
+                        #expect(bound <= selection.score(fullReport), "\(label): bound \(bound) above the score")
+                        bounded += 1
+                    }
                     let skeleton = try #require(try PlanCompiler(options: options).estimate(lowered), "\(label)")
                     #expect(skeleton.plan.layers == plan.layers.map(Self.withoutValues) || plan.bootstraps, "\(label): skeleton layers")
                     compared += 1
@@ -82,6 +88,9 @@ import _HepexcTestSupport
         let batched = try expectEstimatesEqualFullReports(try Self.lowered("models/digits_mlp_square.onnx"),
                                                           Self.selection(batch: 64, diagonal: false), comment: "batch 64")
         #expect(batched > 20)
+        let throughput = try expectEstimatesEqualFullReports(try Self.lowered("models/digits_mlp_square.onnx"),
+                                                             Self.selection(objective: .throughput), comment: "throughput")
+        #expect(throughput > 40)
     }
 
     /// Tile-pruned weights: which tiles are stored depends on the shape, and

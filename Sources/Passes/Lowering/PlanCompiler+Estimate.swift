@@ -71,11 +71,15 @@ extension PlanCompiler {
         if form == .typeA {
             // Tile (r, c) covers outputs r·t1… and inputs c·t2….
             let occupied = lowered.occupancy.blocks(step: step, weight: weight, rows: tile.t1, columns: tile.t2)
-            for key in occupied.indices where occupied[key] { tiles.append(WeightTile(row: key / cols, col: key % cols, values: [])) }
+            tiles.reserveCapacity(occupied.reduce(0) { $0 + ($1 ? 1 : 0) })
+            for r in 0..<rows {
+                for c in 0..<cols where occupied[r * cols + c] { tiles.append(WeightTile(row: r, col: c, values: [])) }
+            }
         } else {
             // Tile (r, c) covers inputs r·t1… and outputs c·t2…: the block
             // grid is over outputs × inputs, so read it transposed.
             let occupied = lowered.occupancy.blocks(step: step, weight: weight, rows: tile.t2, columns: tile.t1)
+            tiles.reserveCapacity(occupied.reduce(0) { $0 + ($1 ? 1 : 0) })
             for r in 0..<rows {
                 for c in 0..<cols where occupied[c * rows + r] { tiles.append(WeightTile(row: r, col: c, values: [])) }
             }
@@ -83,5 +87,22 @@ extension PlanCompiler {
         return FullyConnectedLayer(name: name, form: form, inFeatures: inFeatures, outFeatures: outFeatures,
                                    gridRows: rows, gridCols: cols, tiles: tiles,
                                    bias: bias.map { $0.scalars.map(Float.init) }, isLast: isLast)
+    }
+}
+
+extension PlanCompiler {
+    /// The weight tiles the first layer stores under `form` (A or B) and a
+    /// t1×t2 tile, when the model starts with a dense step; `nil` otherwise
+    /// (Type D, or a polynomial first). Every input tile of the first layer is
+    /// a ciphertext, so each stored tile is one ct×pt multiply per batch
+    /// ciphertext: a lower bound on a candidate's work known before any plan
+    /// is built (`--tile auto` skips candidates it proves slower than the
+    /// best so far).
+    public static func firstLayerStoredTiles(_ lowered: Lowered, form: FCForm, t1: Int, t2: Int) -> Int? {
+        guard form != .diagonal, let first = lowered.steps.first, case let .dense(_, weight, _) = first,
+              weight.shape.count == 2 else { return nil }
+        let occupied = form == .typeA ? lowered.occupancy.blocks(step: 0, weight: weight, rows: t1, columns: t2)
+            : lowered.occupancy.blocks(step: 0, weight: weight, rows: t2, columns: t1)
+        return occupied.reduce(0) { $0 + ($1 ? 1 : 0) }
     }
 }
