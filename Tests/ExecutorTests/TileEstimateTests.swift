@@ -171,6 +171,20 @@ import _HepexcTestSupport
         #expect(next.plan == (try others.selectByCompiling(lowered)).plan)
     }
 
+    /// Goldens of the automatic choice (`LoweringGolden/digits_auto_*.check`).
+    @Test("the --tile auto choice matches its golden", arguments: [
+        ("digits_auto_latency", 1, nil as String?),
+        ("digits_auto_pruned_batch64", 64, "prune-tiles{ratio=0.5}"),
+    ])
+    func autoChoiceMatchesGolden(_ golden: String, _ batch: Int, _ passes: String?) throws {
+        var request = CompileRequest(model: TestPaths.path("models/digits_mlp_square.onnx"), tile: .auto, batch: batch, quiet: true)
+        request.passes = passes
+        let dump = try Compilation.run(request).text
+        let checks = try String(contentsOfFile: TestPaths.path("Tests/DriverTests/LoweringGolden/\(golden).check"), encoding: .utf8)
+        let failures = FileCheck.run(checks, on: dump)
+        #expect(failures.isEmpty, "\(golden).check: \(failures.map { $0.description }.joined(separator: "; "))\n--- plan dump ---\n\(dump)")
+    }
+
     /// The plan file's payload is spliced (weight values written apart from
     /// `JSONEncoder`); it must be `JSONEncoder`'s bytes exactly, for tiled
     /// (A, B, D, sparse), packed and bootstrapped plans.
