@@ -75,7 +75,7 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
             switch layer {
             case .fullyConnected(let fc):
                 let tileLevel = level
-                let schedule = fc.diagonalSchedule(t2: plan.tile.t2)
+                let schedule = fc.form == .rowDiagonal ? fc.rowDiagonalSchedule(t2: plan.tile.t2) : fc.diagonalSchedule(t2: plan.tile.t2)
                 if weightEncoding == .streamed {
                     weights.append([])
                 } else {
@@ -110,7 +110,12 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
     /// scale `modulus(atLevel: level)` (so a rescale restores the data's
     /// scale), or a ciphertext for encrypted weights.
     func makeOperand(_ fc: FullyConnectedLayer, _ tile: WeightTile, schedule: DiagonalSchedule, level: Int) throws -> Operand {
-        let slots = fc.form == .diagonal ? layout.diagonalSlots(of: tile, schedule: schedule) : layout.slots(of: tile)
+        let slots: [Double]
+        switch fc.form {
+        case .diagonal: slots = layout.diagonalSlots(of: tile, schedule: schedule)
+        case .rowDiagonal: slots = layout.rowDiagonalSlots(of: tile, schedule: schedule)
+        case .typeA, .typeB: slots = layout.slots(of: tile)
+        }
         let scale = backend.modulus(atLevel: level)
         if encryptedWeights { return .cipher(try backend.encrypt(slots, level: level, scale: scale)) }
         return .plain(try backend.encode(slots, level: level, scale: scale, purpose: .weight))
@@ -145,6 +150,11 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
                     throw ExecutorError.input("layer \(fc.name) (Type D) needs \(fc.inputTileCount) input tiles, got \(tiles.count)")
                 }
                 tiles = [try diagonal(fc, layerIndex: index, tiles)]
+            case .fullyConnected(let fc) where fc.form == .rowDiagonal:
+                guard tiles.count == fc.inputTileCount else {
+                    throw ExecutorError.input("layer \(fc.name) (row diagonals) needs \(fc.inputTileCount) input tiles, got \(tiles.count)")
+                }
+                tiles = try rowDiagonal(fc, layerIndex: index, tiles)
             case .fullyConnected(let fc):
                 tiles = try fullyConnected(fc, layerIndex: index, tiles)
             case .polynomial(let poly):
