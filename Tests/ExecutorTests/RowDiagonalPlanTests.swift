@@ -56,8 +56,8 @@ import _HepexcTestSupport
     }
 
     /// Ragged shapes: inputs not a multiple of t2, a partial last group,
-    /// t1 = 1 and t1 = t2.
-    @Test(arguments: [([12, 20, 100], 4, 8), ([16, 24, 40], 1, 8), ([8, 16, 130], 8, 8), ([30, 16, 64], 2, 16)])
+    /// t1 = 1 and t1 = t2, a single dense layer (row diagonals first).
+    @Test(arguments: [([12, 20, 100], 4, 8), ([16, 24, 40], 1, 8), ([8, 16, 130], 8, 8), ([30, 16, 64], 2, 16), ([64, 16], 1, 4)])
     func plansEqualTheInterpreter(_ sizes: [Int], _ t1: Int, _ t2: Int) throws {
         let graph = PlanTestSupport.mlp(sizes, seed: 43)
         let plan = try PlanCompiler(options: .init(t1: t1, t2: t2, logN: 11, insecure: true)).compile(graph)
