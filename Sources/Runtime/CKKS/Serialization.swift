@@ -59,7 +59,7 @@ enum Container {
         guard bytes.count >= 8 * (headerWords + 1), bytes.count % 8 == 0 else {
             throw HEError.corruptedData("\(bytes.count) bytes is not a whole container")
         }
-        let words = bytes.withUnsafeBytes { raw in
+        var words = bytes.withUnsafeBytes { raw in
             (0..<(bytes.count / 8)).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) }
         }
         let magic = UInt32(truncatingIfNeeded: words[0])
@@ -70,13 +70,16 @@ enum Container {
         guard words[2] == UInt64(words.count - headerWords - 1) else {
             throw HEError.corruptedData("payload length \(words[2]) does not match the file size")
         }
-        guard let checksum = words.last, FNV1a.hash(Array(words.dropLast())) == checksum else {
+        guard let checksum = words.last, FNV1a.hash(words.dropLast()) == checksum else {
             throw HEError.corruptedData("checksum mismatch")
         }
         if let expected = parameterHash, words[1] != expected {
             throw HEError.parameterHashMismatch(expected: expected, found: words[1])
         }
-        return (version, Array(words[headerWords..<(words.count - 1)]))
+        // The payload in place: no second copy of what may be hundreds of MiB of keys.
+        words.removeLast()
+        words.removeFirst(headerWords)
+        return (version, words)
     }
 }
 
