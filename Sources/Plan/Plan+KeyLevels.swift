@@ -28,7 +28,8 @@ extension Plan {
     /// - Type A/B: the reduction rotations run after the rescale (input level − 1) and, after
     ///   a Type-A mask, one level lower again;
     /// - Type D: the hoisted baby rotations at the input level, the giant and replication
-    ///   rotations after the rescale (input level − 1);
+    ///   rotations after the rescale (input level − 1); row-diagonal (R) likewise, its
+    ///   babies shared by every output group, each group's giants at input level − 1;
     /// - polynomials with products: relinearization from their input level down;
     /// - bootstraps: every key of the step (its rotations, conjugation, relinearization) at
     ///   the top of the chain, where CoeffToSlot starts.
@@ -51,6 +52,17 @@ extension Plan {
                     levels.rotation(g * schedule.babySteps * t.t3, at: level - 1)
                 }
                 for p in 0..<schedule.replicationSteps { levels.rotation((schedule.width << p) * t.t3, at: level - 1) }
+            case .fullyConnected(let fc) where fc.form == .rowDiagonal:
+                let schedule = fc.rowDiagonalSchedule(t2: t.t2)
+                for b in Set(fc.rowDiagonalsByInputTile(t2: t.t2).flatMap { schedule.babyRotations(stored: $0) }) {
+                    levels.rotation(b * t.t3, at: level)
+                }
+                for group in fc.storedRowDiagonals(t2: t.t2) {
+                    let all = group.reduce(into: Set<Int>()) { $0.formUnion($1) }
+                    for g in schedule.giantGroups(stored: all) where g > 0 {
+                        levels.rotation(g * schedule.babySteps * t.t3, at: level - 1)
+                    }
+                }
             case .fullyConnected(let fc):
                 var current = level - 1
                 for step in fc.reductionSteps(tile: t) {

@@ -27,14 +27,27 @@ import _HepexcTestSupport
     @Test("The level map equals the highest level of every rotation and relinearization the executor runs",
           arguments: 0..<cases.count)
     func levelMapMatchesExecution(_ index: Int) throws {
-        let plan = try Self.plan(index)
+        try Self.expectLevelMapMatchesExecution(Self.plan(index))
+    }
+
+    @Test("The level map of row-diagonal (R) layers: babies at the input level, each group's giants one lower")
+    func rowDiagonalLevels() throws {
+        for (sizes, t1, t2) in [([16, 16, 96], 4, 8), ([64, 16], 1, 4), ([12, 20, 100], 4, 8)] {
+            let plan = try PlanCompiler(options: .init(t1: t1, t2: t2, logN: 10, insecure: true))
+                .compile(PlanTestSupport.mlp(sizes, seed: 41))
+            #expect(DiagonalPlanTests.forms(plan).last == .rowDiagonal)
+            try Self.expectLevelMapMatchesExecution(plan)
+        }
+    }
+
+    static func expectLevelMapMatchesExecution(_ plan: Plan) throws {
         let recorder = LevelRecorder()
         let backend = LevelRecordingBackend(base: try SimulatedBackend(plan: plan), recorder: recorder)
         let executor = try PlanExecutor(plan: plan, backend: backend)
         let rows = PlanTestSupport.rows(PlanTestSupport.randomInputs(3, features: plan.inputFeatures, seed: 11))
         _ = try executor.run(executor.encrypt(TileLayout(plan: plan).encodeInput(rows.map { $0.map { $0 * 0.5 } })))
         let levels = plan.keySwitchLevels
-        #expect(levels.rotations == recorder.rotations, "\(Self.cases[index].model)")
+        #expect(levels.rotations == recorder.rotations, "\(plan.model)")
         #expect(levels.relinearization == recorder.relinearization)
         #expect(Set(levels.rotations.keys) == Set(plan.rotationSteps))
         #expect(levels.conjugation == nil)
