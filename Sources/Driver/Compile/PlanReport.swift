@@ -88,7 +88,14 @@ public struct PlanReport: Sendable, Codable, Equatable {
         // Sparse-secret encapsulation adds one key-switching key (sparse to
         // dense) and the dense-to-sparse pair over q₀·p₀ (2 × 2 limbs).
         let encapsulationBytes = plan.encapsulationWeight == nil ? 0 : keyBytes + 4 * n * 8
-        evaluationKeyBytes = keyBytes * (plan.rotationSteps.count + 1) + encapsulationBytes
+        if let parameters = try? CKKSParameters(plan.parameters.literal) {
+            // Each key trimmed to the highest level the plan uses it at (docs/ckks.md).
+            let levels = Array(plan.galoisElementLevels(degree: n).values) + [plan.keySwitchLevels.relinearization].compactMap { $0 }
+            evaluationKeyBytes = levels.reduce(0) { $0 + KeySwitchKey.byteCount(atLevel: $1, parameters: parameters) }
+                + encapsulationBytes
+        } else {
+            evaluationKeyBytes = keyBytes * (plan.rotationSteps.count + 1) + encapsulationBytes
+        }
         // A packed layer's weights are scalars; its memory is its input and
         // output ciphertexts (one per feature).
         let plaintextBytes = costs.reduce(0) {

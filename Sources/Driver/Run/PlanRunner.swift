@@ -122,7 +122,8 @@ public enum PlanRunner {
                 let keygenStart = ProcessMetrics.wallSeconds()
                 let keygenCPU = ProcessMetrics.cpuSeconds()
                 let real = try CKKSBackend.clientAndServer(for: plan, threads: threadCount,
-                                                           relinearization: encryptedWeights || plan.needsRelinearization)
+                                                           relinearization: encryptedWeights || plan.needsRelinearization,
+                                                           encryptedWeights: encryptedWeights)
                 timings["keygen"] = ProcessMetrics.wallSeconds() - keygenStart
                 cpuTimings["keygen"] = ProcessMetrics.cpuSeconds() - keygenCPU
                 (outputs, ops) = try execute(plan, rows: rows, backend: CountingBackend(real),
