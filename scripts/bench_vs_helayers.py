@@ -69,6 +69,9 @@ CASES = {
 }
 
 
+AE_BUDGET_MIB = {16: 1800, 32: 400, 64: 0}
+
+
 def ae_cases(ae_dir: Path):
     for t, b in ((16, 32), (32, 8), (64, 2)):
         CASES[f"ae-{t}"] = dict(model=str(ae_dir / "autoencoder_3072.onnx"), compile=["--tile", f"{t}x{t}"],
@@ -77,6 +80,9 @@ def ae_cases(ae_dir: Path):
         # weights encoded before the batch (`--weights cached`, HElayers' order: it encodes the model
         # before predict): execute without the encoding, which is reported apart
         CASES[f"ae-{t}-cached"] = dict(CASES[f"ae-{t}"], run=["--weights", "cached"])
+        # cached within a byte budget (`--weight-cache-mib`): the lowest-level layers' weights kept, the rest
+        # encoded in execute — the budget is the memory a deployment gives the encoded model
+        CASES[f"ae-{t}-budget"] = dict(CASES[f"ae-{t}"], run=["--weight-cache-mib", str(AE_BUDGET_MIB[t])])
 
 
 def sh(cmd, **kw):

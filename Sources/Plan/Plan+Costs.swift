@@ -59,6 +59,14 @@ extension Plan {
                                        outputCiphertexts: cipherOutput ? 1 : 0, ops: ops))
                 cipher = [cipherOutput]
                 level -= fc.depth
+            case .fullyConnected(let fc) where fc.form == .rowDiagonal:
+                let (rowOps, outputs) = rowDiagonalOps(fc, cipherInputs: cipher)
+                ops = rowOps
+                costs.append(LayerCost(name: fc.name, kind: "fc-R", inputLevel: level, tilesStored: fc.tiles.count,
+                                       tilesTotal: fc.totalTiles, grid: [fc.gridRows, fc.gridCols],
+                                       outputCiphertexts: outputs.filter { $0 }.count, ops: ops))
+                cipher = outputs
+                level -= fc.depth
             case .fullyConnected(let fc):
                 var outputs = Array(repeating: false, count: fc.outputTileCount)
                 // Per output tile: the tiles contributing, and those whose input is a ciphertext
@@ -191,6 +199,8 @@ extension Plan {
         for case .fullyConnected(let fc) in layers {
             if fc.form == .diagonal {
                 steps.formUnion(fc.diagonalSchedule(t2: tile.t2).rotationSlots(storedByTile: fc.storedDiagonals, t3: tile.t3))
+            } else if fc.form == .rowDiagonal {
+                steps.formUnion(fc.rowDiagonalRotationSlots(tile: tile))
             } else {
                 for case .rotateAndAdd(let step) in fc.reductionSteps(tile: tile) { steps.insert(step) }
             }

@@ -64,6 +64,7 @@ extension Plan {
         case .typeA: rows = fc.gridRows * tile.t1
         case .typeB: rows = fc.gridCols * tile.t2
         case .diagonal: rows = tile.t2
+        case .rowDiagonal: rows = (fc.outputGroups ?? 0) * tile.t1 * tile.t2
         }
         var rowSquares = [Double](repeating: 0, count: rows)
         let roundings: Int
@@ -94,6 +95,16 @@ extension Plan {
             }
             let schedule = fc.diagonalSchedule(t2: tile.t2)
             roundings = schedule.giantSteps + schedule.babySteps + schedule.replicationSteps
+        case .rowDiagonal:
+            // Output (G, i, j) sums row i's entries of group G's diagonals.
+            for weight in fc.tiles {
+                let base = weight.col / tile.t2 * tile.t1 * tile.t2
+                for (position, value) in weight.values.enumerated() where base + position < rows {
+                    rowSquares[base + position] += Double(value) * Double(value)
+                }
+            }
+            let schedule = fc.rowDiagonalSchedule(t2: tile.t2)
+            roundings = schedule.giantSteps + schedule.babySteps
         }
         return ((rowSquares.max() ?? 0).squareRoot(), roundings)
     }

@@ -48,6 +48,9 @@ extension Plan {
             throw .malformed("payload does not decode: \(error)")
         }
         try plan.validate()
+        guard plan.writtenVersion < 5 || version >= 5 else {
+            throw .malformed("a version-\(version) plan cannot hold row-diagonal layers (version 5)")
+        }
         guard !plan.bootstraps || version >= plan.writtenVersion else {
             throw .malformed("a version-\(version) plan cannot hold bootstrap steps (version \(plan.writtenVersion))")
         }

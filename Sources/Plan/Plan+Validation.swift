@@ -90,6 +90,11 @@ extension Plan {
             guard fc.form == expectedForm || (fc.form.takesInputAlongT2 && expectedForm.takesInputAlongT2) else {
                 throw .invalid("layer \(fc.name) should be Type \(expectedForm.takesInputAlongT2 ? "A or D" : "B")")
             }
+            if fc.form == .rowDiagonal {
+                try validateRowDiagonal(fc)
+                features = fc.outFeatures
+                continue
+            }
             if fc.form == .diagonal {
                 try validateDiagonal(fc)
                 features = fc.outFeatures

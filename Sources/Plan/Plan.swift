@@ -8,15 +8,18 @@ public struct Plan: Sendable, Codable, Equatable {
     /// The newest plan format version this build writes; it reads every
     /// version from 1 up to it (version 2 added Type-D layers, version 3
     /// packed layers and bootstrap steps, version 4 bootstrap steps with
-    /// sparse-secret encapsulation).
-    public static let formatVersion = 4
+    /// sparse-secret encapsulation, version 5 row-diagonal layers).
+    public static let formatVersion = 5
 
     /// The version a plan is written as: the oldest that holds its layers
-    /// (4 when a bootstrap step encapsulates to a sparse secret — a version-3
+    /// (5 when a layer is row-diagonal, 4 when a bootstrap step encapsulates to a sparse secret — a version-3
     /// reader would ignore that field and bootstrap wrong —, 3 for other
     /// packed or bootstrapped plans, else 2), so older readers keep reading
     /// the rest and refuse what they would misread.
     public var writtenVersion: Int {
+        if layers.contains(where: { if case .fullyConnected(let fc) = $0 { return fc.form == .rowDiagonal } else { return false } }) {
+            return 5
+        }
         if bootstrapSteps.contains(where: { $0.ephemeralSecretWeight != nil }) { return 4 }
         return isPacked || bootstraps ? 3 : 2
     }

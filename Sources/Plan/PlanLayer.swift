@@ -33,6 +33,15 @@ public enum FCForm: String, Sendable, Codable {
     /// baby-step giant-step rotations, output `[*/t1, m/t2, b/t3]` (one
     /// tile) — the input layout again, so no mask and one level.
     case diagonal = "D"
+    /// Row diagonals: the diagonal form of a *last* layer with more than t2
+    /// outputs. Input `[*/t1, n/t2, b/t3]` (as for Type A); every t1·t2
+    /// outputs share one output ciphertext (output f of group G = f / (t1·t2)
+    /// at tile position (i, j) with i·t2 + j = f mod t1·t2), each row of the
+    /// tile holding its own diagonals (``FullyConnectedLayer/rowDiagonalValues``).
+    /// The baby rotations of each input tile are shared by every group: one
+    /// level, no mask, (t2/B − 1) giant rotations per group and B − 1 baby
+    /// rotations per input tile, where Type A needs log2(t2) per t1 outputs.
+    case rowDiagonal = "R"
 }
 
 /// One t1×t2 block of a weight matrix in a layer's own orientation.
@@ -41,7 +50,9 @@ public enum FCForm: String, Sendable, Codable {
 /// `W[row·t1 + i, col·t2 + j]`; for Type B, `W[col·t2 + j, row·t1 + i]`.
 /// A Type-D layer's tile is diagonal `r = col` of input tile `c = row`,
 /// with t2 values: `values[j] = W[j mod d, c·t2 + (j + r) mod t2]` (0
-/// outside W), d the schedule's width.
+/// outside W), d the schedule's width. A row-diagonal layer's tile is
+/// diagonal `r = col mod t2` of input tile `c = row` for output group
+/// `G = col / t2`, with t1·t2 values (``FullyConnectedLayer/rowDiagonalValues``).
 public struct WeightTile: Sendable, Codable, Equatable {
     public var row: Int
     public var col: Int
@@ -71,9 +82,12 @@ public struct FullyConnectedLayer: Sendable, Codable, Equatable {
     /// Whether the output is decoded directly by the client (a Type-A layer
     /// then skips the mask and the duplication).
     public var isLast: Bool
+    /// Output ciphertexts of a row-diagonal layer (`nil` for the other forms,
+    /// and absent from their JSON).
+    public var outputGroups: Int?
 
     public init(name: String, form: FCForm, inFeatures: Int, outFeatures: Int, gridRows: Int, gridCols: Int,
-                tiles: [WeightTile], bias: [Float]?, isLast: Bool) {
+                tiles: [WeightTile], bias: [Float]?, isLast: Bool, outputGroups: Int? = nil) {
         self.name = name
         self.form = form
         self.inFeatures = inFeatures
@@ -83,14 +97,17 @@ public struct FullyConnectedLayer: Sendable, Codable, Equatable {
         self.tiles = tiles
         self.bias = bias
         self.isLast = isLast
+        self.outputGroups = outputGroups
     }
 
-    /// Output ciphertexts: tile rows (Type A), tile columns (Type B), one (Type D).
+    /// Output ciphertexts: tile rows (Type A), tile columns (Type B), one
+    /// (Type D), one per group (row diagonals).
     public var outputTileCount: Int {
         switch form {
         case .typeA: return gridRows
         case .typeB: return gridCols
         case .diagonal: return 1
+        case .rowDiagonal: return outputGroups ?? 0
         }
     }
     /// Input ciphertexts consumed.
@@ -98,7 +115,7 @@ public struct FullyConnectedLayer: Sendable, Codable, Equatable {
         switch form {
         case .typeA: return gridCols
         case .typeB: return gridRows
-        case .diagonal: return gridRows
+        case .diagonal, .rowDiagonal: return gridRows
         }
     }
     public var totalTiles: Int { gridRows * gridCols }

@@ -25,7 +25,7 @@ extension FullyConnectedLayer {
             return steps
         case .typeB:
             return (0..<TileShape.log2(t.t1)).map { .rotateAndAdd((t.t2 * t.t3) << $0) }
-        case .diagonal:
+        case .diagonal, .rowDiagonal:
             return []
         }
     }

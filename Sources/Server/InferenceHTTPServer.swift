@@ -37,7 +37,7 @@ public final class InferenceHTTPServer: Sendable {
             guard servers[name] == nil else { throw ServerError.startup("two plans are named \(name)") }
             let start = Date()
             let plan = try load(path)
-            do { servers[name] = try InferenceServer(plan: plan, threads: options.threads) } catch {
+            do { servers[name] = try InferenceServer(plan: plan, threads: options.threads, weightCacheBytes: options.weightCacheBytes) } catch {
                 throw ServerError.startup("\(path): \(error)")
             }
             logger.info("plan loaded", metadata: ["plan": "\(name)", "path": "\(path)",

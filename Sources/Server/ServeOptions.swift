@@ -16,6 +16,8 @@ public struct ServeOptions: Sendable {
     /// Worker threads per evaluation.
     public var threads: Int
     public var allowInsecure: Bool
+    /// At most this many bytes of encoded weights kept per plan (`nil`: all).
+    public var weightCacheBytes: Int?
 
     public init(plans: [(name: String, path: String)], host: String = "127.0.0.1", port: Int = 8080, keyStore: String,
                 maxBodyBytes: Int = 512 << 20, maxConcurrent: Int = 1, maxQueued: Int = 8, timeoutSeconds: Double = 300,

@@ -106,15 +106,20 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Option(name: .long, help: "Keep at most this many MiB of encoded weight plaintexts per plan (the lowest-level layers first); the rest are encoded during each evaluation.")
+    var weightCacheMib: Int?
+
     @OptionGroup var options: ClientServerOptions
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let weightCacheMib, weightCacheMib < 0 || weightCacheMib > 1 << 40 { throw ValidationError("--weight-cache-mib must be between 0 and 2^40") }
     }
 
     func run() throws {
         var request = ClientServer.EvaluateRequest(plan: plan, evaluationKeys: evalKeys, input: input, output: output, threads: threads)
         request.allowInsecure = options.allowInsecure
+        request.weightCacheMiB = weightCacheMib
         let progress = options.output.json ? { _, _ in } : ClientServer.progressBarIfTerminal()
         try Console.run(json: options.output.json) { () throws(DriverError) in try ClientServer.evaluate(request, progress: progress) }
     }

@@ -45,11 +45,18 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "When weight plaintexts are encoded: cached (once, before the first batch), streamed (each just before use, least memory) or auto (streamed for one batch ciphertext, else cached).")
     var weights: WeightEncodingChoice = .auto
 
+    @Option(name: .long, help: "Keep at most this many MiB of encoded weight plaintexts (the layers at the lowest levels first) and encode the rest on use; implies cached weights.")
+    var weightCacheMib: Int?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let weightCacheMib {
+            if weightCacheMib < 0 || weightCacheMib > 1 << 40 { throw ValidationError("--weight-cache-mib must be between 0 and 2^40") }
+            if weights == .streamed { throw ValidationError("--weight-cache-mib keeps weights cached; it cannot go with --weights streamed") }
+        }
     }
 
     func run() throws {
@@ -58,6 +65,7 @@ struct RunCommand: ParsableCommand {
         request.clipInputs = clipInputs
         request.predictions = predictions
         request.weights = weights
+        request.weightCacheMiB = weightCacheMib
         try Console.run(json: output.json) { () throws(DriverError) in try Execution.run(request) }
     }
 }

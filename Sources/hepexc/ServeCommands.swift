@@ -41,6 +41,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads per evaluation (default: all cores).")
     var threads: Int?
 
+    @Option(name: .long, help: "Keep at most this many MiB of encoded weight plaintexts per plan (the lowest-level layers first); the rest are encoded during each evaluation.")
+    var weightCacheMib: Int?
+
     @Flag(name: .long, help: "Serve plans whose parameters are below 128-bit security (tests only).")
     var allowInsecure = false
 
@@ -51,6 +54,7 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--max-body-mib and --max-concurrent must be at least 1, --max-queued at least 0, --timeout positive")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let weightCacheMib, weightCacheMib < 0 || weightCacheMib > 1 << 40 { throw ValidationError("--weight-cache-mib must be between 0 and 2^40") }
     }
 
     func run() throws {
@@ -58,6 +62,7 @@ struct ServeCommand: ParsableCommand {
         (request.host, request.port, request.maxBodyMiB) = (host, port, maxBodyMib)
         (request.maxConcurrent, request.maxQueued, request.timeout) = (maxConcurrent, maxQueued, timeout)
         (request.threads, request.allowInsecure) = (threads, allowInsecure)
+        request.weightCacheMiB = weightCacheMib
         try Console.runText { () throws(DriverError) in
             let host = request.host
             try Serving.run(request) { port in Console.progress("listening on \(host):\(port)") }

@@ -39,4 +39,27 @@ struct VectorKernelEquivalenceTests {
                     "level \(level), layout \(layout)")
         }
     }
+
+    /// Σ ct_t ⊙ pt_t over more terms than one IFMA accumulation chunk (2^(50−40) = 1024 terms
+    /// for the 40-bit limbs), so the in-between fold runs too: the same words at every level.
+    @Test("ct·pt multiply-accumulate past the fold")
+    func multiplyAccumulate() throws {
+        var f = try Fixture(Self.layouts[0], steps: [])
+        let slots = f.context.parameters.slotCount
+        var values = TestValues(seed: 23)
+        let terms = 1100
+        let x = values.vector(slots)
+        let input = try f.encrypt(x)
+        let ciphertexts = Array(repeating: input, count: terms)
+        let weights = (0..<terms).map { _ in values.vector(slots).map { $0 / Double(terms) } }
+        let plaintexts = try weights.map { try f.encoder.encode($0, scale: f.context.parameters.defaultScale, level: input.level) }
+        let scalar = try VectorISA.$override.withValue(.scalar) { try f.evaluator.multiplyAccumulate(ciphertexts, plaintexts) }
+        let expected = (0..<slots).map { k in weights.reduce(0) { $0 + $1[k] } * x[k] }
+        let error = zip(f.decrypt(try f.evaluator.rescale(scalar)), expected).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(error < 1e-3, "scalar multiply-accumulate error \(error)")
+        for level in VectorISA.runnable where level != .scalar {
+            let vector = try VectorISA.$override.withValue(level) { try f.evaluator.multiplyAccumulate(ciphertexts, plaintexts) }
+            #expect(vector.polys.map(\.data) == scalar.polys.map(\.data), "level \(level)")
+        }
+    }
 }

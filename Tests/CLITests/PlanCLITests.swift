@@ -44,6 +44,25 @@ import _HepexcTestSupport
         #expect(result["backend"] as? String == "ckks")
     }
 
+    /// `run --weight-cache-mib`: a budget that holds part of the weights gives
+    /// the same outputs as caching all of them; it cannot go with `streamed`.
+    @Test func aWeightCacheBudgetRunsLikeCachedWeights() throws {
+        let plan = try temporaryPath("budget.hepx")
+        let compiled = try CLIRunner.run(["compile", "models/digits_mlp_square.onnx", "--tile", "8x8", "--insecure-test-logn", "10", "-o", plan])
+        #expect(compiled.status == 0, "\(compiled.stderr)")
+        let base = ["run", plan, "--data", "models/data/digits_test.npz", "--limit", "16", "--json", "--allow-insecure", "--backend", "simulated"]
+        let cached = try #require(CLIRunner.json(try CLIRunner.run(base + ["--weights", "cached"]).stdout))
+        let budgeted = try CLIRunner.run(base + ["--weight-cache-mib", "0"])
+        #expect(budgeted.status == 0, "\(budgeted.stderr)")
+        let result = try #require(CLIRunner.json(budgeted.stdout))
+        #expect(result["weight_encoding"] as? String == "cached (at most 0 MiB)")
+        #expect(result["correct"] as? Int == cached["correct"] as? Int && result["max_abs_error"] as? Double == 0)
+        let conflict = try CLIRunner.run(base + ["--weights", "streamed", "--weight-cache-mib", "100"])
+        #expect(conflict.status == 64 && conflict.stderr.contains("--weight-cache-mib"), "\(conflict.stderr)")
+        let negative = try CLIRunner.run(base + ["--weight-cache-mib", "-1"])
+        #expect(negative.status == 64)
+    }
+
     @Test func refusalsAndBadFilesAreOneLineErrors() throws {
         let relu = try CLIRunner.run(["compile", "Tests/FrontendTests/Fixtures/onnx/skl_mlp_nozipmap.onnx", "-o", try temporaryPath("x.hepx")])
         #expect(relu.status == 1)

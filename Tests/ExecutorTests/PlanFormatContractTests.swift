@@ -94,6 +94,7 @@ import _HepexcTestSupport
         Fixture(file: "digits_mlp_square_packed.v3.hepx", version: 3, forms: []),
         Fixture(file: "digits_mlp_square_1x64.v3.hepx", version: 3, forms: [.typeB, .diagonal]),
         Fixture(file: "digits_mlp_square_1x64.v4.hepx", version: 4, forms: [.typeB, .diagonal]),
+        Fixture(file: "digits_mlp_square_1x8.v5.hepx", version: 5, forms: [.typeB, .rowDiagonal]),
     ]
 
     @Test func everyReadableVersionHasAFixture() {

@@ -72,9 +72,10 @@ import _HepexcTestSupport
         return compared
     }
 
-    /// A layer with its Type-A/B weight values dropped (what a skeleton holds).
+    /// A layer with its Type-A/B weight values dropped (what a skeleton holds;
+    /// Type-D and row-diagonal layers are packed in full).
     static func withoutValues(_ layer: PlanLayer) -> PlanLayer {
-        guard case .fullyConnected(var fc) = layer, fc.form != .diagonal else { return layer }
+        guard case .fullyConnected(var fc) = layer, fc.form == .typeA || fc.form == .typeB else { return layer }
         fc.tiles = fc.tiles.map { WeightTile(row: $0.row, col: $0.col, values: []) }
         return .fullyConnected(fc)
     }

@@ -175,3 +175,26 @@ struct OutOfPlaceNTTTests {
         #expect(outOfPlace == inPlace)
     }
 }
+
+@Suite("Residues of integral doubles")
+struct IntegralCoefficientTests {
+    /// The double-arithmetic residues equal the integer path's for every limb
+    /// width the chains use (small, mid and large moduli), edges included.
+    @Test("init(integralCoefficients:) = init(signedCoefficients:)", arguments: [30, 40, 49, 50, 51, 60])
+    func matchesTheIntegerPath(bitWidth: Int) throws {
+        let n = 512
+        let primes = try #require(Modulus.nttPrimes(bitWidth: bitWidth, count: 2, degree: n)).map(Modulus.init)
+        let context = RingContext(degree: n, moduli: primes)
+        var rng = SplitMix64(seed: UInt64(bitWidth))
+        let bound = Int64(1) << 51 - 1
+        let q = Int64(bitPattern: primes[0].value)
+        var values: [Int64] = [0, 1, -1, bound, -bound, q % bound, -(q % bound), (q / 2) % bound, -((q / 2) % bound)]
+        while values.count < n {
+            let shift = Int(rng.next() % 52)
+            let magnitude = Int64(bitPattern: rng.next() >> 13) >> (shift % 52)
+            values.append(rng.next() & 1 == 0 ? magnitude : -magnitude)
+        }
+        let fast = Poly<Coeff>(context: context, integralCoefficients: values.map(Double.init))
+        #expect(fast == Poly<Coeff>(context: context, signedCoefficients: values))
+    }
+}

@@ -73,6 +73,8 @@ public enum ClientServer {
         public var output: String
         public var threads: Int?
         public var allowInsecure = false
+        /// At most this many MiB of encoded weights kept (`--weight-cache-mib`).
+        public var weightCacheMiB: Int?
         public init(plan: String, evaluationKeys: String, input: String, output: String, threads: Int? = nil) {
             self.plan = plan; self.evaluationKeys = evaluationKeys; self.input = input; self.output = output; self.threads = threads
         }
@@ -89,7 +91,7 @@ public enum ClientServer {
         var report = ClientServerReport(command: "evaluate", model: plan.model)
         var seconds = 0.0
         let server = try timed(&seconds) { () throws(DriverError) in
-            try ArtifactFiles.reading(request.plan) { () throws(InferenceError) in try InferenceServer(plan: plan, threads: threads) }
+            try ArtifactFiles.reading(request.plan) { () throws(InferenceError) in try InferenceServer(plan: plan, threads: threads, weightCacheBytes: request.weightCacheMiB.map { $0 << 20 }) }
         }
         report.timings["encode_weights"] = seconds
         let keys = try timed(&seconds) { () throws(DriverError) in

@@ -63,14 +63,15 @@ public struct PlanReport: Sendable, Codable, Equatable {
 
     public init(_ plan: Plan, costModel: CostModel = .default) {
         self.init(plan, costModel: costModel, insecure: !plan.meetsSecurityStandard,
-                  digits: (try? CKKSParameters(plan.parameters.literal))?.digitCount ?? plan.parameters.logQ.count,
-                  expectedMaxError: plan.expectedMaxError)
+                  parameters: try? CKKSParameters(plan.parameters.literal), expectedMaxError: plan.expectedMaxError)
     }
 
     /// The report of `plan` with the runtime's facts about its parameters
-    /// given (``ParameterMemo`` computes them once for many candidates) and
-    /// the error estimate given (a skeleton has no weights to estimate it from).
-    init(_ plan: Plan, costModel: CostModel, insecure: Bool, digits: Int, expectedMaxError: Double) {
+    /// given (``ParameterMemo`` computes them once for many candidates;
+    /// `nil`: the runtime rejects them) and the error estimate given (a
+    /// skeleton has no weights to estimate it from).
+    init(_ plan: Plan, costModel: CostModel, insecure: Bool, parameters: CKKSParameters?, expectedMaxError: Double) {
+        let digits = parameters?.digitCount ?? plan.parameters.logQ.count
         let costs = plan.layerCosts()
         model = plan.model
         tile = [plan.tile.t1, plan.tile.t2, plan.tile.t3]
@@ -96,7 +97,14 @@ public struct PlanReport: Sendable, Codable, Equatable {
         // Sparse-secret encapsulation adds one key-switching key (sparse to
         // dense) and the dense-to-sparse pair over q₀·p₀ (2 × 2 limbs).
         let encapsulationBytes = plan.encapsulationWeight == nil ? 0 : keyBytes + 4 * n * 8
-        evaluationKeyBytes = keyBytes * (plan.rotationSteps.count + 1) + encapsulationBytes
+        if let parameters {
+            // Each key trimmed to the highest level the plan uses it at (docs/ckks.md).
+            let levels = Array(plan.galoisElementLevels(degree: n).values) + [plan.keySwitchLevels.relinearization].compactMap { $0 }
+            evaluationKeyBytes = levels.reduce(0) { $0 + KeySwitchKey.byteCount(atLevel: $1, parameters: parameters) }
+                + encapsulationBytes
+        } else {
+            evaluationKeyBytes = keyBytes * (plan.rotationSteps.count + 1) + encapsulationBytes
+        }
         // A packed layer's weights are scalars; its memory is its input and
         // output ciphertexts (one per feature).
         let plaintextBytes = costs.reduce(0) {

@@ -154,8 +154,7 @@ extension TileLayoutSelection {
                                                           },
                                                           validate: false)
         do { plan.parameters.digits = try memo.parameters(plan.parameters.literal).digitCount } catch { throw DriverError(error) }
-        let digits = (try? memo.parameters(plan.parameters.literal))?.digitCount ?? plan.parameters.logQ.count
-        return PlanReport(plan, costModel: costModel, insecure: !memo.meetsSecurityStandard(plan.parameters), digits: digits,
-                          expectedMaxError: .nan)
+        return PlanReport(plan, costModel: costModel, insecure: !memo.meetsSecurityStandard(plan.parameters),
+                          parameters: try? memo.parameters(plan.parameters.literal), expectedMaxError: .nan)
     }
 }

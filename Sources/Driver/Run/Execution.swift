@@ -22,6 +22,8 @@ public enum Execution {
         public var predictions: String?
         /// When weight plaintexts are encoded (`--weights`).
         public var weights: WeightEncodingChoice = .auto
+        /// At most this many MiB of cached weight plaintexts (`--weight-cache-mib`; implies cached).
+        public var weightCacheMiB: Int?
 
         public init(plan: String, data: DataRequest, backend: ExecutionBackend = .ckks, encryptWeights: Bool = false,
                     threads: Int? = nil, allowInsecure: Bool = false) {
@@ -45,7 +47,7 @@ public enum Execution {
         let (report, outputs) = try PlanRunner.runCollectingOutputs(plan, on: dataset, backend: request.backend,
                                                                     encryptedWeights: request.encryptWeights,
                                                                     threads: request.threads, clipInputs: request.clipInputs,
-                                                                    weights: request.weights)
+                                                                    weights: request.weights, weightCacheMiB: request.weightCacheMiB)
         if let path = request.predictions { try ArtifactFiles.writePredictions(outputs, to: path) }
         return report
     }

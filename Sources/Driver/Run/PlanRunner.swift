@@ -79,20 +79,24 @@ public enum PlanRunner {
     ///   streamed for one batch ciphertext, cached for several).
     public static func run(_ plan: Plan, on dataset: Dataset, backend: ExecutionBackend = .ckks, encryptedWeights: Bool = false,
                            threads: Int? = nil, clipInputs: Bool = false,
-                           weights: WeightEncodingChoice = .auto) throws(DriverError) -> RunReport {
+                           weights: WeightEncodingChoice = .auto, weightCacheMiB: Int? = nil) throws(DriverError) -> RunReport {
         try runCollectingOutputs(plan, on: dataset, backend: backend, encryptedWeights: encryptedWeights, threads: threads,
-                                 clipInputs: clipInputs, weights: weights).report
+                                 clipInputs: clipInputs, weights: weights, weightCacheMiB: weightCacheMiB).report
     }
 
     /// ``run(_:on:backend:encryptedWeights:threads:clipInputs:weights:)`` that
     /// also returns the decrypted outputs, one row per sample in the data's order.
     public static func runCollectingOutputs(_ plan: Plan, on dataset: Dataset, backend: ExecutionBackend = .ckks,
                                             encryptedWeights: Bool = false, threads: Int? = nil, clipInputs: Bool = false,
-                                            weights: WeightEncodingChoice = .auto) throws(DriverError) -> (report: RunReport, outputs: [[Double]]) {
+                                            weights: WeightEncodingChoice = .auto,
+                                            weightCacheMiB: Int? = nil) throws(DriverError) -> (report: RunReport, outputs: [[Double]]) {
         var rows = try featureRows(dataset, features: plan.inputFeatures)
         let clipped = try admitInputs(&rows, plan: plan, clip: clipInputs)
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let weightEncoding = weights.resolved(batches: TileLayout(plan: plan).batchTileCount(samples: rows.count))
+        // A cache budget asks for cached weights (within it) even for one batch.
+        let weightEncoding = weightCacheMiB != nil && weights == .auto
+            ? .cached : weights.resolved(batches: TileLayout(plan: plan).batchTileCount(samples: rows.count))
+        let weightCacheBytes = weightCacheMiB.map { $0.multipliedReportingOverflow(by: 1 << 20).overflow ? Int.max : $0 << 20 }
         do {
             var timings: [String: Double] = [:]
             var cpuTimings: [String: Double] = [:]
@@ -104,7 +108,7 @@ public enum PlanRunner {
             case .simulated:
                 (outputs, ops) = try execute(plan, rows: rows, backend: CountingBackend(SimulatedBackend(plan: plan)),
                                              encryptedWeights: encryptedWeights, threads: threadCount, weightEncoding: weightEncoding,
-                                             timings: &timings, cpuTimings: &cpuTimings)
+                                             weightCacheBytes: weightCacheBytes, timings: &timings, cpuTimings: &cpuTimings)
             case .ckks:
                 // The client's check before it encrypts anything: the plan in
                 // exact arithmetic on these very inputs. The simulated backend
@@ -118,12 +122,13 @@ public enum PlanRunner {
                 let keygenStart = ProcessMetrics.wallSeconds()
                 let keygenCPU = ProcessMetrics.cpuSeconds()
                 let real = try CKKSBackend.clientAndServer(for: plan, threads: threadCount,
-                                                           relinearization: encryptedWeights || plan.needsRelinearization)
+                                                           relinearization: encryptedWeights || plan.needsRelinearization,
+                                                           encryptedWeights: encryptedWeights)
                 timings["keygen"] = ProcessMetrics.wallSeconds() - keygenStart
                 cpuTimings["keygen"] = ProcessMetrics.cpuSeconds() - keygenCPU
                 (outputs, ops) = try execute(plan, rows: rows, backend: CountingBackend(real),
                                              encryptedWeights: encryptedWeights, threads: threadCount, weightEncoding: weightEncoding,
-                                             timings: &timings, cpuTimings: &cpuTimings)
+                                             weightCacheBytes: weightCacheBytes, timings: &timings, cpuTimings: &cpuTimings)
             }
             timings["total"] = ProcessMetrics.wallSeconds() - start
             cpuTimings["total"] = ProcessMetrics.cpuSeconds() - cpuStart
@@ -138,6 +143,7 @@ public enum PlanRunner {
             score(outputs, dataset: dataset, into: &report)
             report.clippedInputs = clipped
             report.weightEncoding = (encryptedWeights ? WeightEncoding.cached : weightEncoding).rawValue
+                + (weightEncoding == .cached && !encryptedWeights ? weightCacheMiB.map { " (at most \($0) MiB)" } ?? "" : "")
             return (report, outputs)
         } catch {
             throw DriverError(error)
@@ -200,17 +206,22 @@ public enum PlanRunner {
     }
 
     /// The plan in exact arithmetic (no noise): the plaintext reference.
+    /// Its weights are streamed: each slot vector is built where it is
+    /// multiplied, so the reference never holds every weight tile at once
+    /// (64 KiB each at N = 2^14; the 3072 autoencoder's 6,400 tiles would
+    /// stay in the heap beside the encrypted run that follows).
     public static func simulate(_ plan: Plan, rows: [[Double]]) throws -> [[Double]] {
         var timings: [String: Double] = [:]
         var cpuTimings: [String: Double] = [:]
         var exact = try SimulatedBackend(plan: plan)
         exact.modelsBootstrapNoise = false
-        return try execute(plan, rows: rows, backend: exact, encryptedWeights: false, threads: 1,
+        return try execute(plan, rows: rows, backend: exact, encryptedWeights: false, threads: 1, weightEncoding: .streamed,
                            timings: &timings, cpuTimings: &cpuTimings).0
     }
 
     static func execute<B: HEBackend>(_ plan: Plan, rows: [[Double]], backend: B, encryptedWeights: Bool, threads: Int,
-                                      weightEncoding: WeightEncoding = .cached, timings: inout [String: Double],
+                                      weightEncoding: WeightEncoding = .cached, weightCacheBytes: Int? = nil,
+                                      timings: inout [String: Double],
                                       cpuTimings: inout [String: Double]) throws -> ([[Double]], OpCounts) {
         let layout = TileLayout(plan: plan)
         var phase = ProcessMetrics.wallSeconds()
@@ -218,7 +229,7 @@ public enum PlanRunner {
         // Streamed weights are encoded inside `execute`; this phase is then
         // only the masks.
         let executor = try PlanExecutor(plan: plan, backend: backend, encryptedWeights: encryptedWeights, threads: threads,
-                                        weightEncoding: weightEncoding)
+                                        weightEncoding: weightEncoding, weightCacheBytes: weightCacheBytes)
         timings["encode_weights"] = ProcessMetrics.wallSeconds() - phase
         cpuTimings["encode_weights"] = ProcessMetrics.cpuSeconds() - cpuPhase
         let counting = backend as? any OpCounting

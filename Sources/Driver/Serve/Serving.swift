@@ -18,6 +18,8 @@ public enum Serving {
         /// Worker threads per evaluation (default: all cores).
         public var threads: Int?
         public var allowInsecure = false
+        /// At most this many MiB of encoded weights per plan (`--weight-cache-mib`).
+        public var weightCacheMiB: Int?
         public init(plans: [String], keyStore: String) { self.plans = plans; self.keyStore = keyStore }
     }
 
@@ -28,6 +30,7 @@ public enum Serving {
                                    maxQueued: request.maxQueued, timeoutSeconds: request.timeout,
                                    threads: request.threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                    allowInsecure: request.allowInsecure)
+        options.weightCacheBytes = request.weightCacheMiB.map { $0 << 20 }
         options.plans = request.plans.map { path in (URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, path) }
         let allowInsecure = options.allowInsecure
         do {

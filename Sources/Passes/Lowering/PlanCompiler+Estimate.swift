@@ -31,7 +31,8 @@ extension PlanCompiler {
 
     /// The plan layers of `lowered` under `tile`: packed weights
     /// (``packLayers(_:forms:tile:packed:_:)``), or with `shapeOnly` the
-    /// skeleton's layers (Type-D layers are packed once per t2 and kept).
+    /// skeleton's layers (Type-D layers are packed once per t2 and kept,
+    /// row-diagonal layers packed as they are).
     static func layers(_ lowered: Lowered, forms: [FCForm], tile: TileShape, packed: Bool, shapeOnly: Bool,
                        _ fail: (String) -> PassError) throws(PassError) -> [PlanLayer] {
         guard shapeOnly, !packed else {
@@ -44,11 +45,19 @@ extension PlanCompiler {
             switch step {
             case let .dense(name, weight, bias):
                 let (form, isLast, index) = (forms[seenDense], seenDense == denseCount - 1, seenDense)
-                if form == .diagonal {
+                switch form {
+                case .diagonal:
                     layers.append(.fullyConnected(lowered.occupancy.diagonal(step: index, t2: tile.t2) {
                         packDiagonal(name: name, weight: weight, bias: bias, tile: tile, isLast: isLast)
                     }))
-                } else {
+                case .rowDiagonal:
+                    // Row diagonals (a wide last layer) are packed in full: their
+                    // stored tiles are not blocks of the weight matrix.
+                    // `packLastDense` may keep Type A instead; its tiles lose their values like the others.
+                    var fc = packLastDense(name: name, weight: weight, bias: bias, tile: tile)
+                    if fc.form == .typeA { fc.tiles = fc.tiles.map { WeightTile(row: $0.row, col: $0.col, values: []) } }
+                    layers.append(.fullyConnected(fc))
+                case .typeA, .typeB:
                     layers.append(.fullyConnected(skeleton(step: index, lowered: lowered, name: name, weight: weight, bias: bias,
                                                            form: form, tile: tile, isLast: isLast)))
                 }
@@ -99,7 +108,7 @@ extension PlanCompiler {
     /// is built (`--tile auto` skips candidates it proves slower than the
     /// best so far).
     public static func firstLayerStoredTiles(_ lowered: Lowered, form: FCForm, t1: Int, t2: Int) -> Int? {
-        guard form != .diagonal, let first = lowered.steps.first, case let .dense(_, weight, _) = first,
+        guard form == .typeA || form == .typeB, let first = lowered.steps.first, case let .dense(_, weight, _) = first,
               weight.shape.count == 2 else { return nil }
         let occupied = form == .typeA ? lowered.occupancy.blocks(step: 0, weight: weight, rows: t1, columns: t2)
             : lowered.occupancy.blocks(step: 0, weight: weight, rows: t2, columns: t1)

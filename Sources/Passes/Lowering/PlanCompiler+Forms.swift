@@ -9,7 +9,11 @@ extension PlanCompiler {
     /// come, a layer with at most t2 outputs becomes Type D (diagonal) when
     /// that needs no more rotations than Type A, or when it also has at most
     /// t2 inputs and is not last (D needs no mask level); the next layer
-    /// then takes the input layout again. `t2 == nil` or `diagonal == false` keeps A/B only;
+    /// then takes the input layout again. Where Type A would come for the
+    /// last layer and it has more than t2 outputs, the row-diagonal form
+    /// takes it when that needs fewer rotations (same depth, no mask; a wide
+    /// decoder's reductions become shared baby steps and a few giant steps).
+    /// `t2 == nil` or `diagonal == false` keeps A/B only;
     /// `firstForm` forces the first layer's form (D only if it fits).
     public static func chooseForms(_ shapes: [(inFeatures: Int, outFeatures: Int)], t1: Int, t2: Int?,
                                    firstForm: FCForm? = nil, diagonal: Bool = true) -> [FCForm] {
@@ -25,6 +29,14 @@ extension PlanCompiler {
                    <= typeARotations(outFeatures: shape.outFeatures, t1: t1, t2: t2, isLast: isLast))) {
                 forms.append(.diagonal)
                 continue
+            }
+            if position == .typeA, isLast, forced == nil, diagonal, let t2, shape.outFeatures > t2 {
+                let tile = TileShape(t1: t1, t2: t2, t3: 1)
+                if FullyConnectedLayer.rowDiagonalRotations(inFeatures: shape.inFeatures, outFeatures: shape.outFeatures, tile: tile)
+                    < typeARotations(outFeatures: shape.outFeatures, t1: t1, t2: t2, isLast: true) {
+                    forms.append(.rowDiagonal)
+                    continue
+                }
             }
             forms.append(position)
             position = position == .typeA ? .typeB : .typeA

@@ -92,7 +92,7 @@ extension PlanCompiler {
                                 firstForm: firstForm, diagonal: diagonal)
         var result: [String: FCForm] = [:]
         for (segment, form) in zip(segments, forms) {
-            for name in segment.names { result[name] = form == .diagonal ? .typeA : form }
+            for name in segment.names { result[name] = form == .diagonal || form == .rowDiagonal ? .typeA : form }
         }
         return result
     }

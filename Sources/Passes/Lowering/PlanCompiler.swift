@@ -231,9 +231,15 @@ public struct PlanCompiler: Sendable {
                     seenDense += 1
                     continue
                 }
-                layers.append(.fullyConnected(forms[seenDense] == .diagonal
-                    ? Self.packDiagonal(name: name, weight: weight, bias: bias, tile: tile, isLast: isLast)
-                    : Self.pack(name: name, weight: weight, bias: bias, form: forms[seenDense], tile: tile, isLast: isLast)))
+                switch forms[seenDense] {
+                case .diagonal:
+                    layers.append(.fullyConnected(Self.packDiagonal(name: name, weight: weight, bias: bias, tile: tile, isLast: isLast)))
+                case .rowDiagonal:
+                    layers.append(.fullyConnected(Self.packLastDense(name: name, weight: weight, bias: bias, tile: tile)))
+                case .typeA, .typeB:
+                    layers.append(.fullyConnected(Self.pack(name: name, weight: weight, bias: bias, form: forms[seenDense],
+                                                            tile: tile, isLast: isLast)))
+                }
                 seenDense += 1
             case let .poly(coefficients, name):
                 layers.append(.polynomial(PolynomialLayer(name: name, coefficients: coefficients)))

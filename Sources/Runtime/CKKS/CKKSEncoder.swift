@@ -34,8 +34,9 @@ public struct CKKSEncoder: Sendable {
         guard real.count <= slots, imaginary.count <= slots else {
             throw HEError.tooManyValues(count: max(real.count, imaginary.count), slots: slots)
         }
-        var re = real + [Double](repeating: 0, count: slots - real.count)
-        var im = imaginary + [Double](repeating: 0, count: slots - imaginary.count)
+        var re = [Double](repeating: 0, count: slots), im = re
+        re.replaceSubrange(0..<real.count, with: real)
+        im.replaceSubrange(0..<imaginary.count, with: imaginary)
         context.fft.inverse(&re, &im)
         let n = params.degree
         var coefficients = [Double](repeating: 0, count: n)
@@ -50,6 +51,10 @@ public struct CKKSEncoder: Sendable {
         let log2Largest = largest > 0 ? largest.log2Approximation : 0
         guard largest.isFinite, log2Largest < log2Q - 1 else {
             throw HEError.encodingOverflow(log2Magnitude: log2Largest, log2Modulus: log2Q)
+        }
+        if largest < Poly<Coeff>.integralCoefficientBound {
+            // The common case (scale × values well below 2^51): residues straight from the doubles.
+            return (Poly<Coeff>(context: ring, integralCoefficients: coefficients), scale)
         }
         if largest < 9.2e18 {
             // Every coefficient fits an Int64: convert once, reduce per limb.

@@ -15,7 +15,7 @@ enum FNV1a {
     static let offset: UInt64 = 0xCBF2_9CE4_8422_2325
     static let prime: UInt64 = 0x0000_0100_0000_01B3
 
-    static func hash(_ words: [UInt64]) -> UInt64 {
+    static func hash<C: Collection>(_ words: C) -> UInt64 where C.Element == UInt64 {
         var h = offset
         for w in words { h = (h ^ w) &* prime }
         return h

@@ -17,6 +17,7 @@ extension Evaluator {
     public func relinearize(_ ct: Ciphertext) throws -> Ciphertext {
         try checkSize(ct, 3)
         guard let key = relinearizationKey else { throw HEError.missingRelinearizationKey }
+        try Self.checkKeyLevel(key.key, ct, "relinearization")
         var c0 = ct.polys[0], c1 = ct.polys[1]
         context.keySwitchAdding(ct.polys[2], key: key.key, to: &c0, &c1)
         return Ciphertext(polys: [c0, c1], scale: ct.scale)
@@ -28,6 +29,7 @@ extension Evaluator {
         guard lhs.level == rhs.level else { throw HEError.levelMismatch(lhs: lhs.level, rhs: rhs.level) }
         guard lhs.polys[0].context.moduli == rhs.polys[0].context.moduli else { throw HEError.parameterMismatch }
         try checkSize(lhs, 2); try checkSize(rhs, 2)
+        try Self.checkKeyLevel(key.key, lhs, "relinearization")
         var (c0, c1, c2) = Self.tensor(lhs.polys[0], lhs.polys[1], rhs.polys[0], rhs.polys[1],
                                        pool: context.scratchPool)
         context.keySwitchAdding(c2, key: key.key, to: &c0, &c1)

@@ -20,6 +20,7 @@ extension Evaluator {
         guard let key = galoisKeys?.keys[g], let automorphism = automorphisms[g] else {
             throw HEError.missingGaloisKey(galoisElement: g)
         }
+        try Self.checkKeyLevel(key, ct, "rotation (Galois element \(g))")
         var c0 = ct.polys[0].applying(automorphism)
         let d1 = context.keySwitchAdding(permuting: ct.polys[1], automorphism, key: key, to: &c0)
         return Ciphertext(polys: [c0, d1], scale: ct.scale)
@@ -35,7 +36,10 @@ extension Evaluator {
         var plan: [(Int, Int)] = []
         for step in Set(steps) {
             let g = Automorphism.rotationElement(steps: step, degree: n)
-            if g != 1, galoisKeys?.keys[g] == nil { throw HEError.missingGaloisKey(galoisElement: g) }
+            if g != 1 {
+                guard let key = galoisKeys?.keys[g] else { throw HEError.missingGaloisKey(galoisElement: g) }
+                try Self.checkKeyLevel(key, ct, "rotation by \(step) (Galois element \(g))")
+            }
             plan.append((step, g))
         }
         var results: [Int: Ciphertext] = [:]
@@ -54,5 +58,12 @@ extension Evaluator {
             results[step] = Ciphertext(polys: [c0, d1], scale: ct.scale)
         }
         return results
+    }
+
+    /// Refuses a level-trimmed key that does not reach `ct`'s level (never a silently wrong switch).
+    static func checkKeyLevel(_ key: KeySwitchKey, _ ct: Ciphertext, _ operation: @autoclosure () -> String) throws {
+        guard key.level >= ct.level else {
+            throw HEError.keyLevelTooLow(operation: operation(), keyLevel: key.level, ciphertextLevel: ct.level)
+        }
     }
 }

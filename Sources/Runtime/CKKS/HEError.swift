@@ -36,6 +36,8 @@ public enum HEError: Error, Equatable, Sendable, CustomStringConvertible {
     case bootstrapNotPossible(String)
     /// Seeded encryption was asked of a public-key encryptor (`a` must be uniform, so only the secret key can do it).
     case seededEncryptionNeedsSecretKey
+    /// A level-trimmed key-switching key does not reach the ciphertext's level.
+    case keyLevelTooLow(operation: String, keyLevel: Int, ciphertextLevel: Int)
 
     public var description: String {
         switch self {
@@ -81,6 +83,9 @@ public enum HEError: Error, Equatable, Sendable, CustomStringConvertible {
             return "cannot bootstrap: \(reason)"
         case .seededEncryptionNeedsSecretKey:
             return "seeded ciphertexts need secret-key encryption; a public-key ciphertext is stored whole"
+        case .keyLevelTooLow(let operation, let keyLevel, let ciphertextLevel):
+            return "\(operation): the key was generated for ciphertexts up to level \(keyLevel) but this one is at level "
+                + "\(ciphertextLevel); generate the key up to level \(ciphertextLevel) or higher"
         }
     }
 }

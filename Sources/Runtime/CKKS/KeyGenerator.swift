@@ -40,42 +40,68 @@ public struct KeyGenerator: Sendable {
         return PublicKey(b: b, a: a, parameterHash: context.parameters.parameterHash)
     }
 
-    /// The relinearization key (from `s²` to `s`).
-    public mutating func relinearizationKey() -> RelinearizationKey {
+    /// The relinearization key (from `s²` to `s`), for ciphertexts up to `level` (default:
+    /// the top; a lower level trims the key, see ``KeySwitchKey``).
+    public mutating func relinearizationKey(level: Int? = nil) -> RelinearizationKey {
         let s = secretKey.poly
-        return RelinearizationKey(key: switchingKey(from: s * s))
+        return RelinearizationKey(key: switchingKey(from: s * s, level: level))
     }
 
     /// Galois keys for rotations by exactly `steps` (left rotation for positive steps) and,
     /// if asked, complex conjugation.
     public mutating func galoisKeys(steps: [Int], conjugation: Bool = false) -> GaloisKeys {
+        let top = context.parameters.maxLevel
+        return galoisKeys(stepLevels: Dictionary(steps.map { ($0, top) }, uniquingKeysWith: max),
+                          conjugationLevel: conjugation ? top : nil)
+    }
+
+    /// Level-trimmed Galois keys: the rotation by each step of `stepLevels` (left for positive
+    /// steps) for ciphertexts up to its level, and complex conjugation up to
+    /// `conjugationLevel` (none when nil). Levels above the top are clamped to it.
+    public mutating func galoisKeys(stepLevels: [Int: Int], conjugationLevel: Int? = nil) -> GaloisKeys {
         let n = context.parameters.degree
-        var elements = Set(steps.map { Automorphism.rotationElement(steps: $0, degree: n) })
-        if conjugation { elements.insert(Automorphism.conjugationElement(degree: n)) }
-        elements.remove(1)
+        var levels: [Int: Int] = [:]
+        for (step, level) in stepLevels {
+            let g = Automorphism.rotationElement(steps: step, degree: n)
+            levels[g] = max(levels[g] ?? 0, level)
+        }
+        if let conjugationLevel {
+            let g = Automorphism.conjugationElement(degree: n)
+            levels[g] = max(levels[g] ?? 0, conjugationLevel)
+        }
+        levels[1] = nil
         var keys: [Int: KeySwitchKey] = [:]
-        for g in elements.sorted() {
+        for (g, level) in levels.sorted(by: { $0.key < $1.key }) {
             let rotated = secretKey.poly.applying(Automorphism(galoisElement: g, degree: n))
-            keys[g] = switchingKey(from: rotated)
+            keys[g] = switchingKey(from: rotated, level: level)
         }
         return GaloisKeys(keys: keys)
     }
 
-    /// A hybrid key-switching key from `target` (over the key ring, evaluation form) to `s`.
-    mutating func switchingKey(from target: Poly<Eval>) -> KeySwitchKey {
+    /// A hybrid key-switching key from `target` (over the key ring, evaluation form) to `s`,
+    /// for ciphertexts up to `level` (nil: the top): only the limbs q_0 … q_level, p_0 … p_{K−1}
+    /// and the digits covering q_0 … q_level are sampled and stored.
+    mutating func switchingKey(from target: Poly<Eval>, level: Int? = nil) -> KeySwitchKey {
         let params = context.parameters
-        let ring = context.keyRing
-        let n = params.degree, limbs = ring.limbCount
         let L = params.ciphertextModuli.count
-        let digits = params.digitCount
+        let top = min(max(level ?? params.maxLevel, 0), params.maxLevel)
+        let n = params.degree
+        // The key ring restricted to q_0 … q_top, p_0 … p_{K−1} (the full key ring at the top).
+        let keep = Array(0...top) + Array(L..<context.keyRing.limbCount)
+        let ring = top == params.maxLevel ? context.keyRing
+            : RingContext(tables: keep.map { context.tables[$0] }, parallelism: context.keyRing.parallelism)
+        let limbs = ring.limbCount
+        let secret = top == params.maxLevel ? secretKey.poly : Self.limbs(keep, of: secretKey.poly, ring: ring)
+        let digits = KeySwitchKey.digitCount(atLevel: top, parameters: params)
         var data = [UInt64](repeating: 0, count: 2 * digits * limbs * n)
-        let layout = KeySwitchKey(digitCount: digits, limbCount: limbs, degree: n, data: [], parameterHash: 0)
+        let layout = KeySwitchKey(digitCount: digits, limbCount: limbs, degree: n, level: top, data: [], parameterHash: 0)
         for j in 0..<digits {
             let aj = Sampling.uniform(ring, &rng)
             var bj = Sampling.error(ring, &rng).forwardNTT()
-            bj -= aj * secretKey.poly
-            // + P·s' on the digit's own limbs (P ≡ 0 on the special limbs).
-            for i in params.digitRange(j) where i < L {
+            bj -= aj * secret
+            // + P·s' on the digit's own limbs (P ≡ 0 on the special limbs); limb i ≤ top is
+            // stored at position i in both rings.
+            for i in params.digitRange(j) where i <= top {
                 let q = ring.moduli[i]
                 let factor = ShoupMultiplicand(context.specialProductModQ[i], modulus: q)
                 for k in 0..<n {
@@ -94,7 +120,16 @@ public struct KeyGenerator: Sendable {
                 }
             }
         }
-        return KeySwitchKey(digitCount: digits, limbCount: limbs, degree: n, data: data,
+        return KeySwitchKey(digitCount: digits, limbCount: limbs, degree: n, level: top, data: data,
                             parameterHash: params.parameterHash)
+    }
+
+    /// The limbs `keep` (key-ring indices) of `poly`, as a polynomial over `ring`.
+    static func limbs(_ keep: [Int], of poly: Poly<Eval>, ring: RingContext) -> Poly<Eval> {
+        let n = ring.degree
+        var data: [UInt64] = []
+        data.reserveCapacity(keep.count * n)
+        for i in keep { data += poly.data[(i * n)..<((i + 1) * n)] }
+        return Poly<Eval>(context: ring, data: data)
     }
 }

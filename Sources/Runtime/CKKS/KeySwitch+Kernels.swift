@@ -100,7 +100,7 @@ extension CKKSContext {
             acc.initialize(repeating: 0, count: 4 * block)
             for j in 0..<digitCount {
                 let t = digits + j * n
-                let kp = keyData + key.index(limb: ki, coefficient: start, digit: j)
+                let kp = keyData + key.index(limb: key.storageLimb(e, ciphertextLevel: level), coefficient: start, digit: j)
                 if ifma {
                     if let permutation {
                         hepexc_mac52(sums.low0, sums.high0, sums.low1, sums.high1, t, permutation + start, kp, block)
@@ -223,6 +223,7 @@ extension CKKSContext {
     /// (ℓ + 1 limbs each). Every temporary comes from `scratchPool`.
     func keySwitch(_ input: UnsafePointer<UInt64>, level: Int, key: KeySwitchKey,
                    into out0: KeySwitchOutput, _ out1: KeySwitchOutput) {
+        precondition(key.level >= level, "a key trimmed to level \(key.level) cannot switch at level \(level)")
         let n = parameters.degree
         let extCount = level + 1 + parameters.specialModuli.count
         let digitCount = modUp[level].count
@@ -289,6 +290,7 @@ extension CKKSContext {
     func keySwitch(_ decomposition: Decomposition, key: KeySwitchKey, automorphism: Automorphism?,
                    into out0: KeySwitchOutput, _ out1: KeySwitchOutput) {
         let level = decomposition.level
+        precondition(key.level >= level, "a key trimmed to level \(key.level) cannot switch at level \(level)")
         let n = parameters.degree
         let extCount = level + 1 + parameters.specialModuli.count
         let digitCount = decomposition.digitCount

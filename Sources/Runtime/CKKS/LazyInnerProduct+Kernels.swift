@@ -1,5 +1,6 @@
 import HepexcModArith
 import HepexcRing
+import CHepexcVector
 
 /// How far the multiplier pointer moves per coefficient: 1 when every
 /// coefficient has its own word (a plaintext limb), 0 when one word
@@ -62,6 +63,29 @@ enum LazyInnerProduct {
         defer { storage.deallocate() }
         storage.initialize(repeating: 0, count: 4 * n)
         let sums = WideAccumulators(storage, width: n)
+        // AVX-512 IFMA, one multiplier word per coefficient, q < 2^50: the 52-bit halves of each
+        // product accumulate apart (8 lanes), folded below q every 2^(50 − L) terms so the final
+        // Barrett's input stays below 2^(L+51); the same residues as the 128-bit loop.
+        if Stride.step == 1, VectorISA.current == .ifma, q.value < VectorISA.ifmaModulusBound, n % 8 == 0 {
+            let chunk52 = 1 << min(12, max(0, 50 - q.bitWidth))
+            for (t, ct) in ciphertexts.enumerated() {
+                ct.polys[0].data.withUnsafeBufferPointer { c0 in
+                ct.polys[1].data.withUnsafeBufferPointer { c1 in
+                multiplier(t) { w in
+                    guard let c0 = c0.baseAddress, let c1 = c1.baseAddress else { return }
+                    hepexc_mac52_pair(sums.low0, sums.high0, sums.low1, sums.high1, c0 + start, c1 + start, w, n)
+                }}}
+                if (t + 1) % chunk52 == 0 && t + 1 < ciphertexts.count {
+                    hepexc_reduce52(sums.low0, sums.low0, sums.high0, n, q.value)
+                    hepexc_reduce52(sums.low1, sums.low1, sums.high1, n, q.value)
+                    sums.high0.update(repeating: 0, count: n)
+                    sums.high1.update(repeating: 0, count: n)
+                }
+            }
+            hepexc_reduce52(x0 + start, sums.low0, sums.high0, n, q.value)
+            hepexc_reduce52(x1 + start, sums.low1, sums.high1, n, q.value)
+            return
+        }
         for (t, ct) in ciphertexts.enumerated() {
             ct.polys[0].data.withUnsafeBufferPointer { c0 in
             ct.polys[1].data.withUnsafeBufferPointer { c1 in

@@ -124,62 +124,53 @@ extension PublicKey {
     }
 }
 
-extension KeySwitchKey {
-    func payload() -> [UInt64] { [UInt64(digitCount)] + data }
-
-    static func read(_ r: inout PayloadReader, context: CKKSContext) throws -> KeySwitchKey {
-        let digits = try r.int("digit count", in: context.parameters.digitCount...context.parameters.digitCount)
-        let ring = context.keyRing
-        let n = ring.degree
-        let data = Array(try r.words(2 * digits * ring.limbCount * n, "key-switching key"))
-        let perLimb = 2 * digits * n
-        for (limb, q) in ring.moduli.enumerated() {
-            for i in (limb * perLimb)..<((limb + 1) * perLimb) where data[i] >= q.value {
-                throw HEError.corruptedData("key-switching key: residue not reduced modulo limb \(limb)")
-            }
-        }
-        return KeySwitchKey(digitCount: digits, limbCount: ring.limbCount, degree: n, data: data,
-                            parameterHash: context.hash)
-    }
-}
-
 extension RelinearizationKey {
-    /// Serializes the relinearization key.
+    /// Serializes the relinearization key (format version 2 when it is level-trimmed, else 1).
     public func serialized(context: CKKSContext) -> [UInt8] {
-        Container.encode(.relinearizationKey, parameterHash: context.hash, payload: key.payload())
+        let version = KeySwitchKey.formatVersion([key], context: context)
+        return Container.encode(.relinearizationKey, parameterHash: context.hash, payload: key.payload(version: version),
+                                version: version)
     }
 
+    /// Reads format version 1 (a full key) or 2 (a key with its level).
     /// - Throws: `HEError` on corruption, another kind of file or other parameters.
     public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
-        var r = PayloadReader(words: try Container.decode(bytes, expecting: .relinearizationKey, parameterHash: context.hash))
-        let key = try KeySwitchKey.read(&r, context: context)
+        let (version, words) = try Container.decodeVersioned(bytes, expecting: .relinearizationKey, parameterHash: context.hash,
+                                                             versions: KeySwitchKey.formatVersions)
+        var r = PayloadReader(words: words)
+        let key = try KeySwitchKey.read(&r, context: context, version: version)
         try r.finish()
         self.init(key: key)
     }
 }
 
 extension GaloisKeys {
-    /// Serializes the Galois keys (count, then Galois element and key for each).
+    /// Serializes the Galois keys (count, then Galois element and key for each), as format
+    /// version 2 when any key is level-trimmed, else 1.
     public func serialized(context: CKKSContext) -> [UInt8] {
+        let version = KeySwitchKey.formatVersion(Array(keys.values), context: context)
         var payload: [UInt64] = [UInt64(keys.count)]
         for g in galoisElements {
             guard let key = keys[g] else { continue }
             payload.append(UInt64(g))
-            payload += key.payload()
+            payload += key.payload(version: version)
         }
-        return Container.encode(.galoisKeys, parameterHash: context.hash, payload: payload)
+        return Container.encode(.galoisKeys, parameterHash: context.hash, payload: payload, version: version)
     }
 
+    /// Reads format version 1 (full keys) or 2 (each key with its level).
     /// - Throws: `HEError` on corruption, another kind of file or other parameters.
     public init(deserializing bytes: [UInt8], context: CKKSContext) throws {
-        var r = PayloadReader(words: try Container.decode(bytes, expecting: .galoisKeys, parameterHash: context.hash))
+        let (version, words) = try Container.decodeVersioned(bytes, expecting: .galoisKeys, parameterHash: context.hash,
+                                                             versions: KeySwitchKey.formatVersions)
+        var r = PayloadReader(words: words)
         let twoN = 2 * context.parameters.degree
         let count = try r.int("key count", in: 0...context.parameters.degree)
         var keys: [Int: KeySwitchKey] = [:]
         for _ in 0..<count {
             let g = try r.int("Galois element", in: 1...(twoN - 1))
             guard g % 2 == 1, keys[g] == nil else { throw HEError.corruptedData("Galois element \(g)") }
-            keys[g] = try KeySwitchKey.read(&r, context: context)
+            keys[g] = try KeySwitchKey.read(&r, context: context, version: version)
         }
         try r.finish()
         self.init(keys: keys)

@@ -5,7 +5,7 @@
 /// magic      4 bytes  ("HXPR" parameters, "HXPK" public key, "HXRK" relinearization key,
 ///                      "HXGK" Galois keys, "HXCT" ciphertext, "HXPT" plaintext, "HXSK" secret key,
 ///                      "HXEN" sparse-secret encapsulation keys, "HXSC" seeded ciphertext)
-/// version    UInt16   (currently 1)
+/// version    UInt16   (1; "HXRK" and "HXGK" holding level-trimmed keys are written as 2)
 /// reserved   UInt16   (0)
 /// paramHash  UInt64   (CKKSParameters.parameterHash; a parameters file carries its own)
 /// length     UInt64   (payload words)
@@ -37,8 +37,8 @@ enum Container {
     static let version: UInt16 = 1
     static let headerWords = 3
 
-    /// Wraps payload words into the container.
-    static func encode(_ kind: SerializedKind, parameterHash: UInt64, payload: [UInt64]) -> [UInt8] {
+    /// Wraps payload words into the container (format `version`, 1 unless the kind has a newer one).
+    static func encode(_ kind: SerializedKind, parameterHash: UInt64, payload: [UInt64], version: UInt16 = version) -> [UInt8] {
         var words: [UInt64] = [UInt64(kind.magic) | UInt64(version) << 32, parameterHash, UInt64(payload.count)]
         words.reserveCapacity(payload.count + 4)
         words += payload
@@ -48,29 +48,38 @@ enum Container {
         }
     }
 
-    /// Validates the container and returns the payload words.
+    /// Validates the container (format version 1) and returns the payload words.
     static func decode(_ bytes: [UInt8], expecting kind: SerializedKind, parameterHash: UInt64?) throws -> [UInt64] {
+        try decodeVersioned(bytes, expecting: kind, parameterHash: parameterHash, versions: version...version).payload
+    }
+
+    /// Validates the container, accepting the format `versions`, and returns its version and payload words.
+    static func decodeVersioned(_ bytes: [UInt8], expecting kind: SerializedKind, parameterHash: UInt64?,
+                                versions: ClosedRange<UInt16>) throws -> (version: UInt16, payload: [UInt64]) {
         guard bytes.count >= 8 * (headerWords + 1), bytes.count % 8 == 0 else {
             throw HEError.corruptedData("\(bytes.count) bytes is not a whole container")
         }
-        let words = bytes.withUnsafeBytes { raw in
+        var words = bytes.withUnsafeBytes { raw in
             (0..<(bytes.count / 8)).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) }
         }
         let magic = UInt32(truncatingIfNeeded: words[0])
         guard let found = SerializedKind.from(magic: magic) else { throw HEError.corruptedData("unknown magic") }
         guard found == kind else { throw HEError.wrongObjectKind(expected: kind.rawValue, found: found.rawValue) }
         let version = UInt16(truncatingIfNeeded: words[0] >> 32)
-        guard version == Container.version else { throw HEError.unsupportedVersion(version) }
+        guard versions.contains(version) else { throw HEError.unsupportedVersion(version) }
         guard words[2] == UInt64(words.count - headerWords - 1) else {
             throw HEError.corruptedData("payload length \(words[2]) does not match the file size")
         }
-        guard let checksum = words.last, FNV1a.hash(Array(words.dropLast())) == checksum else {
+        guard let checksum = words.last, FNV1a.hash(words.dropLast()) == checksum else {
             throw HEError.corruptedData("checksum mismatch")
         }
         if let expected = parameterHash, words[1] != expected {
             throw HEError.parameterHashMismatch(expected: expected, found: words[1])
         }
-        return Array(words[headerWords..<(words.count - 1)])
+        // The payload in place: no second copy of what may be hundreds of MiB of keys.
+        words.removeLast()
+        words.removeFirst(headerWords)
+        return (version, words)
     }
 }
 

@@ -24,6 +24,18 @@ TARGET_IFMA void hepexc_mac52(uint64_t *lo0, uint64_t *hi0, uint64_t *lo1, uint6
     }
 }
 
+TARGET_IFMA void hepexc_mac52_pair(uint64_t *lo0, uint64_t *hi0, uint64_t *lo1, uint64_t *hi1, const uint64_t *c0,
+                                   const uint64_t *c1, const uint64_t *w, size_t count) {
+    for (size_t k = 0; k < count; k += 8) {
+        __m512i x = _mm512_loadu_si512((const void *)(c0 + k)), y = _mm512_loadu_si512((const void *)(c1 + k));
+        __m512i a = _mm512_loadu_si512((const void *)(w + k));
+        _mm512_storeu_si512((void *)(lo0 + k), _mm512_madd52lo_epu64(_mm512_loadu_si512((const void *)(lo0 + k)), x, a));
+        _mm512_storeu_si512((void *)(hi0 + k), _mm512_madd52hi_epu64(_mm512_loadu_si512((const void *)(hi0 + k)), x, a));
+        _mm512_storeu_si512((void *)(lo1 + k), _mm512_madd52lo_epu64(_mm512_loadu_si512((const void *)(lo1 + k)), y, a));
+        _mm512_storeu_si512((void *)(hi1 + k), _mm512_madd52hi_epu64(_mm512_loadu_si512((const void *)(hi1 + k)), y, a));
+    }
+}
+
 /// Barrett constants for `barrett52`: μ = ⌊2^(L+51)/q⌋ and the shift L − 1, L = bit width of q.
 typedef struct { __m512i mu, q, negq, mask; int shift_low, shift_high; } barrett52_constants;
 

@@ -13,9 +13,14 @@ extension CKKSParameterChoice {
 extension CKKSBackend {
     /// Client and server in one process: fresh keys for `plan` (a
     /// relinearization key when asked, and only the Galois keys of the
-    /// plan's rotations), inputs encrypted with the secret key.
+    /// plan's rotations, each trimmed to the highest level the plan uses it
+    /// at), inputs encrypted with the secret key.
+    /// - Parameters: `relinearization` a relinearization key even if the plan needs none (then
+    ///   up to the input level); `encryptedWeights` the weights will be ciphertexts, multiplied
+    ///   at every layer's level (the relinearization key then reaches the input level).
     /// - Throws: `HEError` for parameters the runtime rejects.
-    public static func clientAndServer(for plan: Plan, threads: Int, relinearization: Bool) throws -> CKKSBackend {
+    public static func clientAndServer(for plan: Plan, threads: Int, relinearization: Bool,
+                                       encryptedWeights: Bool = false) throws -> CKKSBackend {
         let parameters = try CKKSParameters(plan.parameters.literal)
         // The executor runs independent tiles on `threads` workers; limb-level
         // threads help where one ciphertext is all there is (a Type-D layer,
@@ -23,11 +28,12 @@ extension CKKSBackend {
         // one thread per core, so the two levels do not oversubscribe.
         let context = CKKSContext(parameters: parameters, threads: threads)
         var generator = KeyGenerator(context: context)
-        let relinearizationKey = relinearization || plan.bootstraps ? generator.relinearizationKey() : nil
+        // Ciphertext weights multiply at every layer's level, up to the input level.
+        let extra = encryptedWeights || (relinearization && !plan.needsRelinearization) ? plan.inputLevel : nil
+        let relinearizationKey = generator.relinearizationKey(for: plan, atLeast: extra)
         // A bootstrap also needs the conjugation key (CoeffToSlot separates
         // real and imaginary parts).
-        let galois = plan.rotationSteps.isEmpty && !plan.bootstraps ? nil
-            : generator.galoisKeys(steps: plan.rotationSteps, conjugation: plan.bootstraps)
+        let galois = generator.galoisKeys(for: plan)
         // Sparse-secret encapsulation: the two switching keys of a fresh
         // ephemeral secret of the step's weight (discarded after keygen).
         let encapsulation = try plan.encapsulationWeight.map { try generator.encapsulationKeys(hammingWeight: $0) }

@@ -83,7 +83,7 @@ extension PlanExecutor {
     /// additions in count and, modulo q, the same result bit for bit.
     func accumulate(_ inputs: [Backend.Ciphertext], _ range: Range<Int>,
                     _ weight: (Int) throws -> Operand) throws -> Backend.Ciphertext {
-        let block = weightEncoding == .streamed ? Self.streamBlock : max(range.count, 1)
+        let block = streamsWeights ? Self.streamBlock : max(range.count, 1)
         var sum: Backend.Ciphertext?
         for start in stride(from: range.lowerBound, to: range.upperBound, by: block) {
             let part = start..<min(start + block, range.upperBound)

@@ -26,10 +26,18 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
     public let threads: Int
     /// How weight plaintexts are held (encrypted weights are always cached).
     public let weightEncoding: WeightEncoding
+    /// With `.cached`: at most this many bytes of encoded weight plaintexts
+    /// (``PlanExecutor/plaintextBytes(level:)`` each) are kept; the layers at
+    /// the lowest levels are cached first and the tiles past the budget are
+    /// streamed. `nil`: no limit.
+    public let weightCacheBytes: Int?
+    /// Whether some weight tile is encoded during `run` (then every
+    /// multiply-accumulate fetches its weights ``streamBlock`` at a time).
+    private(set) var streamsWeights = false
 
     enum Operand { case plain(Backend.Plaintext), cipher(Backend.Ciphertext) }
-    /// Per layer: each stored tile's operand (aligned with `tiles`; empty
-    /// when streamed), the mask.
+    /// Per layer: the operands of its first stored tiles (aligned with
+    /// `tiles`; the rest, or all when streamed, are encoded on use), the mask.
     var weights: [[Operand]] = []
     var masks: [Backend.Plaintext?] = []
     var inputLevels: [Int] = []
@@ -37,17 +45,18 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
     private let lock = NSLock()
 
     /// - Parameters:
-    ///   - weightEncoding: `.cached` (default) encodes every weight tile here;
-    ///     `.streamed` encodes them during each `run`.
+    ///   - weightEncoding: `.cached` (default) encodes every weight tile here
+    ///     (up to `weightCacheBytes`); `.streamed` encodes them during each `run`.
     /// - Throws: `ExecutorError.input` when the backend does not fit the plan.
     public init(plan: Plan, backend: Backend, encryptedWeights: Bool = false, threads: Int = 1,
-                weightEncoding: WeightEncoding = .cached) throws {
+                weightEncoding: WeightEncoding = .cached, weightCacheBytes: Int? = nil) throws {
         self.plan = plan
         self.backend = backend
         self.layout = TileLayout(plan: plan)
         self.encryptedWeights = encryptedWeights
         self.threads = max(1, threads)
         self.weightEncoding = encryptedWeights ? .cached : weightEncoding
+        self.weightCacheBytes = encryptedWeights ? nil : weightCacheBytes.map { max(0, $0) }
         guard backend.slotCount == plan.tile.slotCount else {
             throw ExecutorError.input("the backend has \(backend.slotCount) slots, the plan's tiles \(plan.tile.slotCount)")
         }
@@ -70,19 +79,18 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
     private func prepare() throws {
         var level = inputLevel
         if let step = plan.bootstrapSteps.first { try backend.prepareBootstrap(step) }
-        for layer in plan.layers {
+        let cachedCounts = cachedTileCounts()
+        for (index, layer) in plan.layers.enumerated() {
             inputLevels.append(level)
             switch layer {
             case .fullyConnected(let fc):
                 let tileLevel = level
-                let schedule = fc.diagonalSchedule(t2: plan.tile.t2)
-                if weightEncoding == .streamed {
-                    weights.append([])
-                } else {
-                    weights.append(try parallelMap(fc.tiles) { tile in
-                        try self.makeOperand(fc, tile, schedule: schedule, level: tileLevel)
-                    })
-                }
+                let schedule = self.schedule(fc)
+                let cached = cachedCounts[index]
+                if cached < fc.tiles.count { streamsWeights = true }
+                weights.append(try parallelMap(Array(fc.tiles.prefix(cached))) { tile in
+                    try self.makeOperand(fc, tile, schedule: schedule, level: tileLevel)
+                })
                 if fc.form == .typeA && !fc.isLast {
                     masks.append(try backend.encode(layout.maskSlots, level: level - 1,
                                                     scale: backend.modulus(atLevel: level - 1), purpose: .mask))
@@ -106,11 +114,62 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
         }
     }
 
+    /// How many leading tiles of each layer are encoded at construction:
+    /// none when streamed, all when cached without a budget; with
+    /// `weightCacheBytes`, the layers by increasing level (fewest limbs, the
+    /// most tiles per byte) until the budget is spent.
+    private func cachedTileCounts() -> [Int] {
+        var counts = plan.layers.map { layer -> Int in
+            guard case .fullyConnected(let fc) = layer, weightEncoding == .cached else { return 0 }
+            return fc.tiles.count
+        }
+        guard weightEncoding == .cached, var budget = weightCacheBytes else { return counts }
+        var level = inputLevel
+        var dense: [(index: Int, level: Int)] = []
+        for (index, layer) in plan.layers.enumerated() {
+            if case .fullyConnected = layer { dense.append((index, level)) }
+            switch layer {
+            case .fullyConnected(let fc): level -= fc.depth
+            case .polynomial(let poly): level -= poly.depth
+            case .packed(let packed): level -= packed.depth
+            case .bootstrap: level = plan.levelAfterBootstrap
+            }
+        }
+        for (index, tileLevel) in dense.sorted(by: { ($0.level, $0.index) < ($1.level, $1.index) }) {
+            let bytes = Self.plaintextBytes(level: tileLevel, logN: plan.parameters.logN)
+            let affordable = bytes > 0 ? budget / bytes : counts[index]
+            counts[index] = min(counts[index], affordable)
+            budget -= counts[index] * bytes
+        }
+        return counts
+    }
+
+    /// Bytes of one encoded CKKS plaintext at `level` (one word per
+    /// coefficient and limb): what a cached weight tile holds.
+    public static func plaintextBytes(level: Int, logN: Int) -> Int {
+        guard (0...30).contains(logN), level >= 0 else { return 0 }
+        return (level + 1).multipliedReportingOverflow(by: 8 << logN).overflow ? Int.max : (level + 1) * (8 << logN)
+    }
+
+    /// Per layer, the weight tiles encoded at construction (the rest are
+    /// encoded on use; 0 for layers without weights).
+    public var cachedWeightTileCounts: [Int] { weights.map(\.count) }
+
+    /// The baby-step giant-step schedule a layer's diagonal tiles are encoded for.
+    func schedule(_ fc: FullyConnectedLayer) -> DiagonalSchedule {
+        fc.form == .rowDiagonal ? fc.rowDiagonalSchedule(t2: plan.tile.t2) : fc.diagonalSchedule(t2: plan.tile.t2)
+    }
+
     /// One weight tile as the layer at `level` multiplies it: a plaintext at
     /// scale `modulus(atLevel: level)` (so a rescale restores the data's
     /// scale), or a ciphertext for encrypted weights.
     func makeOperand(_ fc: FullyConnectedLayer, _ tile: WeightTile, schedule: DiagonalSchedule, level: Int) throws -> Operand {
-        let slots = fc.form == .diagonal ? layout.diagonalSlots(of: tile, schedule: schedule) : layout.slots(of: tile)
+        let slots: [Double]
+        switch fc.form {
+        case .diagonal: slots = layout.diagonalSlots(of: tile, schedule: schedule)
+        case .rowDiagonal: slots = layout.rowDiagonalSlots(of: tile, schedule: schedule)
+        case .typeA, .typeB: slots = layout.slots(of: tile)
+        }
         let scale = backend.modulus(atLevel: level)
         if encryptedWeights { return .cipher(try backend.encrypt(slots, level: level, scale: scale)) }
         return .plain(try backend.encode(slots, level: level, scale: scale, purpose: .weight))
@@ -120,7 +179,7 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
     /// (streamed) freshly encoded.
     func operand(_ fc: FullyConnectedLayer, layerIndex: Int, tile index: Int, schedule: DiagonalSchedule) throws -> Operand {
         let cached = weights[layerIndex]
-        if !cached.isEmpty { return cached[index] }
+        if index < cached.count { return cached[index] }
         return try makeOperand(fc, fc.tiles[index], schedule: schedule, level: inputLevels[layerIndex])
     }
 
@@ -145,6 +204,11 @@ public final class PlanExecutor<Backend: HEBackend>: @unchecked Sendable {
                     throw ExecutorError.input("layer \(fc.name) (Type D) needs \(fc.inputTileCount) input tiles, got \(tiles.count)")
                 }
                 tiles = [try diagonal(fc, layerIndex: index, tiles)]
+            case .fullyConnected(let fc) where fc.form == .rowDiagonal:
+                guard tiles.count == fc.inputTileCount else {
+                    throw ExecutorError.input("layer \(fc.name) (row diagonals) needs \(fc.inputTileCount) input tiles, got \(tiles.count)")
+                }
+                tiles = try rowDiagonal(fc, layerIndex: index, tiles)
             case .fullyConnected(let fc):
                 tiles = try fullyConnected(fc, layerIndex: index, tiles)
             case .polynomial(let poly):

@@ -51,6 +51,17 @@ public struct TileLayout: Sendable {
             }
         }
         guard let last = plan.lastFullyConnected else { return [] }
+        if last.form == .rowDiagonal {
+            // Output f in group f / (t1·t2), at tile position f mod t1·t2.
+            let area = t.t1 * t.t2
+            return (0..<min(samples, t.t3)).map { k in
+                (0..<plan.outputFeatures).map { output in
+                    let (group, position) = (plan.outputPermutation?[output] ?? output).quotientAndRemainder(dividingBy: area)
+                    guard group < tiles.count else { return 0 }
+                    return tiles[group][t.slot(position / t.t2, position % t.t2, k)]
+                }
+            }
+        }
         let lastIsA = last.form == .typeA
         let perTile = lastIsA ? t.t1 : t.t2
         return (0..<min(samples, t.t3)).map { k in
@@ -94,10 +105,34 @@ public struct TileLayout: Sendable {
         return slots
     }
 
+    /// Row diagonal `weightTile` as the giant step g it belongs to uses it:
+    /// its t1×t2 values rotated right by g·B positions over the whole tile
+    /// (position p holds the value at p − g·B), replicated over the batch.
+    public func rowDiagonalSlots(of weightTile: WeightTile, schedule: DiagonalSchedule) -> [Double] {
+        let t = tile
+        let area = t.t1 * t.t2
+        let shift = weightTile.col % t.t2 / schedule.babySteps * schedule.babySteps
+        var slots = [Double](repeating: 0, count: t.slotCount)
+        for p in 0..<area {
+            let value = Double(weightTile.values[(p - shift + area) % area])
+            if value == 0 { continue }
+            for k in 0..<t.t3 { slots[p * t.t3 + k] = value }
+        }
+        return slots
+    }
+
     /// The bias of output tile `output` in the layer's output layout.
     public func biasSlots(_ layer: FullyConnectedLayer, output: Int) -> [Double]? {
         guard let bias = layer.bias else { return nil }
         let t = tile
+        if layer.form == .rowDiagonal {
+            var slots = [Double](repeating: 0, count: t.slotCount)
+            let base = output * t.t1 * t.t2
+            for p in 0..<(t.t1 * t.t2) where base + p < bias.count {
+                for k in 0..<t.t3 { slots[p * t.t3 + k] = Double(bias[base + p]) }
+            }
+            return slots
+        }
         var slots = [Double](repeating: 0, count: t.slotCount)
         for i in 0..<t.t1 {
             for j in 0..<t.t2 {

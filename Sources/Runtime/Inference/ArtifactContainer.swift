@@ -73,7 +73,7 @@ enum ArtifactContainer {
         guard bytes.count >= 8 * (headerWords + 1), bytes.count % 8 == 0 else {
             throw .corrupted("\(bytes.count) bytes is not a whole \(kind.rawValue) container")
         }
-        let words = WordBytes.words(of: bytes)
+        var words = WordBytes.words(of: bytes)
         let version = UInt16(truncatingIfNeeded: words[0] >> 32)
         guard (1...newestVersion(kind)).contains(version) else { throw .unsupportedVersion(Int(version)) }
         guard words[3] == UInt64(words.count - headerWords - 1) else {
@@ -84,7 +84,10 @@ enum ArtifactContainer {
             throw .otherPlan(what: "set of CKKS parameters", expected: binding.parameterHash, found: words[1])
         }
         guard words[2] == binding.planHash else { throw .otherPlan(what: "plan", expected: binding.planHash, found: words[2]) }
-        return (version, Array(words[headerWords..<(words.count - 1)]))
+        // The payload in place (no second copy of a file that may hold hundreds of MiB of keys).
+        words.removeLast()
+        words.removeFirst(headerWords)
+        return (version, words)
     }
 }
 
@@ -117,7 +120,7 @@ struct ArtifactReader {
     mutating func object(_ what: String) throws(InferenceError) -> [UInt8] {
         let byteCount = try int("\(what) length", in: 0...(8 * (words.count - position)))
         guard byteCount % 8 == 0 else { throw .corrupted("\(what) length \(byteCount) is not a whole number of words") }
-        return WordBytes.bytes(of: Array(try self.words(byteCount / 8, what)))
+        return WordBytes.bytes(of: try self.words(byteCount / 8, what))
     }
 
     func finish() throws(InferenceError) {

@@ -7,6 +7,9 @@ internal import HepexcRing
 /// sparse-secret encapsulation, the two encapsulation keys (switching keys:
 /// public material). Never a secret key.
 ///
+/// Each key reaches only the highest level the plan uses it at (level-trimmed,
+/// docs/ckks.md); reading checks every key against the plan's levels.
+///
 /// File (`.evalkeys`, container kind "HXEK", see ``ArtifactContainer``) payload:
 /// `flags` (bit 0: relinearization key present, bit 1: Galois keys present,
 /// bit 2: encapsulation keys present — files without bit 2 read as before),
@@ -66,6 +69,24 @@ public struct EvaluationKeys: Sendable {
         if let element = missing.min() {
             throw .mismatch("the evaluation keys lack the Galois key for element \(element) (\(missing.count) of the plan's "
                             + "\(plan.galoisElements.count) rotations missing)")
+        }
+        try checkLevels(for: plan)
+    }
+
+    /// Every key reaches the highest level the plan uses it at (level-trimmed keys,
+    /// ``Plan/keySwitchLevels``): a key that is too short is refused here, in one line,
+    /// rather than by the evaluator halfway through a request.
+    func checkLevels(for plan: PreparedPlan) throws(InferenceError) {
+        let needed = plan.galoisKeyLevels
+        for (element, level) in needed.sorted(by: { $0.key < $1.key }) {
+            if let key = galoisKeys?.keys[element], key.level < level {
+                throw .mismatch("the Galois key for element \(element) reaches level \(key.level) but the plan rotates with it "
+                                + "at level \(level): run `hepexc keygen` again with this plan")
+            }
+        }
+        if let level = plan.plan.keySwitchLevels.relinearization, let key = relinearizationKey?.key, key.level < level {
+            throw .mismatch("the relinearization key reaches level \(key.level) but the plan multiplies ciphertexts at level "
+                            + "\(level): run `hepexc keygen` again with this plan")
         }
     }
 

@@ -19,10 +19,10 @@ public struct InferenceClient: Sendable {
     public static func generateKeys(for plan: Plan, threads: Int = 1) throws(InferenceError) -> (InferenceClient, EvaluationKeys) {
         let prepared = try PreparedPlan(plan, threads: threads)
         var generator = KeyGenerator(context: prepared.context)
-        let relinearizationKey = plan.needsRelinearization ? generator.relinearizationKey() : nil
-        // Bootstrapping also needs the conjugation key.
-        let galoisKeys = plan.rotationSteps.isEmpty && !plan.bootstraps ? nil
-            : generator.galoisKeys(steps: plan.rotationSteps, conjugation: plan.bootstraps)
+        // Each key only up to the highest level the plan uses it at (`Plan.keySwitchLevels`);
+        // bootstrapping also needs the conjugation key.
+        let relinearizationKey = generator.relinearizationKey(for: plan)
+        let galoisKeys = generator.galoisKeys(for: plan)
         // Sparse-secret encapsulation: the switching keys of a fresh ephemeral
         // secret (the ephemeral secret itself is discarded here).
         let encapsulationKeys: EncapsulationKeys?

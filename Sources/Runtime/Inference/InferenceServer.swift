@@ -15,14 +15,17 @@ public final class InferenceServer: Sendable {
     /// (`InferenceServer+Bootstrap.swift`).
     let bootstrapTransforms = BootstrapTransformsCache()
 
-    /// - Parameters: `threads` worker threads per evaluation (independent tiles).
+    /// - Parameters: `threads` worker threads per evaluation (independent tiles);
+    ///   `weightCacheBytes` at most this many bytes of encoded weights kept
+    ///   (the rest encoded during each evaluation, see ``PlanExecutor``).
     /// - Throws: `InferenceError` for parameters the runtime rejects or a plan that does not fit them.
-    public init(plan: Plan, threads: Int = 1) throws(InferenceError) {
+    public init(plan: Plan, threads: Int = 1, weightCacheBytes: Int? = nil) throws(InferenceError) {
         let prepared = try PreparedPlan(plan, threads: threads)
         self.prepared = prepared
         let start = Date()
         do {
-            executor = try PlanExecutor(plan: plan, backend: KeyedBackend(context: prepared.context), threads: threads)
+            executor = try PlanExecutor(plan: plan, backend: KeyedBackend(context: prepared.context), threads: threads,
+                                        weightCacheBytes: weightCacheBytes)
         } catch { throw InferenceError.wrapping(error) }
         encodeSeconds = Date().timeIntervalSince(start)
     }

@@ -45,4 +45,7 @@ public struct PreparedPlan: Sendable {
         let rotations = Set(plan.rotationSteps.map { Automorphism.rotationElement(steps: $0, degree: degree) }).subtracting([1])
         return plan.bootstraps ? rotations.union([Automorphism.conjugationElement(degree: degree)]) : rotations
     }
+
+    /// The highest level at which each of ``galoisElements`` is used (``Plan/galoisElementLevels(degree:)``).
+    public var galoisKeyLevels: [Int: Int] { plan.galoisElementLevels(degree: context.parameters.degree) }
 }

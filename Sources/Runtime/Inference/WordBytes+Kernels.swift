@@ -14,4 +14,9 @@ enum WordBytes {
     static func bytes(of words: [UInt64]) -> [UInt8] {
         words.withUnsafeBufferPointer { buffer in Array(UnsafeRawBufferPointer(buffer)) }
     }
+
+    /// The bytes of a slice, without first copying it into an array of its own.
+    static func bytes(of words: ArraySlice<UInt64>) -> [UInt8] {
+        words.withUnsafeBufferPointer { buffer in Array(UnsafeRawBufferPointer(buffer)) }
+    }
 }

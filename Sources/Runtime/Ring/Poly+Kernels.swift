@@ -22,6 +22,71 @@ extension Poly where Format == Coeff {
         self.init(context: context, data: data)
     }
 
+    /// The largest |coefficient| ``init(context:integralCoefficients:)`` takes.
+    public static var integralCoefficientBound: Double { 0x1p51 }
+
+    /// Builds the RNS form of integer-valued doubles |c| < 2^51 (an encoder's
+    /// rounded coefficients) without converting them to integers first: per
+    /// limb, `c − q·round(c/q)` in exact double arithmetic for q < 2^50 and
+    /// `c (+ q if negative)` for q ≥ 2^51 — branch-free loops the compiler
+    /// vectorises, where a 128-bit Barrett reduction per residue cost as much
+    /// as the NTTs that follow. Other limbs take the integer path.
+    public init(context: RingContext, integralCoefficients coefficients: [Double]) {
+        precondition(coefficients.count == context.degree)
+        let n = context.degree
+        let data = [UInt64](unsafeUninitializedCapacity: context.limbCount * n) { buffer, initialized in
+            coefficients.withUnsafeBufferPointer { input in
+                guard let base = buffer.baseAddress, let c = input.baseAddress else { return }
+                for (limb, q) in context.moduli.enumerated() {
+                    let out = base + limb * n
+                    if q.value < 1 << 50 {
+                        Self.residuesOfSmallModulus(c, count: n, q.value, into: out)
+                    } else if q.value >= 1 << 51 {
+                        Self.residuesOfLargeModulus(c, count: n, q.value, into: out)
+                    } else {
+                        for k in 0..<n { out[k] = Self.reduceBranchless(Self.integer(c[k]), q) }
+                    }
+                }
+            }
+            initialized = context.limbCount * n
+        }
+        self.init(context: context, data: data)
+    }
+
+    /// 1.5 · 2^52: adding it to a double of magnitude < 2^51 leaves the
+    /// integer nearest to it in the low bits of the significand.
+    private static var roundingMagic: Double { 0x1.8p52 }
+
+    /// The integer nearest to `x` (|x| < 2^51), without a trapping conversion.
+    @inline(__always)
+    private static func integer(_ x: Double) -> Int64 {
+        Int64(bitPattern: (x + roundingMagic).bitPattern) &- Int64(bitPattern: roundingMagic.bitPattern)
+    }
+
+    /// |c| < 2^51, q < 2^50: r = c − q·round(c/q) is exact and lies in
+    /// (−2q, 2q) (the quotient may be off by one), then two corrections.
+    private static func residuesOfSmallModulus(_ c: UnsafePointer<Double>, count n: Int, _ q: UInt64,
+                                                into out: UnsafeMutablePointer<UInt64>) {
+        let qd = Double(q), inverse = 1 / Double(q)
+        let qi = Int64(bitPattern: q)
+        for k in 0..<n {
+            let quotient = (c[k] * inverse + roundingMagic) - roundingMagic
+            var r = integer(c[k] - quotient * qd)
+            r &+= qi & (r >> 63)
+            r &-= qi & ~((r &- qi) >> 63)
+            out[k] = UInt64(bitPattern: r)
+        }
+    }
+
+    /// |c| < 2^51 ≤ q: the residue is c, or q + c for negative c.
+    private static func residuesOfLargeModulus(_ c: UnsafePointer<Double>, count n: Int, _ q: UInt64,
+                                                into out: UnsafeMutablePointer<UInt64>) {
+        for k in 0..<n {
+            let x = integer(c[k])
+            out[k] = UInt64(bitPattern: x) &+ (q & UInt64(bitPattern: x >> 63))
+        }
+    }
+
     /// `x mod q` in `[0, q)` without a data-dependent branch (the signs of
     /// encoded coefficients are random, so `reduce(signed:)`'s branch
     /// mispredicts about half the time).

@@ -64,6 +64,14 @@ void hepexc_ntt_inverse(int isa, uint64_t *a, size_t n, uint64_t q, const uint64
 void hepexc_mac52(uint64_t *lo0, uint64_t *hi0, uint64_t *lo1, uint64_t *hi1, const uint64_t *digits,
                   const int32_t *perm, const uint64_t *key, size_t count);
 
+/// The ct·pt multiply-accumulate step of one limb, halves apart (IFMA):
+///   lo0[k] += lo52(c0[k]·w[k]), hi0[k] += hi52(c0[k]·w[k]),
+///   lo1[k] += lo52(c1[k]·w[k]), hi1[k] += hi52(c1[k]·w[k]).
+/// Requires c0, c1, w < 2^52, at most 4096 calls before the caller reduces hi·2^52 + lo.
+/// count must be a multiple of 8.
+void hepexc_mac52_pair(uint64_t *lo0, uint64_t *hi0, uint64_t *lo1, uint64_t *hi1, const uint64_t *c0,
+                       const uint64_t *c1, const uint64_t *w, size_t count);
+
 /// out[k] = (hi[k]·2^52 + lo[k]) mod q in [0, q), for q < 2^50 of L bits and values below 2^(L+51)
 /// (IFMA Barrett). count must be a multiple of 8.
 void hepexc_reduce52(uint64_t *out, const uint64_t *lo, const uint64_t *hi, size_t count, uint64_t q);

@@ -1,0 +1,59 @@
+public import HepexcIR
+public import HepexcPlan
+
+extension PlanCompiler {
+    /// The last dense layer where ``chooseForms`` picked row diagonals from
+    /// its shape: packed both ways, the row-diagonal form is kept only if it
+    /// is still cheaper with the zero tiles and diagonals of this weight
+    /// skipped (a pruned layer's empty Type-A tiles are products and output
+    /// reductions saved; its diagonals rarely empty).
+    static func packLastDense(name: String, weight: Tensor, bias: Tensor?, tile: TileShape) -> FullyConnectedLayer {
+        let rows = packRowDiagonal(name: name, weight: weight, bias: bias, tile: tile)
+        let typeA = pack(name: name, weight: weight, bias: bias, form: .typeA, tile: tile, isLast: true)
+        return cost(rowDiagonal: rows, tile: tile) < cost(typeA: typeA, tile: tile) ? rows : typeA
+    }
+
+    /// Products plus rotations weighted as ``rotationWeight`` products.
+    static func cost(rowDiagonal fc: FullyConnectedLayer, tile: TileShape) -> Int {
+        let schedule = fc.rowDiagonalSchedule(t2: tile.t2)
+        let babies = fc.rowDiagonalsByInputTile(t2: tile.t2).reduce(0) { $0 + schedule.babyRotations(stored: $1).count }
+        let giants = fc.storedRowDiagonals(t2: tile.t2).reduce(0) { total, group in
+            total + schedule.giantGroups(stored: group.reduce(into: Set<Int>()) { $0.formUnion($1) }).filter { $0 > 0 }.count
+        }
+        return fc.tiles.count + rotationWeight * (babies + giants)
+    }
+
+    static func cost(typeA fc: FullyConnectedLayer, tile: TileShape) -> Int {
+        let outputs = Set(fc.tiles.map(\.row)).count
+        return fc.tiles.count + rotationWeight * outputs * TileShape.log2(tile.t2)
+    }
+
+    /// A rotation costs about as much as this many ct×pt products at the
+    /// same level (`hepexc bench ckks`, N = 2^14: 22–30 at 2–7 limbs; the
+    /// baby rotations are hoisted, so cheaper).
+    static var rotationWeight: Int { 16 }
+
+    /// The non-zero row diagonals of `weight` ([out, in]) for a last layer in
+    /// the row-diagonal form (``FCForm/rowDiagonal``): tile (c, G·t2 + r)
+    /// is diagonal r of input tile c for output group G.
+    static func packRowDiagonal(name: String, weight: Tensor, bias: Tensor?, tile: TileShape) -> FullyConnectedLayer {
+        let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+        let groups = FullyConnectedLayer.rowDiagonalGroups(outFeatures: outFeatures, tile: tile)
+        let inputTiles = (inFeatures + tile.t2 - 1) / tile.t2
+        let scalars = weight.scalars
+        var tiles: [WeightTile] = []
+        for c in 0..<inputTiles {
+            for group in 0..<groups {
+                for r in 0..<tile.t2 {
+                    let values = FullyConnectedLayer.rowDiagonalValues(
+                        group: group, diagonal: r, inputTile: c, tile: tile, outFeatures: outFeatures, inFeatures: inFeatures,
+                        weight: { Float(scalars[$0 * inFeatures + $1]) })
+                    if values.contains(where: { $0 != 0 }) { tiles.append(WeightTile(row: c, col: group * tile.t2 + r, values: values)) }
+                }
+            }
+        }
+        return FullyConnectedLayer(name: name, form: .rowDiagonal, inFeatures: inFeatures, outFeatures: outFeatures,
+                                   gridRows: inputTiles, gridCols: groups * tile.t2, tiles: tiles,
+                                   bias: bias.map { $0.scalars.map(Float.init) }, isLast: true, outputGroups: groups)
+    }
+}

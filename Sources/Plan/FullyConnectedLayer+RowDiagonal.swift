@@ -1,0 +1,153 @@
+/// The row-diagonal form (``FCForm/rowDiagonal``): the Halevi–Shoup method of
+/// Type D with every row of the tile computing its own outputs.
+///
+/// The input x lies along t2 and is replicated over t1 (as for Type A and D),
+/// so a left rotation by `s·t3` slots shifts x cyclically by s in every row.
+/// Output group G holds outputs `G·t1·t2 + i·t2 + j` at tile position (i, j):
+///
+///     Y_G = Σ_c Σ_{r<t2} diag_{G,c,r} ⊙ rot_r(x_c),
+///     diag_{G,c,r}(i, j) = W[G·t1·t2 + i·t2 + j, c·t2 + (j + r) mod t2].
+///
+/// With r = g·B + b (``DiagonalSchedule`` of width t2) the sum is
+/// `Σ_g rot_{g·B}(Σ_{c,b} rot_{−g·B}(diag_{G,c,g·B+b}) ⊙ rot_b(x_c))`: the
+/// rotation of a slot vector is exact on the whole tile (rows wrap into the
+/// next row, which holds the same x), so the pre-rotated diagonals are plain
+/// slot vectors. The baby rotations of every input tile (hoisted) serve every
+/// group; each group adds G−1 giant rotations at one level less. A Type-A
+/// last layer instead reduces each of its ⌈m/t1⌉ output tiles with
+/// log2(t2) rotations — the cost that dominated wide decoders.
+extension FullyConnectedLayer {
+    /// Output ciphertexts of a row-diagonal layer with `outFeatures` outputs.
+    public static func rowDiagonalGroups(outFeatures: Int, tile: TileShape) -> Int {
+        let perGroup = tile.t1 * tile.t2
+        return (outFeatures + perGroup - 1) / perGroup
+    }
+
+    /// Diagonal r of input tile c for output group G as the t1·t2 values of
+    /// its tile (0 outside W). `weight(o, f)` reads W[o, f].
+    public static func rowDiagonalValues(group: Int, diagonal r: Int, inputTile c: Int, tile: TileShape,
+                                         outFeatures: Int, inFeatures: Int, weight: (Int, Int) -> Float) -> [Float] {
+        let (t1, t2) = (tile.t1, tile.t2)
+        var values = [Float](repeating: 0, count: t1 * t2)
+        for j in 0..<t2 {
+            let f = c * t2 + (j + r) % t2
+            guard f < inFeatures else { continue }
+            for i in 0..<t1 {
+                let o = group * t1 * t2 + i * t2 + j
+                guard o < outFeatures else { break }
+                values[i * t2 + j] = weight(o, f)
+            }
+        }
+        return values
+    }
+
+    /// The schedule of a row-diagonal layer: always the full width t2.
+    public func rowDiagonalSchedule(t2: Int) -> DiagonalSchedule { DiagonalSchedule(outFeatures: t2, t2: t2) }
+
+    /// `[group][input tile]`: the diagonals r stored.
+    public func storedRowDiagonals(t2: Int) -> [[Set<Int>]] {
+        let groups = outputGroups ?? 0
+        var result = [[Set<Int>]](repeating: [Set<Int>](repeating: [], count: gridRows), count: groups)
+        for tile in tiles where tile.row < gridRows && tile.col / t2 < groups {
+            result[tile.col / t2][tile.row].insert(tile.col % t2)
+        }
+        return result
+    }
+
+    /// For each input tile, the diagonals stored in any group (its baby
+    /// rotations are shared by all groups).
+    public func rowDiagonalsByInputTile(t2: Int) -> [Set<Int>] {
+        storedRowDiagonals(t2: t2).reduce(into: [Set<Int>](repeating: [], count: gridRows)) { union, group in
+            for (c, stored) in group.enumerated() { union[c].formUnion(stored) }
+        }
+    }
+
+    /// Left-rotation steps in slots: the baby steps of every input tile and
+    /// the giant steps of every group.
+    public func rowDiagonalRotationSlots(tile: TileShape) -> [Int] {
+        let schedule = rowDiagonalSchedule(t2: tile.t2)
+        let babies = Set(rowDiagonalsByInputTile(t2: tile.t2).flatMap { schedule.babyRotations(stored: $0) })
+        var giants = Set<Int>()
+        for group in storedRowDiagonals(t2: tile.t2) {
+            let all = group.reduce(into: Set<Int>()) { $0.formUnion($1) }
+            giants.formUnion(schedule.giantGroups(stored: all).filter { $0 > 0 })
+        }
+        return babies.sorted().map { $0 * tile.t3 } + giants.sorted().map { $0 * schedule.babySteps * tile.t3 }
+    }
+
+    /// Rotations of a dense row-diagonal layer (no zero diagonals): what
+    /// ``chooseForms`` compares with Type A.
+    public static func rowDiagonalRotations(inFeatures: Int, outFeatures: Int, tile: TileShape) -> Int {
+        let schedule = DiagonalSchedule(outFeatures: tile.t2, t2: tile.t2)
+        return schedule.inputTiles(inFeatures: inFeatures) * (schedule.babySteps - 1)
+            + rowDiagonalGroups(outFeatures: outFeatures, tile: tile) * (schedule.giantSteps - 1)
+    }
+}
+
+extension Plan {
+    /// A row-diagonal layer's operations given which input tiles are
+    /// ciphertexts, and which of its output groups are. Diagonals of
+    /// cleartext input tiles are folded in as one plaintext addition per group.
+    func rowDiagonalOps(_ fc: FullyConnectedLayer, cipherInputs: [Bool]) -> (OpCounts, [Bool]) {
+        let schedule = fc.rowDiagonalSchedule(t2: tile.t2)
+        let stored = fc.storedRowDiagonals(t2: tile.t2)
+        let isCipher = { (c: Int) in c < cipherInputs.count && cipherInputs[c] }
+        var ops = OpCounts()
+        for (c, diagonals) in fc.rowDiagonalsByInputTile(t2: tile.t2).enumerated() where isCipher(c) {
+            ops.rotations += schedule.babyRotations(stored: diagonals).count
+        }
+        var outputs: [Bool] = []
+        for group in stored {
+            let cipherTiles = group.indices.filter { isCipher($0) && !group[$0].isEmpty }
+            guard !cipherTiles.isEmpty else {
+                outputs.append(false)
+                continue
+            }
+            outputs.append(true)
+            let all = cipherTiles.reduce(into: Set<Int>()) { $0.formUnion(group[$1]) }
+            let giants = schedule.giantGroups(stored: all)
+            for g in giants {
+                let terms = cipherTiles.reduce(0) { total, c in
+                    total + (0..<schedule.babySteps).filter { group[c].contains(schedule.diagonal(giant: g, baby: $0)) }.count
+                }
+                ops.plainMultiplies += terms
+                ops.additions += terms - 1
+                ops.rescales += 1
+                if g > 0 { ops.rotations += 1 }
+            }
+            ops.additions += giants.count - 1
+            if group.indices.contains(where: { !isCipher($0) && !group[$0].isEmpty }) { ops.plainAdditions += 1 }
+            if fc.bias != nil { ops.plainAdditions += 1 }
+        }
+        return (ops, outputs)
+    }
+
+    /// A row-diagonal layer: the last dense layer, a grid of input tiles ×
+    /// (groups · t2) diagonals of t1·t2 finite values each.
+    func validateRowDiagonal(_ fc: FullyConnectedLayer) throws(PlanError) {
+        let t = tile
+        let lastDense = layers.last { if case .fullyConnected = $0 { return true } else { return false } }
+        guard fc.isLast, lastDense == .fullyConnected(fc) else {
+            throw .invalid("layer \(fc.name) (row diagonals) must be the last dense layer")
+        }
+        let groups = FullyConnectedLayer.rowDiagonalGroups(outFeatures: fc.outFeatures, tile: t)
+        let rows = (fc.inFeatures + t.t2 - 1) / t.t2
+        guard fc.outputGroups == groups, fc.gridRows == rows, fc.gridCols == groups * t.t2 else {
+            throw .invalid("layer \(fc.name) has a \(fc.gridRows)×\(fc.gridCols) grid and \(fc.outputGroups ?? 0) groups, "
+                           + "expected \(rows)×\(groups * t.t2) and \(groups) (input tiles × groups·t2 diagonals)")
+        }
+        var seen = Set<Int>()
+        for tile in fc.tiles {
+            guard tile.row >= 0, tile.row < rows, tile.col >= 0, tile.col < fc.gridCols,
+                  seen.insert(tile.row * fc.gridCols + tile.col).inserted else {
+                throw .invalid("layer \(fc.name): diagonal (\(tile.row), \(tile.col)) is outside the grid or repeated")
+            }
+            guard tile.values.count == t.t1 * t.t2, tile.values.allSatisfy(\.isFinite) else {
+                throw .invalid("layer \(fc.name): diagonal \(tile.col) must hold \(t.t1 * t.t2) finite values")
+            }
+        }
+        if let bias = fc.bias, bias.count != fc.outFeatures || !bias.allSatisfy(\.isFinite) {
+            throw .invalid("layer \(fc.name): bias must hold \(fc.outFeatures) finite values")
+        }
+    }
+}
