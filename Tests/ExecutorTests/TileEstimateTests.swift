@@ -94,6 +94,16 @@ import _HepexcTestSupport
         #expect(throughput > 40)
     }
 
+    /// A wide last layer (784 outputs): row-diagonal candidates, packed in
+    /// full inside the skeleton, or Type A where that is cheaper.
+    @Test("row-diagonal candidates of the MNIST autoencoder: estimate = full report")
+    func rowDiagonalEstimatesEqualFullReports() throws {
+        let lowered = try Self.lowered("models/mnist_autoencoder.onnx")
+        let shapes = [(t1: 1, t2: 8), (2, 16), (4, 4), (8, 8), (16, 16), (8, 32), (1, 64)]
+        let compared = try expectEstimatesEqualFullReports(lowered, Self.selection(shapes: shapes), comment: "mnist_autoencoder")
+        #expect(compared >= 7)
+    }
+
     /// Tile-pruned weights: which tiles are stored depends on the shape, and
     /// the zero pattern (not the shape) decides the counts.
     @Test("pruned and tile-sparse models: the zero pattern gives the stored tiles of every shape")

@@ -53,10 +53,12 @@ extension PlanCompiler {
                 case .rowDiagonal:
                     // Row diagonals (a wide last layer) are packed in full: their
                     // stored tiles are not blocks of the weight matrix.
-                    // `packLastDense` may keep Type A instead; its tiles lose their values like the others.
-                    var fc = packLastDense(name: name, weight: weight, bias: bias, tile: tile)
-                    if fc.form == .typeA { fc.tiles = fc.tiles.map { WeightTile(row: $0.row, col: $0.col, values: []) } }
-                    layers.append(.fullyConnected(fc))
+                    // ``packLastDense(name:weight:bias:tile:)``'s choice, with the
+                    // Type-A side as a skeleton (its cost reads only the stored tiles).
+                    let rows = packRowDiagonal(name: name, weight: weight, bias: bias, tile: tile)
+                    let typeA = skeleton(step: index, lowered: lowered, name: name, weight: weight, bias: bias,
+                                         form: .typeA, tile: tile, isLast: true)
+                    layers.append(.fullyConnected(cost(rowDiagonal: rows, tile: tile) < cost(typeA: typeA, tile: tile) ? rows : typeA))
                 case .typeA, .typeB:
                     layers.append(.fullyConnected(skeleton(step: index, lowered: lowered, name: name, weight: weight, bias: bias,
                                                            form: form, tile: tile, isLast: isLast)))
