@@ -63,16 +63,47 @@ extension FullyConnectedLayer {
     }
 
     /// Left-rotation steps in slots: the baby steps of every input tile and
-    /// the giant steps of every group.
+    /// the giant steps of every group (one pass over the stored diagonals).
     public func rowDiagonalRotationSlots(tile: TileShape) -> [Int] {
         let schedule = rowDiagonalSchedule(t2: tile.t2)
-        let babies = Set(rowDiagonalsByInputTile(t2: tile.t2).flatMap { schedule.babyRotations(stored: $0) })
-        var giants = Set<Int>()
-        for group in storedRowDiagonals(t2: tile.t2) {
-            let all = group.reduce(into: Set<Int>()) { $0.formUnion($1) }
-            giants.formUnion(schedule.giantGroups(stored: all).filter { $0 > 0 })
+        var babies = [Bool](repeating: false, count: schedule.babySteps)
+        var giants = [Bool](repeating: false, count: schedule.giantSteps)
+        for weight in tiles {
+            let (g, b) = (weight.col % tile.t2).quotientAndRemainder(dividingBy: schedule.babySteps)
+            babies[b] = true
+            giants[g] = true
         }
-        return babies.sorted().map { $0 * tile.t3 } + giants.sorted().map { $0 * schedule.babySteps * tile.t3 }
+        return (1..<schedule.babySteps).filter { babies[$0] }.map { $0 * tile.t3 }
+            + (1..<max(schedule.giantSteps, 1)).filter { giants[$0] }.map { $0 * schedule.babySteps * tile.t3 }
+    }
+
+    /// What a row-diagonal layer runs, counted in one pass over its stored
+    /// diagonals (candidates of `--tile auto` with many small groups make
+    /// per-group sets costly): per input tile the baby steps its ciphertext
+    /// needs, per group and giant step the terms multiplied, per group
+    /// whether a cleartext input tile contributes. `cipherInputs[c]`: input
+    /// tile c is a ciphertext.
+    public func rowDiagonalCensus(t2: Int, cipherInputs: (Int) -> Bool) -> RowDiagonalCensus {
+        let schedule = rowDiagonalSchedule(t2: t2)
+        let groups = outputGroups ?? 0
+        var census = RowDiagonalCensus(babyRotations: 0, terms: [Int](repeating: 0, count: groups * schedule.giantSteps),
+                                       plainContribution: [Bool](repeating: false, count: groups),
+                                       giantSteps: schedule.giantSteps)
+        var babies = [Bool](repeating: false, count: gridRows * schedule.babySteps)
+        for weight in tiles where weight.row < gridRows && weight.col / t2 < groups {
+            let group = weight.col / t2
+            let (g, b) = (weight.col % t2).quotientAndRemainder(dividingBy: schedule.babySteps)
+            if cipherInputs(weight.row) {
+                census.terms[group * schedule.giantSteps + g] += 1
+                if b > 0 && !babies[weight.row * schedule.babySteps + b] {
+                    babies[weight.row * schedule.babySteps + b] = true
+                    census.babyRotations += 1
+                }
+            } else {
+                census.plainContribution[group] = true
+            }
+        }
+        return census
     }
 
     /// Rotations of a dense row-diagonal layer (no zero diagonals): what
@@ -84,39 +115,47 @@ extension FullyConnectedLayer {
     }
 }
 
+/// ``FullyConnectedLayer/rowDiagonalCensus(t2:cipherInputs:)``.
+public struct RowDiagonalCensus: Sendable {
+    /// Baby rotations over all ciphertext input tiles.
+    public var babyRotations: Int
+    /// `[group · giantSteps + g]`: ct×pt terms of giant step g in the group.
+    public var terms: [Int]
+    /// Whether a cleartext input tile has a diagonal in the group.
+    public var plainContribution: [Bool]
+    public var giantSteps: Int
+
+    /// The giant steps of `group` with at least one term.
+    public func giants(ofGroup group: Int) -> [Int] {
+        (0..<giantSteps).filter { terms[group * giantSteps + $0] > 0 }
+    }
+}
+
 extension Plan {
     /// A row-diagonal layer's operations given which input tiles are
     /// ciphertexts, and which of its output groups are. Diagonals of
     /// cleartext input tiles are folded in as one plaintext addition per group.
     func rowDiagonalOps(_ fc: FullyConnectedLayer, cipherInputs: [Bool]) -> (OpCounts, [Bool]) {
-        let schedule = fc.rowDiagonalSchedule(t2: tile.t2)
-        let stored = fc.storedRowDiagonals(t2: tile.t2)
-        let isCipher = { (c: Int) in c < cipherInputs.count && cipherInputs[c] }
+        let census = fc.rowDiagonalCensus(t2: tile.t2) { c in c < cipherInputs.count && cipherInputs[c] }
         var ops = OpCounts()
-        for (c, diagonals) in fc.rowDiagonalsByInputTile(t2: tile.t2).enumerated() where isCipher(c) {
-            ops.rotations += schedule.babyRotations(stored: diagonals).count
-        }
+        ops.rotations = census.babyRotations
         var outputs: [Bool] = []
-        for group in stored {
-            let cipherTiles = group.indices.filter { isCipher($0) && !group[$0].isEmpty }
-            guard !cipherTiles.isEmpty else {
+        for group in 0..<(fc.outputGroups ?? 0) {
+            let giants = census.giants(ofGroup: group)
+            guard !giants.isEmpty else {
                 outputs.append(false)
                 continue
             }
             outputs.append(true)
-            let all = cipherTiles.reduce(into: Set<Int>()) { $0.formUnion(group[$1]) }
-            let giants = schedule.giantGroups(stored: all)
             for g in giants {
-                let terms = cipherTiles.reduce(0) { total, c in
-                    total + (0..<schedule.babySteps).filter { group[c].contains(schedule.diagonal(giant: g, baby: $0)) }.count
-                }
+                let terms = census.terms[group * census.giantSteps + g]
                 ops.plainMultiplies += terms
                 ops.additions += terms - 1
                 ops.rescales += 1
                 if g > 0 { ops.rotations += 1 }
             }
             ops.additions += giants.count - 1
-            if group.indices.contains(where: { !isCipher($0) && !group[$0].isEmpty }) { ops.plainAdditions += 1 }
+            if census.plainContribution[group] { ops.plainAdditions += 1 }
             if fc.bias != nil { ops.plainAdditions += 1 }
         }
         return (ops, outputs)

@@ -15,12 +15,9 @@ extension PlanCompiler {
 
     /// Products plus rotations weighted as ``rotationWeight`` products.
     static func cost(rowDiagonal fc: FullyConnectedLayer, tile: TileShape) -> Int {
-        let schedule = fc.rowDiagonalSchedule(t2: tile.t2)
-        let babies = fc.rowDiagonalsByInputTile(t2: tile.t2).reduce(0) { $0 + schedule.babyRotations(stored: $1).count }
-        let giants = fc.storedRowDiagonals(t2: tile.t2).reduce(0) { total, group in
-            total + schedule.giantGroups(stored: group.reduce(into: Set<Int>()) { $0.formUnion($1) }).filter { $0 > 0 }.count
-        }
-        return fc.tiles.count + rotationWeight * (babies + giants)
+        let census = fc.rowDiagonalCensus(t2: tile.t2) { _ in true }
+        let giants = (0..<(fc.outputGroups ?? 0)).reduce(0) { $0 + census.giants(ofGroup: $1).filter { $0 > 0 }.count }
+        return fc.tiles.count + rotationWeight * (census.babyRotations + giants)
     }
 
     static func cost(typeA fc: FullyConnectedLayer, tile: TileShape) -> Int {
