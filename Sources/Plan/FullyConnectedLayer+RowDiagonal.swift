@@ -65,6 +65,13 @@ extension FullyConnectedLayer {
     /// Left-rotation steps in slots: the baby steps of every input tile and
     /// the giant steps of every group (one pass over the stored diagonals).
     public func rowDiagonalRotationSlots(tile: TileShape) -> [Int] {
+        let (babies, giants) = rowDiagonalRotationSteps(tile: tile)
+        return babies + giants
+    }
+
+    /// ``rowDiagonalRotationSlots(tile:)`` apart: the baby steps (at the
+    /// layer's input level) and the giant steps (one level lower).
+    public func rowDiagonalRotationSteps(tile: TileShape) -> (babies: [Int], giants: [Int]) {
         let schedule = rowDiagonalSchedule(t2: tile.t2)
         var babies = [Bool](repeating: false, count: schedule.babySteps)
         var giants = [Bool](repeating: false, count: schedule.giantSteps)
@@ -73,8 +80,8 @@ extension FullyConnectedLayer {
             babies[b] = true
             giants[g] = true
         }
-        return (1..<schedule.babySteps).filter { babies[$0] }.map { $0 * tile.t3 }
-            + (1..<max(schedule.giantSteps, 1)).filter { giants[$0] }.map { $0 * schedule.babySteps * tile.t3 }
+        return ((1..<schedule.babySteps).filter { babies[$0] }.map { $0 * tile.t3 },
+                (1..<max(schedule.giantSteps, 1)).filter { giants[$0] }.map { $0 * schedule.babySteps * tile.t3 })
     }
 
     /// What a row-diagonal layer runs, counted in one pass over its stored

@@ -53,16 +53,9 @@ extension Plan {
                 }
                 for p in 0..<schedule.replicationSteps { levels.rotation((schedule.width << p) * t.t3, at: level - 1) }
             case .fullyConnected(let fc) where fc.form == .rowDiagonal:
-                let schedule = fc.rowDiagonalSchedule(t2: t.t2)
-                for b in Set(fc.rowDiagonalsByInputTile(t2: t.t2).flatMap { schedule.babyRotations(stored: $0) }) {
-                    levels.rotation(b * t.t3, at: level)
-                }
-                for group in fc.storedRowDiagonals(t2: t.t2) {
-                    let all = group.reduce(into: Set<Int>()) { $0.formUnion($1) }
-                    for g in schedule.giantGroups(stored: all) where g > 0 {
-                        levels.rotation(g * schedule.babySteps * t.t3, at: level - 1)
-                    }
-                }
+                let (babies, giants) = fc.rowDiagonalRotationSteps(tile: t)
+                for step in babies { levels.rotation(step, at: level) }
+                for step in giants { levels.rotation(step, at: level - 1) }
             case .fullyConnected(let fc):
                 var current = level - 1
                 for step in fc.reductionSteps(tile: t) {
