@@ -40,7 +40,8 @@ extension BaseConverter {
         }
     }
 
-    /// `v = round(Σ_i y_i/a_i)` per coefficient (the multiple of A to remove for exactness).
+    /// `v = round(Σ_i y_i/a_i)` per coefficient (the multiple of A to remove for exactness;
+    /// `0 ≤ v ≤ m`). With one source prime, `v = 1` exactly for residues above `a_0/2`.
     public func overflowCounts(y: UnsafePointer<UInt64>, into v: UnsafeMutablePointer<UInt64>, degree n: Int) {
         for k in 0..<n {
             var sum = 0.0
@@ -92,8 +93,16 @@ extension BaseConverter {
             }
         }
         if let v = overflow {
+            // v ≤ m (a rounded sum of m fractions below 1): the m + 1 multiples of [A]_{b_j} in a table.
             let correction = productModTarget[j]
-            for k in 0..<n { dst[k] = b.subMod(dst[k], b.mulMod(b.reduce(v[k]), correction)) }
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: m + 1) { multiples in
+                var multiple: UInt64 = 0
+                for t in 0...m {
+                    multiples[t] = multiple
+                    multiple = b.addMod(multiple, correction)
+                }
+                for k in 0..<n { dst[k] = b.subMod(dst[k], multiples[min(Int(v[k]), m)]) }
+            }
         }
     }
 }
