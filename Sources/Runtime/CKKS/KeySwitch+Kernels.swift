@@ -64,6 +64,8 @@ extension CKKSContext {
             overflow.withUnsafeMutableBufferPointer { vb in
                 let box = UncheckedSendableBox((yb.baseAddress!, vb.baseAddress!))
                 parallelism.forEach(digits.count) { j in
+                    // One prime: `modUpLimb` centers it directly (no counts needed).
+                    guard digits[j].digit.count > 1 else { return }
                     let (yp, vp) = box.value
                     digits[j].converter.overflowCounts(y: yp + digits[j].digit.lowerBound * n, into: vp + j * n, degree: n)
                 }
@@ -85,6 +87,20 @@ extension CKKSContext {
                 continue
             }
             let source = prepared + digit.digit.lowerBound * n
+            if digit.digit.count == 1 {
+                // One prime q: c − q·[c > q/2] mod b, in [0, 2b) (the NTT takes [0, 4b)).
+                let q = tables[digit.digit.lowerBound].modulus.value, half = q >> 1
+                let b = tables[key].modulus
+                if q < b.value {
+                    let delta = b.value &- q
+                    for k in 0..<n { let c = source[k]; dst[k] = c &+ (c > half ? delta : 0) }
+                } else {
+                    let delta = b.negateMod(b.reduce(q))
+                    for k in 0..<n { let c = source[k]; dst[k] = b.reduce(c) &+ (c > half ? delta : 0) }
+                }
+                tables[key].forward(dst, reduceOutput: false)
+                continue
+            }
             let target = e <= level ? (e < digit.digit.lowerBound ? e : e - digit.digit.count)
                                     : (level + 1 - digit.digit.count) + (e - level - 1)
             digit.converter.accumulate(y: source, target: target, into: dst, degree: n, overflow: overflow + j * n)
