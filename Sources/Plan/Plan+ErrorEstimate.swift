@@ -16,10 +16,10 @@ extension Plan {
     /// by the largest L2 norm of a weight row (independent errors add as a
     /// random walk), a polynomial by max |p′| over the layer's input bound
     /// (`bounds`, else 1). The result is ``errorMargin`` standard
-    /// deviations: calibrated on the bundled models under CKKS
-    /// (docs/benchmarks.md, "Precision on demand"), where it lies 1.3–40×
-    /// above the largest measured error with 45- and 50-bit scales — an
-    /// estimate with a margin, not a proof; the tests measure it.
+    /// deviations: checked on the bundled models under CKKS
+    /// (docs/benchmarks.md, "Precision on demand"), where it lies 10–400×
+    /// above the largest measured error — an estimate with a margin, not a
+    /// proof; the tests measure it.
     public var expectedMaxError: Double {
         let n = Double(1 << parameters.logN)
         let delta = pow(2.0, Double(parameters.logScale))
@@ -51,10 +51,10 @@ extension Plan {
     }
 
     /// Standard deviations of ``expectedMaxError``: 6 for the maximum of
-    /// thousands of Gaussian outputs, times 2.7 for the noise this model
-    /// misses (measured: the digits MLP at 2^45 came out at 1.9× the
-    /// 6σ value).
-    static var errorMargin: Double { 16 }
+    /// thousands of Gaussian outputs. (It was 16 while the key switch's
+    /// ModUp and ModDown were biased: the digits MLP at 2^45 then came out
+    /// at 1.9× the 6σ value; unbiased, at 1/19 of it.)
+    static var errorMargin: Double { 6 }
 
     /// A dense layer's largest weight-row L2 norm, and the rounding events
     /// (rescales, key switches, mask multiplies) one output goes through.

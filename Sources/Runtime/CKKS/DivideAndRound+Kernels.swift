@@ -22,32 +22,47 @@ extension DivideAndRound {
                accumulate: Bool, pool: ScratchPool?) {
         let dropCount = drop.count
         let workers = min(parallelism.threads, keepCount)
+        // One drop prime: x mod D + ⌊D/2⌋ converts exactly, so truncation becomes rounding.
+        // Several (ModDown by P): the fast conversion of x mod D is off by u·D with
+        // u ∈ [0, K) — a bias of ≈ (K − 1)/2 on every coefficient of c_0 and c_1 that
+        // decrypts to (K − 1)/2·(1 + s)·Σ X^k, up to ≈ N·K·‖s‖ in the slots near ζ ≈ 1.
+        // So convert exactly instead: the centered x mod D, whose subtraction rounds.
+        let exact = dropCount > 1
         var y = pool?.take(dropCount * n) ?? uninitializedWords(dropCount * n)
+        var overflow = exact ? (pool?.take(n) ?? uninitializedWords(n)) : []
         var scratch = pool?.take(workers * n) ?? uninitializedWords(workers * n)
-        // The drop limbs to coefficient form, plus ⌊D/2⌋ so that truncation becomes rounding.
+        // The drop limbs to coefficient form (plus ⌊D/2⌋ for one drop prime).
         let dropBase = x + keepCount * n
         let boxed = UncheckedSendableBox(dropBase)
         parallelism.forEach(dropCount) { m in
             let limb = boxed.value + m * n
             dropTables[m].inverse(limb)
+            if exact { return }
             let d = drop[m], half = halfModDrop[m]
             for k in 0..<n { limb[k] = d.addMod(limb[k], half) }
         }
         y.withUnsafeMutableBufferPointer { yb in
             converter.prepare(input: dropBase, into: yb.baseAddress!, degree: n)
+            if exact {
+                overflow.withUnsafeMutableBufferPointer { vb in
+                    converter.overflowCounts(y: yb.baseAddress!, into: vb.baseAddress!, degree: n)
+                }
+            }
         }
-        y.withUnsafeBufferPointer { yb in
+        withPointers(y, overflow.isEmpty ? y : overflow, y) { yp, vp, _ in
             scratch.withUnsafeMutableBufferPointer { sb in
-                let box = UncheckedSendableBox((x, yb.baseAddress!, sb.baseAddress!, output))
+                let box = UncheckedSendableBox((x, yp, vp, sb.baseAddress!, output))
                 parallelism.forEach(workers) { w in
-                    let (x, yp, s, output) = box.value
+                    let (x, yp, vp, s, output) = box.value
                     let temp = s + w * n
                     for i in stride(from: w, to: keepCount, by: workers) {
                         let modulus = keep[i]
                         let q = modulus.value
-                        converter.accumulate(y: yp, target: i, into: temp, degree: n, overflow: nil)
-                        let shift = q &- halfModKeep[i]
-                        for k in 0..<n { temp[k] = temp[k] &+ shift }  // [0, 2q)
+                        converter.accumulate(y: yp, target: i, into: temp, degree: n, overflow: exact ? vp : nil)
+                        if !exact {
+                            let shift = q &- halfModKeep[i]
+                            for k in 0..<n { temp[k] = temp[k] &+ shift }  // [0, 2q)
+                        }
                         keepTables[i].forward(temp, reduceOutput: false)  // [0, 4q)
                         let inv = inverse[i]
                         let limb = x + i * n, out = output + i * n
@@ -64,6 +79,7 @@ extension DivideAndRound {
             }
         }
         pool?.give(y)
+        if exact { pool?.give(overflow) }
         pool?.give(scratch)
     }
 }

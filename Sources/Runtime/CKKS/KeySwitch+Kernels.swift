@@ -23,9 +23,15 @@ extension CKKSContext {
     }
 
     /// Prepared ModUp inputs of the level-ℓ limbs at `input` (evaluation form): `y` limbs for
-    /// every digit, flat (limb i at offset i·N), in a pooled array the caller gives back. With
+    /// every digit, flat (limb i at offset i·N), and each digit's overflow count per coefficient
+    /// (`digits × N` words, digit j at offset j·N), in pooled arrays the caller gives back. With
     /// one prime per digit `y` is just the coefficient form.
-    private func prepareDigits(_ input: UnsafePointer<UInt64>, level: Int) -> [UInt64] {
+    ///
+    /// The ModUp is exact: each digit is extended as its *centered* representative
+    /// (|c_j| ≤ Q_j/2), not as `c_j + u·Q_j` with `0 ≤ c_j < Q_j`, `0 ≤ u < α`. The key's
+    /// noise term `Σ_j c_j·e_j / P` then has mean zero; with the uncentered digits it carries
+    /// `≈ (Q_j/2P)·e_j·Σ X^k`, which the slots near ζ ≈ 1 amplify by up to ≈ 2N/π.
+    private func prepareDigits(_ input: UnsafePointer<UInt64>, level: Int) -> (y: [UInt64], overflow: [UInt64]) {
         let n = parameters.degree
         let count = (level + 1) * n
         var coefficients = scratchPool.take(count)
@@ -37,24 +43,41 @@ extension CKKSContext {
                 tables[i].inverse(destination + i * n)
             }
         }
-        if modUp[level].allSatisfy({ $0.digit.count == 1 }) { return coefficients }
-        var y = scratchPool.take(count)
-        coefficients.withUnsafeBufferPointer { input in
-            y.withUnsafeMutableBufferPointer { out in
-                for digit in modUp[level] {
-                    let offset = digit.digit.lowerBound * n
-                    digit.converter.prepare(input: input.baseAddress! + offset, into: out.baseAddress! + offset, degree: n)
+        var y: [UInt64]
+        if modUp[level].allSatisfy({ $0.digit.count == 1 }) {
+            y = coefficients
+        } else {
+            y = scratchPool.take(count)
+            coefficients.withUnsafeBufferPointer { input in
+                y.withUnsafeMutableBufferPointer { out in
+                    for digit in modUp[level] {
+                        let offset = digit.digit.lowerBound * n
+                        digit.converter.prepare(input: input.baseAddress! + offset, into: out.baseAddress! + offset, degree: n)
+                    }
+                }
+            }
+            scratchPool.give(coefficients)
+        }
+        let digits = modUp[level]
+        var overflow = scratchPool.take(digits.count * n)
+        y.withUnsafeBufferPointer { yb in
+            overflow.withUnsafeMutableBufferPointer { vb in
+                let box = UncheckedSendableBox((yb.baseAddress!, vb.baseAddress!))
+                parallelism.forEach(digits.count) { j in
+                    // One prime: `modUpLimb` centers it directly (no counts needed).
+                    guard digits[j].digit.count > 1 else { return }
+                    let (yp, vp) = box.value
+                    digits[j].converter.overflowCounts(y: yp + digits[j].digit.lowerBound * n, into: vp + j * n, degree: n)
                 }
             }
         }
-        scratchPool.give(coefficients)
-        return y
+        return (y, overflow)
     }
 
     /// Phase 1 for extended limb `e`: every digit's NTT-form value modulo that limb into `out`
-    /// (`digits × N` words).
+    /// (`digits × N` words): the centered digit (`overflow` from `prepareDigits`).
     private func modUpLimb(_ e: Int, level: Int, input: UnsafePointer<UInt64>, prepared: UnsafePointer<UInt64>,
-                           out: UnsafeMutablePointer<UInt64>) {
+                           overflow: UnsafePointer<UInt64>, out: UnsafeMutablePointer<UInt64>) {
         let n = parameters.degree
         let key = keyIndex(e, level: level)
         for (j, digit) in modUp[level].enumerated() {
@@ -64,14 +87,23 @@ extension CKKSContext {
                 continue
             }
             let source = prepared + digit.digit.lowerBound * n
-            if digit.digit.count == 1 && tables[digit.digit.lowerBound].modulus.value < tables[key].modulus.value {
-                // One smaller prime: its residues are already reduced here; fuse the copy into the NTT.
-                tables[key].forward(from: source, into: dst, reduceOutput: false)
+            if digit.digit.count == 1 {
+                // One prime q: c − q·[c > q/2] mod b, in [0, 2b) (the NTT takes [0, 4b)).
+                let q = tables[digit.digit.lowerBound].modulus.value, half = q >> 1
+                let b = tables[key].modulus
+                if q < b.value {
+                    let delta = b.value &- q
+                    for k in 0..<n { let c = source[k]; dst[k] = c &+ (c > half ? delta : 0) }
+                } else {
+                    let delta = b.negateMod(b.reduce(q))
+                    for k in 0..<n { let c = source[k]; dst[k] = b.reduce(c) &+ (c > half ? delta : 0) }
+                }
+                tables[key].forward(dst, reduceOutput: false)
                 continue
             }
             let target = e <= level ? (e < digit.digit.lowerBound ? e : e - digit.digit.count)
                                     : (level + 1 - digit.digit.count) + (e - level - 1)
-            digit.converter.accumulate(y: source, target: target, into: dst, degree: n, overflow: nil)
+            digit.converter.accumulate(y: source, target: target, into: dst, degree: n, overflow: overflow + j * n)
             tables[key].forward(dst, reduceOutput: false)
         }
     }
@@ -227,18 +259,18 @@ extension CKKSContext {
         let n = parameters.degree
         let extCount = level + 1 + parameters.specialModuli.count
         let digitCount = modUp[level].count
-        let prepared = prepareDigits(input, level: level)
+        let (prepared, overflow) = prepareDigits(input, level: level)
         var extended = scratchPool.take(2 * extCount * n)
         let workers = min(parallelism.threads, extCount)
         var scratch = scratchPool.take(workers * digitCount * n)
-        withPointers(prepared, prepared, key.data) { prep, _, kdata in
+        withPointers(prepared, overflow, key.data) { prep, over, kdata in
             withMutablePointers(&scratch, &extended) { s, ext in
-                let box = UncheckedSendableBox((prep, input, kdata, s, ext, ext + extCount * n))
+                let box = UncheckedSendableBox((prep, over, input, kdata, s, ext, ext + extCount * n))
                 parallelism.forEach(workers) { w in
-                    let (prep, input, kdata, s, ext0, ext1) = box.value
+                    let (prep, over, input, kdata, s, ext0, ext1) = box.value
                     let mine = s + w * digitCount * n
                     for e in stride(from: w, to: extCount, by: workers) {
-                        modUpLimb(e, level: level, input: input, prepared: prep, out: mine)
+                        modUpLimb(e, level: level, input: input, prepared: prep, overflow: over, out: mine)
                         innerProductLimb(e, level: level, digits: mine, digitCount: digitCount, key: key,
                                          keyData: kdata, permutation: nil, out0: ext0 + e * n, out1: ext1 + e * n)
                     }
@@ -248,6 +280,7 @@ extension CKKSContext {
             }
         }
         scratchPool.give(prepared)
+        scratchPool.give(overflow)
         scratchPool.give(scratch)
         scratchPool.give(extended)
     }
@@ -259,18 +292,19 @@ extension CKKSContext {
         let extCount = level + 1 + parameters.specialModuli.count
         let digitCount = modUp[level].count
         var data = uninitializedWords(extCount * digitCount * n)
-        let prepared = c.data.withUnsafeBufferPointer { prepareDigits($0.baseAddress!, level: level) }
-        withPointers(prepared, c.data, prepared) { prep, input, _ in
+        let (prepared, overflow) = c.data.withUnsafeBufferPointer { prepareDigits($0.baseAddress!, level: level) }
+        withPointers(prepared, c.data, overflow) { prep, input, over in
             data.withUnsafeMutableBufferPointer { outBuffer in
                 let out = outBuffer.baseAddress!
-                let box = UncheckedSendableBox((prep, input, out))
+                let box = UncheckedSendableBox((prep, input, over, out))
                 parallelism.forEach(extCount) { e in
-                    let (prep, input, out) = box.value
-                    modUpLimb(e, level: level, input: input, prepared: prep, out: out + e * digitCount * n)
+                    let (prep, input, over, out) = box.value
+                    modUpLimb(e, level: level, input: input, prepared: prep, overflow: over, out: out + e * digitCount * n)
                 }
             }
         }
         scratchPool.give(prepared)
+        scratchPool.give(overflow)
         return Decomposition(level: level, digitCount: digitCount, data: data)
     }
 

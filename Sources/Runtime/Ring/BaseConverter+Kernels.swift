@@ -40,13 +40,18 @@ extension BaseConverter {
         }
     }
 
-    /// `v = round(Σ_i y_i/a_i)` per coefficient (the multiple of A to remove for exactness).
+    /// `v = round(Σ_i y_i/a_i)` per coefficient (the multiple of A to remove for exactness;
+    /// `0 ≤ v ≤ m`). With one source prime, `v = 1` exactly for residues above `a_0/2`.
     public func overflowCounts(y: UnsafePointer<UInt64>, into v: UnsafeMutablePointer<UInt64>, degree n: Int) {
-        for k in 0..<n {
-            var sum = 0.0
-            for i in 0..<source.count { sum += Double(y[i * n + k]) * reciprocal[i] }
-            v[k] = UInt64(sum + 0.5)  // sum ≥ 0: truncation rounds to nearest
+        // Row by row (sequential, vectorisable), the sums in a double buffer.
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        defer { sums.deallocate() }
+        sums.initialize(repeating: 0.5, count: n)  // + 1/2: truncation rounds to nearest (sum ≥ 0)
+        for i in 0..<source.count {
+            let r = reciprocal[i], row = y + i &* n
+            for k in 0..<n { sums[k] += Double(row[k]) * r }
         }
+        for k in 0..<n { v[k] = UInt64(sums[k]) }
     }
 
     /// Phase 2 for one target prime `b_j`: `Σ_i y_i·[A/a_i]_{b_j}` (128-bit accumulation,
@@ -85,15 +90,34 @@ extension BaseConverter {
                             high[k] = high[k] &+ p.high &+ (carry ? 1 : 0)
                         }
                     }
+                    if let v = overflow {
+                        // −v·[A]_{b_j} as one more term: v·(b_j − [A]_{b_j}).
+                        let w = b.negateMod(productModTarget[j])
+                        let src = v + start
+                        for k in 0..<block {
+                            let p = src[k].multipliedFullWidth(by: w)
+                            let (sum, carry) = low[k].addingReportingOverflow(p.low)
+                            low[k] = sum
+                            high[k] = high[k] &+ p.high &+ (carry ? 1 : 0)
+                        }
+                    }
                     let out = dst + start
                     for k in 0..<block { out[k] = b.reduce(high: high[k], low: low[k]) }
                     start &+= block
                 }
             }
         }
-        if let v = overflow {
+        if m == 1, let v = overflow {
+            // v ≤ m (a rounded sum of m fractions below 1): the m + 1 multiples of [A]_{b_j} in a table.
             let correction = productModTarget[j]
-            for k in 0..<n { dst[k] = b.subMod(dst[k], b.mulMod(b.reduce(v[k]), correction)) }
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: m + 1) { multiples in
+                var multiple: UInt64 = 0
+                for t in 0...m {
+                    multiples[t] = multiple
+                    multiple = b.addMod(multiple, correction)
+                }
+                for k in 0..<n { dst[k] = b.subMod(dst[k], multiples[min(Int(v[k]), m)]) }
+            }
         }
     }
 }
