@@ -69,7 +69,7 @@ CASES = {
 }
 
 
-AE_BUDGET_MIB = {16: 1800, 32: 400, 64: 0}
+AE_BUDGET_MIB = {16: 1800, 32: 400, 64: 150}
 
 
 def ae_cases(ae_dir: Path):
