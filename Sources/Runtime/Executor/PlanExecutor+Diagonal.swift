@@ -22,14 +22,7 @@ extension PlanExecutor {
             if let bias = layout.biasSlots(fc, output: 0) { values = SlotMath.add(values, bias) }
             return .plain(values)
         }
-        // Baby rotations: one hoisted batch per input tile, the tiles in parallel.
-        let babies = try parallelMap(cipherTiles) { c -> [Int: Backend.Ciphertext] in
-            guard case .cipher(let x) = inputs[c] else { return [:] }
-            let steps = schedule.babyRotations(stored: storedByTile[c])
-            var rotated: [Int: Backend.Ciphertext] = [0: x]
-            for (b, ct) in zip(steps, try self.backend.rotations(x, by: steps.map { $0 * t.t3 })) { rotated[b] = ct }
-            return rotated
-        }
+        let babies = try babyRotations(inputs, cipherTiles, stored: storedByTile, schedule)
         let all = cipherTiles.reduce(into: Set<Int>()) { $0.formUnion(storedByTile[$1]) }
         let partials = try parallelMap(schedule.giantGroups(stored: all)) { g -> Backend.Ciphertext in
             var terms: [Backend.Ciphertext] = []
@@ -65,6 +58,22 @@ extension PlanExecutor {
             acc = try backend.add(acc, plain: bias)
         }
         return .cipher(acc)
+    }
+
+    /// Baby rotations of the diagonal forms (D and row diagonals): for each
+    /// of `cipherTiles`, the input rotated by b·t3 for every baby step b ≥ 1
+    /// its stored diagonals (`stored[c]`) need, as one hoisted batch, and
+    /// itself for b = 0; the tiles in parallel.
+    func babyRotations(_ inputs: [Tile], _ cipherTiles: [Int], stored: [Set<Int>],
+                       _ schedule: DiagonalSchedule) throws -> [[Int: Backend.Ciphertext]] {
+        let t3 = plan.tile.t3
+        return try parallelMap(cipherTiles) { c -> [Int: Backend.Ciphertext] in
+            guard case .cipher(let x) = inputs[c] else { return [:] }
+            let steps = schedule.babyRotations(stored: stored[c])
+            var rotated: [Int: Backend.Ciphertext] = [0: x]
+            for (b, ct) in zip(steps, try self.backend.rotations(x, by: steps.map { $0 * t3 })) { rotated[b] = ct }
+            return rotated
+        }
     }
 
     /// The contribution of the cleartext input tiles (those not in

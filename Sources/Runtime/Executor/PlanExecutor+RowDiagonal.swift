@@ -18,13 +18,7 @@ extension PlanExecutor {
             guard case .cipher = inputs[c] else { return false }
             return !byInput[c].isEmpty
         }
-        let babies = try parallelMap(cipherTiles) { c -> [Int: Backend.Ciphertext] in
-            guard case .cipher(let x) = inputs[c] else { return [:] }
-            let steps = schedule.babyRotations(stored: byInput[c])
-            var rotated: [Int: Backend.Ciphertext] = [0: x]
-            for (b, ct) in zip(steps, try self.backend.rotations(x, by: steps.map { $0 * t.t3 })) { rotated[b] = ct }
-            return rotated
-        }
+        let babies = try babyRotations(inputs, cipherTiles, stored: byInput, schedule)
         var items: [(group: Int, giant: Int)] = []
         for (group, diagonals) in stored.enumerated() {
             let all = cipherTiles.reduce(into: Set<Int>()) { $0.formUnion(diagonals[$1]) }
