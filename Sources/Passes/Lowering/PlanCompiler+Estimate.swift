@@ -55,10 +55,16 @@ extension PlanCompiler {
                     // stored tiles are not blocks of the weight matrix.
                     // ``packLastDense(name:weight:bias:tile:)``'s choice, with the
                     // Type-A side as a skeleton (its cost reads only the stored tiles).
-                    let rows = packRowDiagonal(name: name, weight: weight, bias: bias, tile: tile)
-                    let typeA = skeleton(step: index, lowered: lowered, name: name, weight: weight, bias: bias,
-                                         form: .typeA, tile: tile, isLast: true)
-                    layers.append(.fullyConnected(cost(rowDiagonal: rows, tile: tile) < cost(typeA: typeA, tile: tile) ? rows : typeA))
+                    // Memoised per tile shape; a weight without zeros stores every
+                    // diagonal that reaches into W, known from the shapes alone.
+                    layers.append(.fullyConnected(lowered.occupancy.lastDense(step: index, t1: tile.t1, t2: tile.t2) {
+                        let rows = lowered.occupancy.isDense(step: index, weight: weight)
+                            ? rowDiagonalSkeleton(name: name, weight: weight, bias: bias, tile: tile)
+                            : packRowDiagonal(name: name, weight: weight, bias: bias, tile: tile)
+                        let typeA = skeleton(step: index, lowered: lowered, name: name, weight: weight, bias: bias,
+                                             form: .typeA, tile: tile, isLast: true)
+                        return cost(rowDiagonal: rows, tile: tile) < cost(typeA: typeA, tile: tile) ? rows : typeA
+                    }))
                 case .typeA, .typeB:
                     layers.append(.fullyConnected(skeleton(step: index, lowered: lowered, name: name, weight: weight, bias: bias,
                                                            form: form, tile: tile, isLast: isLast)))

@@ -63,4 +63,29 @@ extension PlanCompiler {
                                    gridRows: inputTiles, gridCols: groups * tile.t2, tiles: tiles,
                                    bias: bias.map { $0.scalars.map(Float.init) }, isLast: true, outputGroups: groups)
     }
+
+    /// ``packRowDiagonal(name:weight:bias:tile:)`` for a weight without zeros,
+    /// values left out (a `--tile auto` skeleton): diagonal (c, G, r) is stored
+    /// exactly when some position of it reads inside W — for j < t2, input
+    /// c·t2 + (j + r) mod t2 < n and output G·t1·t2 + j < m (row 0 has the
+    /// group's smallest outputs).
+    static func rowDiagonalSkeleton(name: String, weight: Tensor, bias: Tensor?, tile: TileShape) -> FullyConnectedLayer {
+        let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+        let groups = FullyConnectedLayer.rowDiagonalGroups(outFeatures: outFeatures, tile: tile)
+        let inputTiles = (inFeatures + tile.t2 - 1) / tile.t2
+        let t2 = tile.t2
+        var tiles: [WeightTile] = []
+        for c in 0..<inputTiles {
+            for group in 0..<groups {
+                for r in 0..<t2 where (0..<t2).contains(where: { j in
+                    c * t2 + (j + r) % t2 < inFeatures && group * tile.t1 * t2 + j < outFeatures
+                }) {
+                    tiles.append(WeightTile(row: c, col: group * t2 + r, values: []))
+                }
+            }
+        }
+        return FullyConnectedLayer(name: name, form: .rowDiagonal, inFeatures: inFeatures, outFeatures: outFeatures,
+                                   gridRows: inputTiles, gridCols: groups * t2, tiles: tiles,
+                                   bias: bias.map { $0.scalars.map(Float.init) }, isLast: true, outputGroups: groups)
+    }
 }

@@ -26,6 +26,7 @@ final class TileOccupancy: @unchecked Sendable {
     }
 
     private var grids: [Key: [Bool]] = [:]
+    private var lastLayers: [Key: FullyConnectedLayer] = [:]
     private var diagonals: [DiagonalKey: FullyConnectedLayer] = [:]
     private let lock = NSLock()
 
@@ -48,6 +49,30 @@ final class TileOccupancy: @unchecked Sendable {
         let layer = make()
         diagonals[key] = layer
         return layer
+    }
+
+    /// The last dense layer (step `step`) that ``PlanCompiler/packLastDense``
+    /// would give under a t1×t2 tile, as a skeleton, made by `make` once.
+    /// `make` runs outside the lock (it reads the grids); two threads may
+    /// both make the same layer, with the same result.
+    func lastDense(step: Int, t1: Int, t2: Int, _ make: () -> FullyConnectedLayer) -> FullyConnectedLayer {
+        let key = Key(step: step, rows: t1, columns: t2)
+        lock.lock()
+        let cached = lastLayers[key]
+        lock.unlock()
+        if let cached { return cached }
+        let layer = make()
+        lock.lock()
+        lastLayers[key] = layer
+        lock.unlock()
+        return layer
+    }
+
+    /// Whether every weight of the dense step is non-zero (as a `Float`).
+    func isDense(step: Int, weight: Tensor) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return !grid(step: step, weight: weight, rows: 1, columns: 1).contains(false)
     }
 
     /// `blocks` without the lock (it recurses).
