@@ -24,21 +24,23 @@ extension FullyConnectedLayer {
     }
 
     /// Diagonal r of input tile c for output group G as the t1·t2 values of
-    /// its tile (0 outside W). `weight(o, f)` reads W[o, f].
+    /// its tile (0 outside W), written over `values`; `scalars` is W
+    /// ([out, in], row-major). Returns whether a value is non-zero.
     public static func rowDiagonalValues(group: Int, diagonal r: Int, inputTile c: Int, tile: TileShape,
-                                         outFeatures: Int, inFeatures: Int, weight: (Int, Int) -> Float) -> [Float] {
+                                         outFeatures: Int, inFeatures: Int, scalars: [Double],
+                                         into values: inout [Float]) -> Bool {
         let (t1, t2) = (tile.t1, tile.t2)
-        var values = [Float](repeating: 0, count: t1 * t2)
+        var nonZero = false
         for j in 0..<t2 {
             let f = c * t2 + (j + r) % t2
-            guard f < inFeatures else { continue }
             for i in 0..<t1 {
                 let o = group * t1 * t2 + i * t2 + j
-                guard o < outFeatures else { break }
-                values[i * t2 + j] = weight(o, f)
+                let value = f < inFeatures && o < outFeatures ? Float(scalars[o * inFeatures + f]) : 0
+                values[i * t2 + j] = value
+                nonZero = nonZero || value != 0
             }
         }
-        return values
+        return nonZero
     }
 
     /// The schedule of a row-diagonal layer: always the full width t2.
@@ -54,10 +56,10 @@ extension FullyConnectedLayer {
         return result
     }
 
-    /// For each input tile, the diagonals stored in any group (its baby
-    /// rotations are shared by all groups).
-    public func rowDiagonalsByInputTile(t2: Int) -> [Set<Int>] {
-        storedRowDiagonals(t2: t2).reduce(into: [Set<Int>](repeating: [], count: gridRows)) { union, group in
+    /// For each input tile, the diagonals stored in any group of `stored`
+    /// (``storedRowDiagonals(t2:)``): its baby rotations serve all groups.
+    public func rowDiagonalsByInputTile(_ stored: [[Set<Int>]]) -> [Set<Int>] {
+        stored.reduce(into: [Set<Int>](repeating: [], count: gridRows)) { union, group in
             for (c, stored) in group.enumerated() { union[c].formUnion(stored) }
         }
     }

@@ -38,24 +38,15 @@ extension PlanCompiler {
         let groups = FullyConnectedLayer.rowDiagonalGroups(outFeatures: outFeatures, tile: tile)
         let inputTiles = (inFeatures + tile.t2 - 1) / tile.t2
         let scalars = weight.scalars
-        let (t1, t2) = (tile.t1, tile.t2)
+        let t2 = tile.t2
         var tiles: [WeightTile] = []
-        var values = [Float](repeating: 0, count: t1 * t2)
-        // FullyConnectedLayer.rowDiagonalValues, without a closure call per weight.
+        var values = [Float](repeating: 0, count: tile.t1 * t2)
         for c in 0..<inputTiles {
             for group in 0..<groups {
-                for r in 0..<t2 {
-                    var nonZero = false
-                    for j in 0..<t2 {
-                        let f = c * t2 + (j + r) % t2
-                        for i in 0..<t1 {
-                            let o = group * t1 * t2 + i * t2 + j
-                            let value = f < inFeatures && o < outFeatures ? Float(scalars[o * inFeatures + f]) : 0
-                            values[i * t2 + j] = value
-                            nonZero = nonZero || value != 0
-                        }
-                    }
-                    if nonZero { tiles.append(WeightTile(row: c, col: group * t2 + r, values: values)) }
+                for r in 0..<t2 where FullyConnectedLayer.rowDiagonalValues(
+                    group: group, diagonal: r, inputTile: c, tile: tile, outFeatures: outFeatures, inFeatures: inFeatures,
+                    scalars: scalars, into: &values) {
+                    tiles.append(WeightTile(row: c, col: group * t2 + r, values: values))
                 }
             }
         }

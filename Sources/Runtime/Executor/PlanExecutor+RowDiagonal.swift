@@ -13,7 +13,7 @@ extension PlanExecutor {
         var tileIndex: [Int: Int] = [:]
         for (index, tile) in fc.tiles.enumerated() { tileIndex[tile.row * fc.gridCols + tile.col] = index }
         let stored = fc.storedRowDiagonals(t2: t.t2)
-        let byInput = fc.rowDiagonalsByInputTile(t2: t.t2)
+        let byInput = fc.rowDiagonalsByInputTile(stored)
         let cipherTiles = byInput.indices.filter { c in
             guard case .cipher = inputs[c] else { return false }
             return !byInput[c].isEmpty
